@@ -1,0 +1,160 @@
+"""The clearance process of a day's declarations, following the WCO Time Release Study steps.
+
+arrival -> lodged -> automated screening -> channel (green / document review / NII scan with
+image analysis / physical inspection in a bay) -> finding (seizure, or correction) -> duty
+payment -> release (never before arrival) -> possibly a post-clearance audit.
+
+Everything that needs no officer is computed for the whole batch with numpy (the green
+channel never becomes a simpy process); only declarations routed to an officer, scanner or bay
+run as simpy processes, and they only replay the path and service times drawn for the batch.
+"""
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from sim.agents.port import Port
+from sim.config import Config
+from sim.declarations import IMPORT, Batch
+
+GREEN, DOCUMENT, NII, PHYSICAL = 0, 1, 2, 3
+CHANNELS = ("green", "document", "nii", "physical")
+# TRS timestamps of one declaration, in hours; the steps are the gaps between them.
+T_ARRIVAL, T_LODGED, T_SCREENED, T_DOC_S, T_DOC_E, T_NII_S, T_NII_E, T_PHYS_S, T_PHYS_E, T_DONE = range(10)
+STEPS = ("lodging", "screening", "document_review_wait", "document_review", "nii_wait", "nii",
+         "physical_wait", "physical", "duty_payment")
+IN_PROCESS, RELEASED, SEIZED = 0, 1, 2
+# Service-time columns drawn for every declaration (common random numbers).
+S_DOC, S_SCAN, S_IMAGE, S_PHYS, S_TRANSFER, S_PAYMENT, S_CORRECTION = range(7)
+
+
+class Outcomes:
+    """What happens to a batch, decided at screening: channel, path, findings, revenue."""
+
+    def __init__(self, batch: Batch, cfg: Config, streams: dict[str, np.random.Generator], end_h: float):
+        n = len(batch)
+        vts = list(cfg.population.violations.values())
+        table = lambda attr: np.array([getattr(v, attr) for v in vts])  # noqa: E731
+        u = streams["screening"].random(n)
+        cum_phys = batch.p_physical
+        cum_nii = cum_phys + batch.p_nii
+        cum_doc = cum_nii + batch.p_document
+        self.channel = np.select([u < cum_phys, u < cum_nii, u < cum_doc], [PHYSICAL, NII, DOCUMENT],
+                                 GREEN).astype(np.int8)
+        d = streams["inspection"].random((n, 4))
+        has_v = batch.violation >= 0
+        vt = np.maximum(batch.violation, 0)
+        found_doc = (self.channel == DOCUMENT) & has_v & (d[:, 0] < table("detect_document")[vt])
+        found_nii = (self.channel == NII) & has_v & (d[:, 1] < table("detect_nii")[vt])
+        escalate = (self.channel == NII) & (found_nii | (d[:, 3] < cfg.population.nii_escalation))
+        self.physical = (self.channel == PHYSICAL) | escalate
+        found_phys = self.physical & has_v & (d[:, 2] < table("detect_physical")[vt])
+        self.detected = found_doc | found_nii | found_phys
+        self.seized = self.detected & table("seized")[vt]
+        self.corrected = self.detected & ~self.seized
+        self.inspected = self.channel >= NII
+        a = streams["audit"].random((n, 2))
+        self.audit_found = (has_v & ~self.detected & (a[:, 0] < cfg.population.audit_rate)
+                            & (a[:, 1] < table("detect_audit")[vt])
+                            & (batch.arrival + cfg.population.audit_lag_days * 24 < end_h))
+        self.collected = batch.duty - batch.evaded * ~(self.detected | self.audit_found)
+        self.service = self._service_times(n, cfg, streams["service"])
+
+    @staticmethod
+    def _service_times(n: int, cfg: Config, rng: np.random.Generator) -> np.ndarray:
+        s = cfg.world.service
+        means = np.array([s.document_h, s.nii_scan_h, s.nii_image_h, s.physical_h, s.transfer_h,
+                          s.payment_h, s.correction_h])
+        if s.cv == 0:
+            return np.broadcast_to(means, (n, len(means))).copy()
+        shape = 1.0 / s.cv ** 2
+        return rng.gamma(shape, 1.0, (n, len(means))) * (means / shape)
+
+
+class Clearance:
+    """Routes each batch: arithmetic release for the green channel, simpy for the rest."""
+
+    def __init__(self, env: simpy.Environment, cfg: Config, ports: list[Port], ledger, streams, end_h):
+        self.env, self.cfg, self.ports, self.ledger = env, cfg, ports, ledger
+        self.streams, self.end_h = streams, end_h
+        self.screening_h = cfg.world.service.screening_h
+        self.open_batches: list[Pending] = []
+
+    def dispatch(self, batch: Batch) -> Outcomes:
+        out = Outcomes(batch, self.cfg, self.streams, self.end_h)
+        self.ledger.record_cohort(batch, out)
+        screened = batch.lodged + self.screening_h
+        pay = np.where((batch.direction == IMPORT) & (batch.duty > 0), out.service[:, S_PAYMENT], 0.0)
+        green = out.channel == GREEN
+        times = np.repeat(screened[green, None], 10, axis=1)
+        times[:, T_ARRIVAL], times[:, T_LODGED] = batch.arrival[green], batch.lodged[green]
+        times[:, T_DONE] = screened[green] + pay[green]
+        self.ledger.record_times(batch, green, out.channel[green], out.physical[green], times,
+                                 np.full(len(times), RELEASED, np.int8))
+        slow = np.flatnonzero(~green)
+        if len(slow):
+            pending = Pending(self, batch, out, slow)
+            self.open_batches.append(pending)
+            rows = zip(slow.tolist(), batch.port[slow].tolist(), batch.arrival[slow].tolist(),
+                       batch.lodged[slow].tolist(), screened[slow].tolist(), out.channel[slow].tolist(),
+                       out.physical[slow].tolist(), out.seized[slow].tolist(),
+                       out.corrected[slow].tolist(), out.service[slow].tolist(), pay[slow].tolist())
+            for k, row in enumerate(rows):
+                self.env.process(self._case(pending, k, *row[1:]))
+        return out
+
+    def _case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
+              corrected, s, pay):
+        """simpy process of one declaration that needs an officer, scanner or bay."""
+        env, port = self.env, self.ports[port_i]
+        if screened > env.now:
+            yield env.timeout(screened - env.now)
+        doc_s = doc_e = screened
+        if channel == DOCUMENT:
+            doc_s = yield from port.serve("document", s[S_DOC])
+            doc_e = env.now
+        nii_s = nii_e = doc_e
+        if channel == NII:
+            yield env.timeout(max(env.now, arrival) + s[S_TRANSFER] - env.now)
+            nii_s = yield from port.serve("scanner", s[S_SCAN])
+            yield from port.serve("nii", s[S_IMAGE])
+            nii_e = env.now
+        ph_s = ph_e = nii_e
+        if physical:
+            yield env.timeout(max(env.now, arrival) + s[S_TRANSFER] - env.now)
+            with port.bay.request() as bay:
+                yield bay
+                ph_s = yield from port.serve("physical", s[S_PHYS])
+            ph_e = env.now
+        done = ph_e if seized else ph_e + (s[S_CORRECTION] if corrected else 0.0) + pay
+        pending.finish(k, (arrival, lodged, screened, doc_s, doc_e, nii_s, nii_e, ph_s, ph_e, done),
+                       SEIZED if seized else RELEASED)
+
+    def close(self) -> None:
+        """At the horizon: record what is still in process."""
+        for pending in self.open_batches:
+            pending.flush()
+        self.open_batches.clear()
+
+
+class Pending:
+    """The slow-path part of one batch; recorded in one go once every case has finished."""
+
+    def __init__(self, clearance: Clearance, batch: Batch, out: Outcomes, rows: np.ndarray):
+        self.clearance, self.batch, self.rows = clearance, batch, rows
+        self.channel, self.physical = out.channel[rows], out.physical[rows]
+        self.times = np.zeros((len(rows), 10))
+        self.status = np.full(len(rows), IN_PROCESS, np.int8)
+        self.left = len(rows)
+
+    def finish(self, k: int, times: tuple, status: int) -> None:
+        self.times[k] = times
+        self.status[k] = status
+        self.left -= 1
+        if not self.left:
+            self.flush()
+            self.clearance.open_batches.remove(self)
+
+    def flush(self) -> None:
+        self.clearance.ledger.record_times(self.batch, self.rows, self.channel, self.physical,
+                                           self.times, self.status)

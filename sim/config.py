@@ -1,0 +1,230 @@
+"""Typed configuration schema, registered with Hydra's ConfigStore, and its validation.
+
+Every field declares its unit and allowed range once, in ``field(metadata=...)``; Hydra
+rejects unknown keys through the schema and :func:`validate` checks ranges before a run
+starts, raising :class:`ConfigError` with one line naming the key and what is allowed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional
+
+
+class ConfigError(ValueError):
+    """A user mistake in a config: the message is one line naming the key."""
+
+
+def _f(default: Any, lo: float | None = None, hi: float | None = None, unit: str = "",
+       doc: str = "", integer: bool = False, open_lo: bool = False) -> Any:
+    """A schema field with its range, unit and meaning (read by :func:`validate`)."""
+    meta = {"lo": lo, "hi": hi, "unit": unit, "doc": doc, "open_lo": open_lo}
+    if isinstance(default, (dict, list)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    if dataclasses.is_dataclass(default):
+        return field(default_factory=lambda: dataclasses.replace(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class Staff:
+    """Officers on duty per shift, by role."""
+    document: int = _f(4, 0, unit="officers", doc="document review officers")
+    nii: int = _f(2, 0, unit="officers", doc="NII image analysts")
+    physical: int = _f(4, 0, unit="officers", doc="physical inspection officers")
+
+
+@dataclass
+class PortConfig:
+    """One customs port or supervision zone."""
+    kind: str = _f("sea", doc="sea | air | land | parcel")
+    declarations_per_day: float = _f(100.0, 0, unit="declarations/day")
+    import_share: float = _f(0.55, 0, 1, doc="share of declarations that are imports")
+    open_hour: float = _f(8.0, 0, 24, unit="h", doc="officers' shift start (hour of day)")
+    close_hour: float = _f(20.0, 0, 24, unit="h", doc="shift end; open 0, close 24 = round the clock")
+    officers: Staff = _f(Staff())
+    scanners: int = _f(1, 0, unit="NII scanners")
+    bays: int = _f(2, 0, unit="inspection bays")
+
+
+@dataclass
+class ServiceTimes:
+    """Mean service times of the clearance steps (hours) and their variability."""
+    screening_h: float = _f(0.05, 0, unit="h", doc="automated screening and risk assessment")
+    document_h: float = _f(1.0, 0, unit="h", doc="document review by an officer")
+    nii_scan_h: float = _f(0.2, 0, unit="h", doc="NII scanner occupancy per declaration")
+    nii_image_h: float = _f(0.3, 0, unit="h", doc="image analysis by an NII analyst")
+    physical_h: float = _f(2.5, 0, unit="h", doc="physical inspection in a bay")
+    transfer_h: float = _f(3.0, 0, unit="h", doc="moving goods to the scanner or bay")
+    payment_h: float = _f(2.0, 0, unit="h", doc="duty payment after clearance, dutiable imports")
+    correction_h: float = _f(8.0, 0, unit="h", doc="correction and fine after a non-seizure finding")
+    cv: float = _f(1.0, 0, unit="", doc="coefficient of variation of service times; 1 = exponential")
+
+
+@dataclass
+class Lodging:
+    """When declarations are lodged relative to the goods' arrival."""
+    prelodge_import: float = _f(0.45, 0, 1, doc="share of imports lodged before arrival")
+    prelodge_export: float = _f(0.6, 0, 1, doc="share of exports lodged before arrival")
+    lead_h: float = _f(12.0, 0, unit="h", doc="mean lead of pre-arrival lodging")
+    delay_import_h: float = _f(11.0, 0, unit="h", doc="mean delay of post-arrival lodging, imports")
+    delay_export_h: float = _f(7.0, 0, unit="h", doc="mean delay of post-arrival lodging, exports")
+
+
+@dataclass
+class WorldConfig:
+    """Ports, calendar and process times."""
+    start: str = _f("2024-01-01", doc="first day of the first reported quarter (ISO date)")
+    horizon_quarters: int = _f(8, 1, 40, unit="quarters")
+    warmup_days: int = _f(14, 0, 365, unit="days", doc="simulated, then dropped from metrics")
+    arrival_profile: str = _f("flat", doc="flat | daytime (70% of arrivals 8-20 h)")
+    ports: Dict[str, PortConfig] = _f({})
+    service: ServiceTimes = _f(ServiceTimes())
+    lodging: Lodging = _f(Lodging())
+
+
+@dataclass
+class BusinessModel:
+    """A business model's trade and compliance profile."""
+    share: float = _f(0.0, 0, 1, doc="share of enterprises")
+    import_share: float = _f(0.5, 0, 1, doc="share of its declarations that are imports")
+    value_median: float = _f(60000.0, 0, unit="CNY", open_lo=True)
+    value_sigma: float = _f(1.2, 0, doc="log-normal sigma of declared value")
+    duty_rate: float = _f(0.06, 0, 1, doc="mean ad valorem duty+VAT-at-border rate on imports")
+    violation_prob: float = _f(0.02, 0, 1, doc="mean probability a declaration is a violation")
+    parcels: float = _f(1.0, 1, unit="parcels/declaration", doc="parcels batched per declaration")
+
+
+@dataclass
+class ViolationType:
+    """A kind of violation: how much duty it evades and how easily it is found."""
+    share: float = _f(0.0, 0, 1, doc="share among violations")
+    evaded_fraction: float = _f(0.3, 0, 1, doc="share of the true duty that is evaded")
+    seized: bool = _f(False, doc="found -> seizure and case (else correction and fine)")
+    detect_document: float = _f(0.3, 0, 1)
+    detect_nii: float = _f(0.1, 0, 1)
+    detect_physical: float = _f(0.7, 0, 1)
+    detect_audit: float = _f(0.5, 0, 1)
+
+
+@dataclass
+class PopulationConfig:
+    """The enterprises that lodge declarations."""
+    enterprises: int = _f(2000, 1, unit="enterprises")
+    size_alpha: float = _f(1.3, 0, doc="Pareto tail index of enterprise size", open_lo=True)
+    honesty_cv: float = _f(1.0, 0, doc="heterogeneity of violation propensity across enterprises")
+    business_models: Dict[str, BusinessModel] = _f({})
+    violations: Dict[str, ViolationType] = _f({})
+    audit_rate: float = _f(0.01, 0, 1, doc="share of released declarations audited post-clearance")
+    audit_lag_days: float = _f(90.0, 0, unit="days", doc="release to audit finding")
+    nii_escalation: float = _f(0.3, 0, 1, doc="share of clean NII images still sent to physical")
+
+
+@dataclass
+class PolicySpec:
+    """One policy: its parameters and where and when it applies.
+
+    The key in ``policy:`` names the policy, unless ``name`` does (to use one policy twice,
+    e.g. a baseline inspection rate everywhere and a different one at pilot ports).
+    """
+    name: Optional[str] = None
+    params: Dict[str, Any] = field(default_factory=dict)
+    rollout: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunConfig:
+    """How many replications, which seed, how many processes."""
+    replications: int = _f(3, 1, unit="replications")
+    seed: int = _f(2024, 0)
+    workers: int = _f(1, 1, unit="processes")
+    progress: bool = _f(True, doc="progress bar on stderr when a run takes over 2 s")
+
+
+@dataclass
+class Config:
+    """The root config: what Hydra composes and :func:`validate` checks."""
+    scenario: str = "baseline_2024"
+    description: str = ""
+    world: WorldConfig = field(default_factory=WorldConfig)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    policy: Dict[str, PolicySpec] = field(default_factory=dict)
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+def register_schemas() -> None:
+    """Register the schema so Hydra rejects keys that do not exist."""
+    from hydra.core.config_store import ConfigStore
+    ConfigStore.instance().store(name="tradesim_schema", node=Config)
+
+
+CHOICES = {"kind": ("sea", "air", "land", "parcel"), "arrival_profile": ("flat", "daytime")}
+
+
+def _check_field(path: str, f: dataclasses.Field, value: Any) -> None:
+    if f.name in CHOICES and value not in CHOICES[f.name]:
+        raise ConfigError(f"{path}: must be one of {', '.join(CHOICES[f.name])}; got {value!r}")
+    lo, hi = f.metadata.get("lo"), f.metadata.get("hi")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    unit = f" {f.metadata['unit']}" if f.metadata.get("unit") else ""
+    allowed = (f"in [{lo}, {hi}]" if hi is not None else
+               f"> {lo}" if f.metadata.get("open_lo") else f">= {lo}")
+    if (lo is not None and (value < lo or (f.metadata.get("open_lo") and value == lo))) or \
+            (hi is not None and value > hi) or value != value:
+        raise ConfigError(f"{path}: must be {allowed}{unit}; got {value}")
+
+
+def _walk(path: str, obj: Any) -> None:
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            sub = f"{path}.{f.name}" if path else f.name
+            _check_field(sub, f, value)
+            _walk(sub, value)
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            _walk(f"{path}.{key}", value)
+
+
+def _shares_sum_to_one(path: str, items: Dict[str, Any]) -> None:
+    if not items:
+        raise ConfigError(f"{path}: must list at least one entry")
+    total = sum(item.share for item in items.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError(f"{path}: the shares must sum to 1; they sum to {total:.4g}")
+
+
+def validate(cfg: Config) -> Config:
+    """Check ranges and cross-field rules; return ``cfg`` or raise :class:`ConfigError`."""
+    _walk("", cfg)
+    try:
+        start = dt.date.fromisoformat(cfg.world.start)
+    except ValueError:
+        raise ConfigError(f"world.start: must be an ISO date like 2024-01-01; got {cfg.world.start!r}")
+    if start.day != 1 or start.month not in (1, 4, 7, 10):
+        raise ConfigError(f"world.start: must be the first day of a quarter; got {cfg.world.start}")
+    if not cfg.world.ports:
+        raise ConfigError("world.ports: the world needs at least one port")
+    for name, port in cfg.world.ports.items():
+        if port.close_hour <= port.open_hour:
+            raise ConfigError(f"world.ports.{name}.close_hour: must be after open_hour "
+                              f"({port.open_hour}); got {port.close_hour}")
+        if port.declarations_per_day > 0:
+            for role in ("document", "nii", "physical"):
+                if getattr(port.officers, role) < 1:
+                    raise ConfigError(f"world.ports.{name}.officers.{role}: is 0 but the port "
+                                      f"receives declarations; give it at least 1")
+            for res in ("scanners", "bays"):
+                if getattr(port, res) < 1:
+                    raise ConfigError(f"world.ports.{name}.{res}: is 0 but the port receives "
+                                      f"declarations; give it at least 1")
+    busy = sum(p.declarations_per_day > 0 for p in cfg.world.ports.values())
+    if cfg.population.enterprises < busy:
+        raise ConfigError(f"population.enterprises: must be at least the number of ports with "
+                          f"traffic ({busy}); got {cfg.population.enterprises}")
+    _shares_sum_to_one("population.business_models", cfg.population.business_models)
+    _shares_sum_to_one("population.violations", cfg.population.violations)
+    return cfg
+

@@ -1,0 +1,198 @@
+"""Streaming quarterly metrics; the output schema (`quarterly`, `breakdown`) lives here.
+
+Counts are accumulated per batch with ``np.bincount`` into dense arrays indexed by
+port x quarter x direction x business model x channel; nothing per declaration is kept but the
+release times each port-quarter needs for its percentiles. Two clocks, both documented in the
+README: *cohort* metrics (declarations, inspections, violations, detection, revenue) belong to
+the quarter a declaration arrived; *event* metrics (released, seized, release times) to the
+quarter the release or seizure happened. Quarter index 0 is the warm-up, n + 1 after the horizon.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import Calendar
+from sim.clearance import (CHANNELS, DOCUMENT, NII, RELEASED, SEIZED, STEPS, T_ARRIVAL, T_DONE,
+                           T_LODGED, Outcomes)
+from sim.declarations import Batch
+
+COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
+          "compliant_inspected", "revenue_due", "revenue_collected")
+EVENT = ("released", "seized", "release_h") + tuple(f"step_{s}" for s in STEPS) + \
+        tuple(f"visit_{s}" for s in STEPS)
+DIRECTIONS = ("import", "export")
+COUNT_COLUMNS = ("declarations", "released", "seized", "in_process_start", "in_process",
+                 "compliant_inspected", "smuggling_attempts", "smuggling_seized", "inspections",
+                 "violations", "detected", "released_import", "released_export")
+QUARTERLY_COLUMNS = (
+    "scenario", "replication", "seed", "port", "quarter", "pilot", "declarations", "released",
+    "seized", "in_process_start", "in_process", "release_time_mean_h", "release_time_p50_h",
+    "release_time_p90_h", "release_time_import_mean_h", "release_time_export_mean_h",
+    "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate", "violation_rate",
+    "detection_rate", "revenue_due", "revenue_collected", "revenue_leakage", "compliant_inspected",
+    "officer_utilization", "smuggling_attempts", "smuggling_seized", "inspections", "violations",
+    "detected", "released_import", "released_export")
+
+
+class QuarterlyLedger:
+    """Accumulates one replication's metrics per port x quarter as batches flow through."""
+
+    def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str]):
+        self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
+        self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(CHANNELS))
+        size = int(np.prod(self.shape))
+        self.cohort = np.zeros((len(COHORT), size))
+        self.event = np.zeros((len(EVENT), size))
+        self.release_hours: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def _key(self, batch: Batch, rows, quarter: np.ndarray, channel: np.ndarray) -> np.ndarray:
+        _, nq, nd, nb, nc = self.shape
+        return (((batch.port[rows] * nq + quarter) * nd + batch.direction[rows]) * nb
+                + batch.business_model[rows]) * nc + channel
+
+    def _add(self, target: np.ndarray, key: np.ndarray, weights: np.ndarray) -> None:
+        for i, w in enumerate(weights):
+            target[i] += np.bincount(key, weights=w, minlength=target.shape[1])
+
+    def record_cohort(self, batch: Batch, out: Outcomes) -> None:
+        """Per-arrival metrics of a batch, known once it is screened."""
+        key = self._key(batch, slice(None), self.calendar.quarter_index(batch.arrival), out.channel)
+        has_v = batch.violation >= 0
+        self._add(self.cohort, key, (
+            None, has_v, out.detected | out.audit_found, out.inspected, out.physical,
+            out.inspected & ~out.physical, out.inspected & out.detected, out.inspected & ~has_v,
+            batch.duty, out.collected))
+
+    def record_times(self, batch: Batch, rows, channel: np.ndarray, physical: np.ndarray,
+                     times: np.ndarray, status: np.ndarray) -> None:
+        """Release and seizure events with their TRS timestamps (see ``clearance.T_*``)."""
+        arrival = times[:, T_ARRIVAL]
+        released = status == RELEASED
+        event_t = np.where(released, np.maximum(arrival, times[:, T_DONE]), times[:, T_DONE])
+        quarter = np.where(status == 0, self.shape[1] - 1, self.calendar.quarter_index(event_t))
+        key = self._key(batch, rows, quarter, channel)
+        clipped = np.clip(times[:, T_LODGED:], arrival[:, None], event_t[:, None])
+        steps = np.column_stack([clipped[:, 0] - arrival, np.diff(clipped, axis=1)]) * released[:, None]
+        visits = np.column_stack([
+            released & (times[:, T_LODGED] > arrival), released, *([released & (channel == DOCUMENT)] * 2),
+            *([released & (channel == NII)] * 2), *([released & physical] * 2), released])
+        hours = (event_t - arrival) * released
+        self._add(self.event, key, (released, status == SEIZED, hours, *steps.T, *visits.T))
+        port = batch.port[rows][released]
+        self.release_hours.append((port * self.shape[1] + quarter[released], hours[released]))
+
+    def _sum(self, metrics: np.ndarray, names: tuple, name: str, keep: tuple[int, ...]) -> np.ndarray:
+        """Sum a metric over every axis but ``keep`` (axes of ``self.shape``)."""
+        full = metrics[names.index(name)].reshape(self.shape)
+        drop = tuple(a for a in range(len(self.shape)) if a not in keep)
+        return full.sum(axis=drop)
+
+    def cohort_sum(self, name: str, keep=(0, 1)) -> np.ndarray:
+        return self._sum(self.cohort, COHORT, name, keep)
+
+    def event_sum(self, name: str, keep=(0, 1)) -> np.ndarray:
+        return self._sum(self.event, EVENT, name, keep)
+
+    def percentiles(self) -> tuple[np.ndarray, np.ndarray]:
+        """p50 and p90 of release time per port x quarter (NaN where nothing was released)."""
+        p50, p90 = (np.full(self.shape[:2], np.nan) for _ in range(2))
+        if not self.release_hours:
+            return p50, p90
+        key = np.concatenate([k for k, _ in self.release_hours])
+        hours = np.concatenate([h for _, h in self.release_hours])
+        order = np.lexsort((hours, key))
+        key, hours = key[order], hours[order]
+        bounds = np.flatnonzero(np.diff(key)) + 1
+        for k, chunk in zip(key[np.r_[0, bounds]], np.split(hours, bounds)):
+            p50.flat[k], p90.flat[k] = np.percentile(chunk, [50, 90])
+        return p50, p90
+
+
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den, NaN where den is 0 (a rate of nothing is undefined, not 0)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
+def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.ndarray,
+                    ids: dict) -> pd.DataFrame:
+    """The `quarterly` table of DESIGN: one row per port x reported quarter.
+
+    ``utilisation`` and ``pilot`` are port x reported-quarter arrays; ``ids`` holds scenario,
+    replication and seed.
+    """
+    c, e = ledger.cohort_sum, ledger.event_sum
+    decl, released, seized = c("declarations"), e("released"), e("seized")
+    in_process = np.cumsum(decl - released - seized, axis=1)
+    by_dir = lambda name: ledger.event_sum(name, keep=(0, 1, 2))  # noqa: E731
+    released_dir = by_dir("released")
+    rel_dir = ratio(by_dir("release_h"), released_dir)
+    p50, p90 = ledger.percentiles()
+    inspections = c("inspections")
+    cols = {
+        "declarations": decl, "released": released, "seized": seized,
+        "in_process_start": in_process - decl + released + seized, "in_process": in_process,
+        "release_time_mean_h": ratio(e("release_h"), released),
+        "release_time_p50_h": p50, "release_time_p90_h": p90,
+        "release_time_import_mean_h": rel_dir[..., 0], "release_time_export_mean_h": rel_dir[..., 1],
+        "inspection_rate": ratio(inspections, decl),
+        "physical_inspection_rate": ratio(c("physical"), decl),
+        "nii_share": ratio(c("nii_only"), inspections),
+        "hit_rate": ratio(c("hits"), inspections),
+        "violation_rate": ratio(c("violations"), decl),
+        "detection_rate": ratio(c("detected"), c("violations")),
+        "revenue_due": c("revenue_due"), "revenue_collected": c("revenue_collected"),
+        "revenue_leakage": c("revenue_due") - c("revenue_collected"),
+        "compliant_inspected": c("compliant_inspected"),
+        "smuggling_attempts": np.zeros_like(decl), "smuggling_seized": np.zeros_like(decl),
+        "inspections": inspections, "violations": c("violations"), "detected": c("detected"),
+        "released_import": released_dir[..., 0], "released_export": released_dir[..., 1],
+    }
+    n_ports, n_q = len(ledger.port_names), ledger.calendar.n_quarters
+    rows = {k: v[:, 1:n_q + 1].ravel() for k, v in cols.items()}
+    rows["officer_utilization"] = utilisation.ravel()
+    frame = pd.DataFrame({
+        **{k: [v] * (n_ports * n_q) for k, v in ids.items()},
+        "port": np.repeat(ledger.port_names, n_q), "quarter": ledger.calendar.labels * n_ports,
+        "pilot": pilot.ravel(), **rows})
+    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype("int64")
+    return frame[list(QUARTERLY_COLUMNS)]
+
+
+def breakdown_table(ledger: QuarterlyLedger, ids: dict) -> pd.DataFrame:
+    """The long `breakdown` table: splits by direction, business model, channel and TRS step."""
+    n_q = ledger.calendar.n_quarters
+    parts = []
+
+    def emit(dimension: str, levels, metric: str, values: np.ndarray) -> None:
+        # values: port x quarter x level
+        v = values[:, 1:n_q + 1, :]
+        p, q, lvl = np.meshgrid(np.arange(v.shape[0]), np.arange(n_q), np.arange(v.shape[2]),
+                                indexing="ij")
+        parts.append(pd.DataFrame({
+            "port": np.asarray(ledger.port_names)[p.ravel()],
+            "quarter": np.asarray(ledger.calendar.labels)[q.ravel()],
+            "dimension": dimension, "level": np.asarray(levels)[lvl.ravel()], "metric": metric,
+            "value": v.ravel()}))
+
+    for axis, dimension, levels in ((2, "direction", DIRECTIONS),
+                                    (3, "business_model", ledger.business_models),
+                                    (4, "channel", CHANNELS)):
+        c = lambda name: ledger.cohort_sum(name, keep=(0, 1, axis))  # noqa: E731
+        e = lambda name: ledger.event_sum(name, keep=(0, 1, axis))  # noqa: E731
+        emit(dimension, levels, "declarations", c("declarations"))
+        emit(dimension, levels, "inspection_rate", ratio(c("inspections"), c("declarations")))
+        emit(dimension, levels, "violation_rate", ratio(c("violations"), c("declarations")))
+        emit(dimension, levels, "detection_rate", ratio(c("detected"), c("violations")))
+        emit(dimension, levels, "released", e("released"))
+        emit(dimension, levels, "release_time_mean_h", ratio(e("release_h"), e("released")))
+    step_h = np.stack([ledger.event_sum(f"step_{s}") for s in STEPS], axis=-1)
+    visits = np.stack([ledger.event_sum(f"visit_{s}") for s in STEPS], axis=-1)
+    emit("trs_step", STEPS, "hours_per_released", ratio(step_h, ledger.event_sum("released")[..., None]))
+    emit("trs_step", STEPS, "mean_h_when_visited", ratio(step_h, visits))
+    emit("trs_step", STEPS, "visits", visits)
+    frame = pd.concat(parts, ignore_index=True)
+    for k, v in reversed(ids.items()):
+        frame.insert(0, k, v)
+    return frame

@@ -1,0 +1,143 @@
+"""The policy mechanism: the :class:`Policy` base with its hooks, the registry, and rollouts.
+
+A policy is one class in one file, registered by name with :func:`register`; its parameters
+are a dataclass (``Params``) with defaults, units and ranges, validated like the rest of the
+config. A :class:`Rollout` says where and when it applies (``from``/``until`` quarter, ``ports``,
+optional ``waves``); hooks receive a :class:`Context` whose ``active`` mask covers the ports
+under the rollout now, so a policy never looks at dates itself.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from sim.calendar import Calendar
+from sim.config import ConfigError, PolicySpec, _walk
+
+REGISTRY: dict[str, type["Policy"]] = {}
+
+
+def register(cls: type["Policy"]) -> type["Policy"]:
+    """Class decorator: make a policy available to configs under ``cls.name``."""
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+@dataclass
+class Context:
+    """What a hook needs to know: the quarter and the ports under the rollout now."""
+    quarter: int
+    active: np.ndarray  # bool per port
+
+    def mask(self, port: np.ndarray) -> np.ndarray:
+        """Which declarations (by their port) the policy acts on."""
+        return self.active[port]
+
+
+class Policy:
+    """A supervision setting. Override only the hooks the setting needs."""
+
+    name: ClassVar[str]
+    order: ClassVar[int]  # position in the fixed application order (lower first)
+    description: ClassVar[str]
+
+    @dataclass
+    class Params:
+        pass
+
+    def __init__(self, params: Any, where: str):
+        """``where`` is the config path of the params, for error messages."""
+        self.params = params
+
+    def screen(self, batch, ctx: Context) -> None:
+        """Adjust inspection probabilities of a day's batch in place."""
+
+
+class Rollout:
+    """Ports x quarters where a policy applies; no ``from``/``ports``/``waves`` = always, everywhere."""
+
+    KEYS = ("from", "until", "ports", "waves")
+
+    def __init__(self, spec: dict, where: str, calendar: Calendar, ports: list[str]):
+        unknown = set(spec) - set(self.KEYS)
+        if unknown:
+            raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown rollout key; allowed: "
+                              f"{', '.join(self.KEYS)}")
+        self.is_pilot = any(spec.get(k) for k in ("from", "ports", "waves"))
+        waves = spec.get("waves") or [{"from": spec.get("from"), "ports": spec.get("ports")}]
+        self.active = np.zeros((len(ports), calendar.n_quarters + 2), dtype=bool)
+        end = self._quarter(spec.get("until"), f"{where}.until", calendar, default=calendar.n_quarters + 2)
+        for i, wave in enumerate(waves):
+            w = f"{where}.waves[{i}]" if spec.get("waves") else where
+            start = self._quarter(wave.get("from"), f"{w}.from", calendar, default=0)
+            for port in self._ports(wave.get("ports"), f"{w}.ports", ports):
+                self.active[port, start:end] = True
+
+    @staticmethod
+    def _quarter(label, where: str, calendar: Calendar, default: int) -> int:
+        if label is None:
+            return default
+        try:
+            return calendar.index_of(label)
+        except ValueError:
+            raise ConfigError(f"{where}: must be a quarter like 2025Q3; got {label!r}")
+
+    @staticmethod
+    def _ports(names, where: str, ports: list[str]) -> list[int]:
+        if names is None or names == "all":
+            return list(range(len(ports)))
+        if isinstance(names, str):
+            names = [names]
+        for name in names:
+            if name not in ports:
+                raise ConfigError(f"{where}: unknown port {name!r}; ports are {', '.join(ports)}")
+        return [ports.index(n) for n in names]
+
+
+class PolicyStack:
+    """The active policies in their fixed order; builds each from its config entry."""
+
+    def __init__(self, specs: dict[str, PolicySpec], calendar: Calendar, ports: list[str]):
+        built = []
+        for key, spec in specs.items():
+            name = spec.name or key
+            if name not in REGISTRY:
+                raise ConfigError(f"policy.{key}: unknown policy {name!r}; known: "
+                                  f"{', '.join(sorted(REGISTRY))}")
+            cls = REGISTRY[name]
+            where = f"policy.{key}.params"
+            policy = cls(_params(cls, spec.params, where), where)
+            rollout = Rollout(spec.rollout, f"policy.{key}.rollout", calendar, ports)
+            built.append((cls.order, len(built), key, policy, rollout))
+        built.sort(key=lambda item: item[:2])
+        self.entries = [(key, policy, rollout) for _, _, key, policy, rollout in built]
+
+    def pilot(self) -> np.ndarray:
+        """port x quarter: True where a pilot rollout (one with from/ports/waves) applies."""
+        masks = [r.active for _, _, r in self.entries if r.is_pilot]
+        return np.logical_or.reduce(masks) if masks else np.zeros_like(self.entries[0][2].active)
+
+    def screen(self, batch, quarter: int) -> None:
+        for _, policy, rollout in self.entries:
+            active = rollout.active[:, quarter]
+            if active.any():
+                policy.screen(batch, Context(quarter, active))
+
+    def manifest(self) -> list[dict]:
+        """The active policies in application order, with their parameters."""
+        return [{"key": key, "policy": policy.name, "params": dataclasses.asdict(policy.params),
+                 "pilot": rollout.is_pilot} for key, policy, rollout in self.entries]
+
+
+def _params(cls: type[Policy], given: dict, where: str):
+    allowed = {f.name for f in dataclasses.fields(cls.Params)}
+    for key in given:
+        if key not in allowed:
+            raise ConfigError(f"{where}.{key}: unknown parameter of policy {cls.name!r}; allowed: "
+                              f"{', '.join(sorted(allowed)) or 'none'}")
+    params = cls.Params(**given)
+    _walk(where, params)
+    return params
