@@ -122,9 +122,11 @@ class Clearance:
         ph_s = ph_e = nii_e
         if physical:
             yield env.timeout(max(env.now, arrival) + s[S_TRANSFER] - env.now)
-            with port.bay.request() as bay:
+            bay = port.bay.acquire()
+            if bay:
                 yield bay
-                ph_s = yield from port.serve("physical", s[S_PHYS])
+            ph_s = yield from port.serve("physical", s[S_PHYS])
+            port.bay.release()
             ph_e = env.now
         done = ph_e if seized else ph_e + (s[S_CORRECTION] if corrected else 0.0) + pay
         pending.finish(k, (arrival, lodged, screened, doc_s, doc_e, nii_s, nii_e, ph_s, ph_e, done),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.agents.port import ROLES
 from sim.calendar import Calendar
 from sim.clearance import (CHANNELS, DOCUMENT, NII, RELEASED, SEIZED, STEPS, T_ARRIVAL, T_DONE,
                            T_LODGED, Outcomes)
@@ -160,14 +161,15 @@ def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.
     return frame[list(QUARTERLY_COLUMNS)]
 
 
-def breakdown_table(ledger: QuarterlyLedger, ids: dict) -> pd.DataFrame:
-    """The long `breakdown` table: splits by direction, business model, channel and TRS step."""
+def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: dict) -> pd.DataFrame:
+    """The long `breakdown` table: splits by direction, business model, channel, TRS step and
+    officer role (``role_utilisation``: port x reported quarter x role)."""
     n_q = ledger.calendar.n_quarters
     parts = []
 
-    def emit(dimension: str, levels, metric: str, values: np.ndarray) -> None:
-        # values: port x quarter x level
-        v = values[:, 1:n_q + 1, :]
+    def emit(dimension: str, levels, metric: str, values: np.ndarray, reported: bool = False) -> None:
+        # values: port x quarter x level (quarter axis with warm-up and after, unless reported)
+        v = values if reported else values[:, 1:n_q + 1, :]
         p, q, lvl = np.meshgrid(np.arange(v.shape[0]), np.arange(n_q), np.arange(v.shape[2]),
                                 indexing="ij")
         parts.append(pd.DataFrame({
@@ -192,6 +194,7 @@ def breakdown_table(ledger: QuarterlyLedger, ids: dict) -> pd.DataFrame:
     emit("trs_step", STEPS, "hours_per_released", ratio(step_h, ledger.event_sum("released")[..., None]))
     emit("trs_step", STEPS, "mean_h_when_visited", ratio(step_h, visits))
     emit("trs_step", STEPS, "visits", visits)
+    emit("officer_role", ROLES, "officer_utilization", role_utilisation, reported=True)
     frame = pd.concat(parts, ignore_index=True)
     for k, v in reversed(ids.items()):
         frame.insert(0, k, v)

@@ -81,8 +81,8 @@ class SupervisionModel(mesa.Model):
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         util = utilisation(self.ports, cal.edges)
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
-        return RunResult(quarterly_table(self.ledger, util, pilot, ids),
-                         breakdown_table(self.ledger, ids), self.policies.manifest())
+        return RunResult(quarterly_table(self.ledger, util[..., -1], pilot, ids),
+                         breakdown_table(self.ledger, util[..., :-1], ids), self.policies.manifest())
 
 
 def check_config(cfg: Config) -> None:

@@ -1,0 +1,129 @@
+"""`tradesim bench`: end-to-end speed of the model against a bare-simpy model of the same flow.
+
+Both run `world=national` for one year in a fresh process each (so peak memory is their own):
+tradesim's batched model (numpy for the green channel, simpy processes only for declarations
+that wait for an officer, scanner or bay) and a plain simpy model in which every declaration
+is a process with ``simpy.Resource`` requests, the way one would first write it. The ratio of
+their declarations per second is what the batch design buys.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import random
+import resource
+import time
+
+import simpy
+
+DEFAULT = ["world=national", "world.horizon_quarters=4", "run.replications=1", "run.workers=1",
+           "run.progress=false", "population.enterprises=20000"]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _tradesim(overrides: list[str]) -> dict:
+    from sim.cli import load_config
+    from sim.experiment import run_replications
+    started = time.perf_counter()
+    cfg, _ = load_config(overrides)
+    result = run_replications(cfg, progress=False)
+    return {"declarations": int(result.quarterly["declarations"].sum()),
+            "wall_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def _bare(overrides: list[str]) -> dict:
+    from sim.cli import load_config
+    cfg, _ = load_config(overrides)
+    started = time.perf_counter()
+    counted = bare_simpy(cfg)
+    return {"declarations": counted, "wall_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def bare_simpy(cfg) -> int:
+    """The same ports, rates, channel mix and service times, one simpy process per declaration.
+
+    Returns the number of declarations that arrived after the warm-up.
+    """
+    from sim.calendar import Calendar
+    from sim.policies.inspection import Inspection
+    w, s = cfg.world, cfg.world.service
+    rates = Inspection.Params(**cfg.policy["inspection"].params)
+    env = simpy.Environment(initial_time=-w.warmup_days * 24.0)
+    end = Calendar(w.start, w.horizon_quarters, w.warmup_days).end_h
+    rng = random.Random(cfg.run.seed)
+    expo = lambda mean: rng.expovariate(1.0 / mean) if mean > 0 else 0.0  # noqa: E731
+    counted = [0]
+    releases = []
+
+    def gate(port):
+        hour = env.now % 24.0
+        if port.open_hour <= hour < port.close_hour:
+            return 0.0
+        return (port.open_hour - hour) % 24.0
+
+    def serve(port, res, mean):
+        with res.request() as req:
+            yield req
+            yield env.timeout(gate(port))
+            yield env.timeout(expo(mean))
+
+    def declaration(port, res, imports):
+        arrival = env.now
+        lodging = w.lodging
+        if rng.random() >= (lodging.prelodge_import if imports else lodging.prelodge_export):
+            yield env.timeout(expo(lodging.delay_import_h if imports else lodging.delay_export_h))
+        yield env.timeout(s.screening_h)
+        u = rng.random()
+        if u < rates.physical_rate + rates.nii_rate:
+            yield env.timeout(s.transfer_h)
+            if u >= rates.physical_rate:
+                yield from serve(port, res["scanner"], s.nii_scan_h)
+                yield from serve(port, res["nii"], s.nii_image_h)
+            if u < rates.physical_rate or rng.random() < cfg.population.nii_escalation:
+                with res["bay"].request() as bay:
+                    yield bay
+                    yield from serve(port, res["physical"], s.physical_h)
+        elif u < rates.physical_rate + rates.nii_rate + rates.document_rate:
+            yield from serve(port, res["document"], s.document_h)
+        if imports:
+            yield env.timeout(expo(s.payment_h))
+        releases.append(env.now - arrival)
+
+    def arrivals(port):
+        res = {role: simpy.Resource(env, max(getattr(port.officers, role), 1))
+               for role in ("document", "nii", "physical")}
+        res["scanner"], res["bay"] = simpy.Resource(env, port.scanners), simpy.Resource(env, port.bays)
+        rate = port.declarations_per_day / 24.0
+        while True:
+            yield env.timeout(rng.expovariate(rate))
+            counted[0] += env.now >= 0
+            env.process(declaration(port, res, rng.random() < port.import_share))
+
+    for port in w.ports.values():
+        if port.declarations_per_day > 0:
+            env.process(arrivals(port))
+    env.run(until=end)
+    return counted[0]
+
+
+def bench(overrides: list[str]) -> str:
+    """Run both models (each in a fresh process) and return the comparison table."""
+    overrides = DEFAULT + list(overrides)
+    ctx = multiprocessing.get_context("spawn")
+    rows = {}
+    for name, fn in (("tradesim (batched + simpy)", _tradesim), ("bare simpy (process each)", _bare)):
+        with ctx.Pool(1) as pool:
+            rows[name] = pool.apply(fn, (overrides,))
+    lines = [f"tradesim bench: {' '.join(overrides)}", "",
+             f"{'model':<28}{'declarations':>14}{'wall s':>9}{'decl/s':>12}{'peak MB':>10}"]
+    for name, r in rows.items():
+        r["rate"] = r["declarations"] / r["wall_s"]
+        lines.append(f"{name:<28}{r['declarations']:>14,}{r['wall_s']:>9.2f}{r['rate']:>12,.0f}"
+                     f"{r['peak_mb']:>10.0f}")
+    fast, bare = rows.values()
+    lines += ["", f"ratio tradesim / bare simpy: {fast['rate'] / bare['rate']:.2f}",
+              "(wall time is end to end: config, build, simulation and result tables; "
+              "peak MB is each process's maximum resident memory)"]
+    return "\n".join(lines)
