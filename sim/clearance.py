@@ -105,7 +105,7 @@ class Clearance:
 
     def _case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
               corrected, s, pay):
-        """simpy process of one declaration that needs an officer, scanner or bay."""
+        """Simpy process of one declaration that needs an officer, scanner or bay."""
         env, port = self.env, self.ports[port_i]
         if screened > env.now:
             yield env.timeout(screened - env.now)

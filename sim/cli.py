@@ -13,7 +13,7 @@ from pathlib import Path
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
 
-from sim.config import Config, ConfigError, register_schemas
+from sim.config import Config, ConfigError, check_keys, register_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "configs"
@@ -50,10 +50,25 @@ def _explain(exc: Exception) -> str:
         return str(exc).splitlines()[0]
     key = getattr(cause, "full_key", None) or "config"
     kind = getattr(cause, "object_type", None)
-    if isinstance(cause, (ConfigKeyError, AttributeError)) and dataclasses.is_dataclass(kind):
-        allowed = ", ".join(f.name for f in dataclasses.fields(kind))
-        return f"{key}: unknown key; allowed here: {allowed}"
+    if isinstance(cause, (ConfigKeyError, AttributeError)):
+        if dataclasses.is_dataclass(kind):
+            allowed = ", ".join(f.name for f in dataclasses.fields(kind))
+            return f"{key}: unknown key; allowed here: {allowed}"
+        return _unknown_entry(key)
     return f"{key}: {str(cause).splitlines()[0]}"
+
+
+def _unknown_entry(key: str) -> str:
+    """A key missing from a free-form mapping (policies and their parameters)."""
+    from sim.policies import REGISTRY
+    parts = key.split(".")
+    if parts[0] == "policy" and len(parts) >= 4 and parts[2] == "params" and parts[1] in REGISTRY:
+        allowed = ", ".join(f.name for f in dataclasses.fields(REGISTRY[parts[1]].Params))
+        return f"{key}: unknown parameter of policy {parts[1]!r}; allowed: {allowed}"
+    if parts[0] == "policy" and len(parts) >= 2:
+        return (f"{'.'.join(parts[:2])}: no such policy entry; known policies: "
+                f"{', '.join(sorted(REGISTRY))} (add an entry with +{key}=...)")
+    return f"{key}: no such key here (add a new entry with +{key}=...)"
 
 
 def load_config(overrides: list[str]) -> tuple[Config, Path]:
@@ -74,10 +89,12 @@ def load_config(overrides: list[str]) -> tuple[Config, Path]:
         run_dir = Path(composed.hydra.run.dir)
         with open_dict(composed):
             del composed["hydra"]
-        cfg: Config = OmegaConf.to_object(composed)
+        plain = OmegaConf.to_container(composed, resolve=True)
     except (HydraException, OmegaConfBaseException) as exc:
         raise UserError(_explain(exc)) from None
     try:
+        check_keys(plain, Config)
+        cfg: Config = OmegaConf.to_object(composed)
         check_config(cfg)
     except ConfigError as exc:
         raise UserError(str(exc)) from None
@@ -120,9 +137,14 @@ def summary_markdown(cfg: Config, summary) -> str:
              "95% CI across replications (t).", "",
              "| metric | mean | 95% CI |", "|---|---:|---:|"]
     for row in summary.itertuples():
-        ci = "n/a" if row.ci_low != row.ci_low else f"{row.ci_low:.4g} – {row.ci_high:.4g}"
-        lines.append(f"| {row.metric} | {row.mean:.4g} | {ci} |")
+        ci = "n/a" if row.ci_low != row.ci_low else f"{_num(row.ci_low)} – {_num(row.ci_high)}"
+        lines.append(f"| {row.metric} | {_num(row.mean)} | {ci} |")
     return "\n".join(lines) + "\n"
+
+
+def _num(value: float) -> str:
+    """Readable numbers: thousands separators for counts and money, 4 digits for rates."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}" if abs(value) >= 10 else f"{value:.4g}"
 
 
 def cmd_list(args: list[str]) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
@@ -149,8 +150,27 @@ class Config:
     description: str = ""
     world: WorldConfig = field(default_factory=WorldConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
-    policy: Dict[str, PolicySpec] = field(default_factory=dict)
+    policy: Dict[str, Any] = field(default_factory=dict)  # key -> PolicySpec fields
     run: RunConfig = field(default_factory=RunConfig)
+
+
+def check_keys(node: Any, schema: Any, path: str = "") -> None:
+    """Reject keys that the schema does not declare (Hydra's ``+key=`` would add them silently)."""
+    if not dataclasses.is_dataclass(schema) or not isinstance(node, dict):
+        return
+    hints = typing.get_type_hints(schema)
+    for key, value in node.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in hints:
+            allowed = ", ".join(f.name for f in dataclasses.fields(schema))
+            raise ConfigError(f"{where}: unknown key; allowed here: {allowed}")
+        kind = hints[key]
+        if typing.get_origin(kind) is dict and isinstance(value, dict):
+            item = typing.get_args(kind)[1]
+            for name, sub in value.items():
+                check_keys(sub, item, f"{where}.{name}")
+        else:
+            check_keys(value, kind, where)
 
 
 def register_schemas() -> None:

@@ -14,8 +14,18 @@ import pandas as pd
 
 from sim.agents.port import ROLES
 from sim.calendar import Calendar
-from sim.clearance import (CHANNELS, DOCUMENT, NII, RELEASED, SEIZED, STEPS, T_ARRIVAL, T_DONE,
-                           T_LODGED, Outcomes)
+from sim.clearance import (
+    CHANNELS,
+    DOCUMENT,
+    NII,
+    RELEASED,
+    SEIZED,
+    STEPS,
+    T_ARRIVAL,
+    T_DONE,
+    T_LODGED,
+    Outcomes,
+)
 from sim.declarations import Batch
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
@@ -111,7 +121,7 @@ class QuarterlyLedger:
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den, NaN where den is 0 (a rate of nothing is undefined, not 0)."""
+    """Num / den, NaN where den is 0 (a rate of nothing is undefined, not 0)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 

@@ -67,8 +67,8 @@ class SupervisionModel(mesa.Model):
                 yield self.env.timeout(drawn_at - self.env.now)
             batch = self.source.draw_day(day)
             np.maximum(batch.lodged, drawn_at, out=batch.lodged)
-            quarter = int(self.calendar.quarter_index(day * HOURS_PER_DAY))
-            self.policies.screen(batch, quarter)
+            start = np.minimum(batch.arrival, batch.lodged)
+            self.policies.screen(batch, self.calendar.quarter_index(start))
             self.clearance.dispatch(batch)
             if self.on_day:
                 self.on_day()

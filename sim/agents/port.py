@@ -73,7 +73,7 @@ class Port:
         return 0.0
 
     def serve(self, role: str, duration: float):
-        """simpy sub-process: wait for a server (an officer of ``role``, or the scanner), then
+        """Simpy sub-process: wait for a server (an officer of ``role``, or the scanner), then
         for opening hours, then serve. Returns the service start time.
         """
         servers = self.servers[role]

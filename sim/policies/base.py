@@ -3,8 +3,8 @@
 A policy is one class in one file, registered by name with :func:`register`; its parameters
 are a dataclass (``Params``) with defaults, units and ranges, validated like the rest of the
 config. A :class:`Rollout` says where and when it applies (``from``/``until`` quarter, ``ports``,
-optional ``waves``); hooks receive a :class:`Context` whose ``active`` mask covers the ports
-under the rollout now, so a policy never looks at dates itself.
+optional ``waves``); hooks receive a :class:`Context` whose ``on`` mask marks the declarations
+the rollout covers (see :meth:`PolicyStack.screen`), so a policy never looks at dates itself.
 """
 from __future__ import annotations
 
@@ -28,13 +28,8 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 
 @dataclass
 class Context:
-    """What a hook needs to know: the quarter and the ports under the rollout now."""
-    quarter: int
-    active: np.ndarray  # bool per port
-
-    def mask(self, port: np.ndarray) -> np.ndarray:
-        """Which declarations (by their port) the policy acts on."""
-        return self.active[port]
+    """What a hook needs to know: which declarations of the batch the rollout covers."""
+    on: np.ndarray  # bool per declaration: lodged at a covered port in a covered quarter
 
 
 class Policy:
@@ -100,9 +95,10 @@ class Rollout:
 class PolicyStack:
     """The active policies in their fixed order; builds each from its config entry."""
 
-    def __init__(self, specs: dict[str, PolicySpec], calendar: Calendar, ports: list[str]):
+    def __init__(self, specs: dict[str, dict], calendar: Calendar, ports: list[str]):
         built = []
-        for key, spec in specs.items():
+        for key, entry in specs.items():
+            spec = _spec(key, entry)
             name = spec.name or key
             if name not in REGISTRY:
                 raise ConfigError(f"policy.{key}: unknown policy {name!r}; known: "
@@ -116,20 +112,39 @@ class PolicyStack:
         self.entries = [(key, policy, rollout) for _, _, key, policy, rollout in built]
 
     def pilot(self) -> np.ndarray:
-        """port x quarter: True where a pilot rollout (one with from/ports/waves) applies."""
+        """Port x quarter: True where a pilot rollout (one with from/ports/waves) applies."""
         masks = [r.active for _, _, r in self.entries if r.is_pilot]
         return np.logical_or.reduce(masks) if masks else np.zeros_like(self.entries[0][2].active)
 
-    def screen(self, batch, quarter: int) -> None:
+    def screen(self, batch, quarter: np.ndarray) -> None:
+        """Apply each policy, in order, to the declarations its rollout covers.
+
+        ``quarter`` is, per declaration, the quarter of the earlier of arrival and lodging: a
+        declaration already lodged or arrived when a pilot starts keeps the old rules, so a
+        pilot changes nothing before its first quarter.
+        """
         for _, policy, rollout in self.entries:
-            active = rollout.active[:, quarter]
-            if active.any():
-                policy.screen(batch, Context(quarter, active))
+            on = rollout.active[batch.port, quarter]
+            if on.any():
+                policy.screen(batch, Context(on))
 
     def manifest(self) -> list[dict]:
         """The active policies in application order, with their parameters."""
         return [{"key": key, "policy": policy.name, "params": dataclasses.asdict(policy.params),
                  "pilot": rollout.is_pilot} for key, policy, rollout in self.entries]
+
+
+def _spec(key: str, entry: Any) -> PolicySpec:
+    """A ``policy.KEY`` entry of the config as a :class:`PolicySpec` (keys checked)."""
+    allowed = [f.name for f in dataclasses.fields(PolicySpec)]
+    if not isinstance(entry, dict):
+        raise ConfigError(f"policy.{key}: must be a mapping with keys {', '.join(allowed)}; got {entry!r}")
+    for field_name, value in entry.items():
+        if field_name not in allowed:
+            raise ConfigError(f"policy.{key}.{field_name}: unknown key; allowed: {', '.join(allowed)}")
+        if field_name != "name" and value is not None and not isinstance(value, dict):
+            raise ConfigError(f"policy.{key}.{field_name}: must be a mapping; got {value!r}")
+    return PolicySpec(**{k: v or ({} if k != "name" else None) for k, v in entry.items()})
 
 
 def _params(cls: type[Policy], given: dict, where: str):

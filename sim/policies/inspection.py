@@ -31,7 +31,7 @@ class Inspection(Policy):
         super().__init__(params, where)
 
     def screen(self, batch, ctx: Context) -> None:
-        on = ctx.mask(batch.port)
+        on = ctx.on
         batch.p_document[on] = self.params.document_rate
         batch.p_nii[on] = self.params.nii_rate
         batch.p_physical[on] = self.params.physical_rate

@@ -1,0 +1,46 @@
+"""`tradesim run` end to end: the output folder contract, and results are never overwritten."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import yaml
+
+from sim.cli import main
+
+FILES = {"config.yaml", "manifest.json", "quarterly.csv", "quarterly.parquet", "breakdown.csv",
+         "breakdown.parquet", "summary.md"}
+
+
+def test_run_writes_the_output_folder(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "run=smoke", "run.replications=2", f"hydra.run.dir={out}"]) == 0
+    assert FILES <= {p.name for p in out.iterdir()}, "every file of the output contract exists"
+    assert not list(tmp_path.glob(".*partial*")), "no temporary folder is left behind"
+    printed = capsys.readouterr().out
+    assert "release_time_mean_h" in printed and str(out) in printed, "summary and folder are printed"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["policies_in_order"][0]["policy"] == "inspection", "active policies recorded"
+    assert len(manifest["seeds"]["replications"]) == 2, "one seed entry per replication"
+    assert {"python", "mesa", "simpy"} <= set(manifest["versions"]), "package versions recorded"
+    config = yaml.safe_load((out / "config.yaml").read_text())
+    assert config["run"]["replications"] == 2 and "ports" in config["world"], "resolved config saved"
+    csv, parquet = pd.read_csv(out / "quarterly.csv"), pd.read_parquet(out / "quarterly.parquet")
+    assert len(csv) == len(parquet) == 2 * 4 * 2, "csv and parquet hold the same rows"
+
+
+def test_existing_results_are_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "run=smoke", f"hydra.run.dir={out}"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(["run", "run=smoke", "run.seed=99", f"hydra.run.dir={out}"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "already exists" in err[0], f"one clear line, got {err}"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "old results untouched"
+
+
+def test_list_names_the_scenarios_and_policies(capsys):
+    assert main(["list"]) == 0
+    text = capsys.readouterr().out
+    assert "baseline_2024" in text and "inspection" in text and "national" in text, text
