@@ -16,6 +16,7 @@ import simpy
 from sim.agents.port import Port
 from sim.config import Config
 from sim.declarations import IMPORT, Batch
+from sim.streams import Streams
 
 GREEN, DOCUMENT, NII, PHYSICAL = 0, 1, 2, 3
 CHANNELS = ("green", "document", "nii", "physical")
@@ -31,17 +32,17 @@ S_DOC, S_SCAN, S_IMAGE, S_PHYS, S_TRANSFER, S_PAYMENT, S_CORRECTION = range(7)
 class Outcomes:
     """What happens to a batch, decided at screening: channel, path, findings, revenue."""
 
-    def __init__(self, batch: Batch, cfg: Config, streams: dict[str, np.random.Generator], end_h: float):
+    def __init__(self, batch: Batch, cfg: Config, streams: Streams, end_h: float):
         n = len(batch)
         vts = list(cfg.population.violations.values())
         table = lambda attr: np.array([getattr(v, attr) for v in vts])  # noqa: E731
-        u = streams["screening"].random(n)
+        u = streams.get("screening", batch.day).random(n)
         cum_phys = batch.p_physical
         cum_nii = cum_phys + batch.p_nii
         cum_doc = cum_nii + batch.p_document
         self.channel = np.select([u < cum_phys, u < cum_nii, u < cum_doc], [PHYSICAL, NII, DOCUMENT],
                                  GREEN).astype(np.int8)
-        d = streams["inspection"].random((n, 4))
+        d = streams.get("inspection", batch.day).random((n, 4))
         has_v = batch.violation >= 0
         vt = np.maximum(batch.violation, 0)
         found_doc = (self.channel == DOCUMENT) & has_v & (d[:, 0] < table("detect_document")[vt])
@@ -53,12 +54,12 @@ class Outcomes:
         self.seized = self.detected & table("seized")[vt]
         self.corrected = self.detected & ~self.seized
         self.inspected = self.channel >= NII
-        a = streams["audit"].random((n, 2))
+        a = streams.get("audit", batch.day).random((n, 2))
         self.audit_found = (has_v & ~self.detected & (a[:, 0] < cfg.population.audit_rate)
                             & (a[:, 1] < table("detect_audit")[vt])
                             & (batch.arrival + cfg.population.audit_lag_days * 24 < end_h))
         self.collected = batch.duty - batch.evaded * ~(self.detected | self.audit_found)
-        self.service = self._service_times(n, cfg, streams["service"])
+        self.service = self._service_times(n, cfg, streams.get("service", batch.day))
 
     @staticmethod
     def _service_times(n: int, cfg: Config, rng: np.random.Generator) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from sim.agents.enterprise import Population
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Config
+from sim.streams import Streams
 
 IMPORT, EXPORT = 0, 1
 NO_VIOLATION = -1
@@ -21,6 +22,7 @@ NO_VIOLATION = -1
 @dataclass
 class Batch:
     """One day's declarations; policies adjust the inspection probabilities in place."""
+    day: int
     port: np.ndarray
     enterprise: np.ndarray
     direction: np.ndarray
@@ -46,7 +48,7 @@ class Batch:
 class DeclarationSource:
     """Draws each day's declarations from the population and the ports' arrival rates."""
 
-    def __init__(self, cfg: Config, population: Population, streams: dict[str, np.random.Generator]):
+    def __init__(self, cfg: Config, population: Population, streams: Streams):
         ports = list(cfg.world.ports.values())
         self.rate = np.array([p.declarations_per_day for p in ports])
         self.population = population
@@ -58,12 +60,11 @@ class DeclarationSource:
         violations = list(cfg.population.violations.values())
         self.violation_cdf = np.cumsum([v.share for v in violations])
         self.evaded_fraction = np.array([v.evaded_fraction for v in violations])
-        self.arrivals = streams["arrivals"]
-        self.behaviour = streams["behaviour"]
+        self.streams = streams
 
     def draw_day(self, day: int) -> Batch:
         """Declarations arriving on ``day`` (day 0 starts at hour 0 = world.start)."""
-        rng, pop = self.arrivals, self.population
+        rng, pop = self.streams.get("arrivals", day), self.population
         counts = rng.poisson(self.rate)
         port = np.repeat(np.arange(len(counts)), counts)
         n = len(port)
@@ -83,14 +84,14 @@ class DeclarationSource:
         before = u[:, 4] < self.prelodge[direction]
         gap = rng.exponential(1.0, n)
         lodged = np.where(before, arrival - gap * self.lead_h, arrival + gap * self.delay[direction])
-        violation, evaded = self._ground_truth(enterprise, duty)
-        return Batch(port=port, enterprise=enterprise, direction=direction,
+        violation, evaded = self._ground_truth(enterprise, duty, self.streams.get("behaviour", day))
+        return Batch(day=day, port=port, enterprise=enterprise, direction=direction,
                      business_model=pop.business_model[enterprise], arrival=arrival,
                      lodged=lodged, value=value, duty=duty, violation=violation, evaded=evaded)
 
-    def _ground_truth(self, enterprise: np.ndarray, duty: np.ndarray):
+    def _ground_truth(self, enterprise: np.ndarray, duty: np.ndarray, rng: np.random.Generator):
         """Baseline compliance: violate with the enterprise's propensity; pick a type."""
-        u = self.behaviour.random((len(enterprise), 2))
+        u = rng.random((len(enterprise), 2))
         violates = u[:, 0] < self.population.violation_prob[enterprise]
         kind = np.minimum(np.searchsorted(self.violation_cdf, u[:, 1] * self.violation_cdf[-1]),
                           len(self.violation_cdf) - 1)

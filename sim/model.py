@@ -22,7 +22,7 @@ from sim.config import Config
 from sim.declarations import DeclarationSource
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import PolicyStack
-from sim.streams import named_stream, streams
+from sim.streams import Streams
 
 LOOKAHEAD_H = 72.0  # a day's batch is drawn this long before the day starts (pre-arrival lodging)
 
@@ -40,16 +40,16 @@ class SupervisionModel(mesa.Model):
 
     def __init__(self, cfg: Config, seed: np.random.SeedSequence, replication: int = 0,
                  on_day: Optional[Callable[[], None]] = None):
-        super().__init__(rng=named_stream(seed, "mesa"))
+        self.streams = Streams(seed)
+        super().__init__(rng=self.streams.get("mesa"))
         self.cfg, self.replication, self.on_day = cfg, replication, on_day
-        self.streams = streams(seed)
         world = cfg.world
         self.calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
         self.env = simpy.Environment(initial_time=-self.calendar.warmup_h - LOOKAHEAD_H)
         names = list(world.ports)
         self.ports = [Port(self.env, i, name, world.ports[name]) for i, name in enumerate(names)]
         volumes = np.array([p.declarations_per_day for p in world.ports.values()])
-        self.population = Population(cfg.population, volumes, self.streams["enterprises"])
+        self.population = Population(cfg.population, volumes, self.streams.get("enterprises"))
         for row in range(cfg.population.enterprises):
             Enterprise(self, row)
         self.policies = PolicyStack(cfg.policy, self.calendar, names)
