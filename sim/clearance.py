@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
+from sim.agents.officer import Roster
 from sim.agents.port import Port
 from sim.config import Config
 from sim.declarations import IMPORT, Batch
@@ -32,7 +33,7 @@ S_DOC, S_SCAN, S_IMAGE, S_PHYS, S_TRANSFER, S_PAYMENT, S_CORRECTION = range(7)
 class Outcomes:
     """What happens to a batch, decided at screening: channel, path, findings, revenue."""
 
-    def __init__(self, batch: Batch, cfg: Config, streams: Streams, end_h: float):
+    def __init__(self, batch: Batch, cfg: Config, streams: Streams, end_h: float, roster: Roster):
         n = len(batch)
         vts = list(cfg.population.violations.values())
         table = lambda attr: np.array([getattr(v, attr) for v in vts])  # noqa: E731
@@ -42,15 +43,27 @@ class Outcomes:
         cum_doc = cum_nii + batch.p_document
         self.channel = np.select([u < cum_phys, u < cum_nii, u < cum_doc], [PHYSICAL, NII, DOCUMENT],
                                  GREEN).astype(np.int8)
-        d = streams.get("inspection", batch.day).random((n, 4))
+        d = streams.get("inspection", batch.day).random((n, 7))
         has_v = batch.violation >= 0
         vt = np.maximum(batch.violation, 0)
-        found_doc = (self.channel == DOCUMENT) & has_v & (d[:, 0] < table("detect_document")[vt])
-        found_nii = (self.channel == NII) & has_v & (d[:, 1] < table("detect_nii")[vt])
-        escalate = (self.channel == NII) & (found_nii | (d[:, 3] < cfg.population.nii_escalation))
-        self.physical = (self.channel == PHYSICAL) | escalate
-        found_phys = self.physical & has_v & (d[:, 2] < table("detect_physical")[vt])
-        self.detected = found_doc | found_nii | found_phys
+        nii = self.channel == NII
+        escalate = nii & (d[:, 3] < cfg.population.nii_escalation)
+        checks = {"document": self.channel == DOCUMENT, "nii": nii}
+        chance = {"document": table("detect_document")[vt],
+                  "nii": table("detect_nii")[vt] * batch.nii_factor,
+                  "physical": table("detect_physical")[vt] * batch.physical_factor}
+        found = {}
+        for k, role in enumerate(("document", "nii", "physical")):
+            if role == "physical":  # a suspicious NII image always goes on to physical inspection
+                self.physical = (self.channel == PHYSICAL) | escalate | found["nii"]
+                checks[role] = self.physical
+            rows = np.flatnonzero(checks[role])
+            officer = roster.assign(role, batch.port[rows], d[rows, 4 + k])
+            hit = np.zeros(n, bool)
+            hit[rows] = has_v[rows] & (d[rows, k] < chance[role][rows] * roster.skill[role][officer])
+            roster.record(role, officer, hit[rows])
+            found[role] = hit
+        self.detected = found["document"] | found["nii"] | found["physical"]
         self.seized = self.detected & table("seized")[vt]
         self.corrected = self.detected & ~self.seized
         self.inspected = self.channel >= NII
@@ -75,14 +88,15 @@ class Outcomes:
 class Clearance:
     """Routes each batch: arithmetic release for the green channel, simpy for the rest."""
 
-    def __init__(self, env: simpy.Environment, cfg: Config, ports: list[Port], ledger, streams, end_h):
-        self.env, self.cfg, self.ports, self.ledger = env, cfg, ports, ledger
+    def __init__(self, env: simpy.Environment, cfg: Config, ports: list[Port], roster: Roster, ledger,
+                 streams: Streams, end_h: float):
+        self.env, self.cfg, self.ports, self.roster, self.ledger = env, cfg, ports, roster, ledger
         self.streams, self.end_h = streams, end_h
         self.screening_h = cfg.world.service.screening_h
         self.open_batches: list[Pending] = []
 
     def dispatch(self, batch: Batch) -> Outcomes:
-        out = Outcomes(batch, self.cfg, self.streams, self.end_h)
+        out = Outcomes(batch, self.cfg, self.streams, self.end_h, self.roster)
         self.ledger.record_cohort(batch, out)
         screened = batch.lodged + self.screening_h
         pay = np.where((batch.direction == IMPORT) & (batch.duty > 0), out.service[:, S_PAYMENT], 0.0)

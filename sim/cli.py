@@ -119,7 +119,10 @@ def cmd_run(args: list[str]) -> int:
     manifest = build_manifest(cfg, result.policies, seed_manifest(cfg), time.time() - started)
     text = summary_markdown(cfg, summary)
     try:
-        output.write_folder(run_dir, {"quarterly": result.quarterly, "breakdown": result.breakdown},
+        tables = {"quarterly": result.quarterly, "breakdown": result.breakdown}
+        if cfg.run.agent_snapshots:
+            tables["agents"] = result.agents
+        output.write_folder(run_dir, tables,
                             {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)),
                              "manifest.json": output.to_json(manifest), "summary.md": text})
     except output.OutputExists as exc:

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 
 class ConfigError(ValueError):
@@ -93,7 +93,9 @@ class BusinessModel:
     value_median: float = _f(60000.0, 0, unit="CNY", open_lo=True)
     value_sigma: float = _f(1.2, 0, doc="log-normal sigma of declared value")
     duty_rate: float = _f(0.06, 0, 1, doc="mean ad valorem duty+VAT-at-border rate on imports")
-    violation_prob: float = _f(0.02, 0, 1, doc="mean probability a declaration is a violation")
+    violation_prob: float = _f(0.02, 0, 1, doc="mean probability a declaration is an intentional "
+                               "violation, at the prior perceived risk")
+    error_prob: float = _f(0.01, 0, 1, doc="probability of an unintentional error (misclassification)")
     parcels: float = _f(1.0, 1, unit="parcels/declaration", doc="parcels batched per declaration")
 
 
@@ -110,6 +112,81 @@ class ViolationType:
 
 
 @dataclass
+class Behaviour:
+    """How enterprises decide to violate (an inspection game) and learn the risk of checks.
+
+    A trader violates with probability sigmoid(rationality * u), u = 1 - caught * (1 + m) -
+    moral cost, where caught = perceived check probability * detection_given_check (+ the
+    audit's known catch rate) and m = penalty_multiple (fine / evaded duty). With zero moral
+    cost and infinite rationality this is the inspection game: violate iff caught < g/(g+f).
+    """
+    rationality: float = _f(8.0, 0, doc="logit sensitivity to the payoff (large = fully rational)")
+    penalty_multiple: float = _f(1.0, 0, doc="fine as a multiple of the evaded duty (f = m g)")
+    calibrate_honesty: bool = _f(True, doc="moral cost set so each trader violates at its "
+                                 "propensity when perceived risk = prior_risk; false = no moral cost")
+    prior_risk: float = _f(0.12, 0, 1, doc="perceived check probability before experience")
+    detection_given_check: float = _f(0.5, 0, 1, doc="perceived chance that a check finds a violation")
+    learning_rate: float = _f(0.05, 0, 1, doc="weight of each own declaration in perceived risk")
+    peer_weight: float = _f(0.3, 0, 1, doc="weight of the port's recent check rate (peers)")
+    peer_memory_days: float = _f(30.0, 1, unit="days", doc="memory of the port's check rate")
+
+
+@dataclass
+class Credit:
+    """Enterprise credit: a score in [0, 100] that sets the tier (AEO / general / dishonest)."""
+    aeo_share: float = _f(0.05, 0, 1, doc="initial share of AEO-certified traders (by size)")
+    dishonest_share: float = _f(0.03, 0, 1, doc="initial share of dishonest-tier traders")
+    aeo_threshold: float = _f(80.0, 0, 100, doc="score at or above which a trader is AEO tier")
+    dishonest_threshold: float = _f(30.0, 0, 100, doc="score below which a trader is dishonest")
+    start_aeo: float = _f(90.0, 0, 100)
+    start_general: float = _f(60.0, 0, 100)
+    start_dishonest: float = _f(20.0, 0, 100)
+    clean_gain: float = _f(0.1, 0, doc="score gained per declaration released without a finding")
+    violation_penalty: float = _f(25.0, 0, doc="score lost per intentional violation found")
+    error_penalty: float = _f(5.0, 0, doc="score lost per unintentional error found")
+    agency_penalty: float = _f(15.0, 0, doc="score lost per violation a partner agency reports")
+
+
+@dataclass
+class Agency:
+    """A partner agency (tax, market regulation, FX) that shares violation records."""
+    detect_prob: float = _f(0.1, 0, 1, doc="share of violations customs missed that it finds")
+    sees: List[str] = _f([], doc="violation types its own records reveal")
+    lag_days: float = _f(30.0, 0, unit="days", doc="delay before customs receives its record")
+
+
+@dataclass
+class PartnerCountry:
+    """A trading partner: its share of trade and of AEO-certified counterparts."""
+    share: float = _f(0.0, 0, 1)
+    aeo_share: float = _f(0.0, 0, 1, doc="share of counterparts there that are AEO-certified")
+
+
+@dataclass
+class Concealment:
+    """A smuggling method: how much it lowers the chance that each check finds it."""
+    nii_factor: float = _f(1.0, 0, 1)
+    physical_factor: float = _f(1.0, 0, 1)
+
+
+@dataclass
+class Smugglers:
+    """Organised networks that move contraband through front companies and learn."""
+    networks: int = _f(6, 0, unit="networks")
+    fronts_per_network: int = _f(3, 1, unit="front companies")
+    attempts_per_week: float = _f(3.0, 0, unit="declarations/week", doc="per network")
+    cover_per_week: float = _f(4.0, 0, unit="declarations/week", doc="clean cover declarations per front")
+    covers: List[str] = _f(["general_trade"], doc="business models fronts pose as")
+    value_median: float = _f(200000.0, 0, unit="CNY", open_lo=True)
+    duty_rate: float = _f(0.3, 0, 1, doc="duty and taxes evaded on the contraband")
+    violation: str = _f("prohibited_goods", doc="the violation type of an attempt")
+    learning_rate: float = _f(0.2, 0, 1, doc="weight of each outcome in the learned values")
+    temperature: float = _f(0.25, 0, doc="softmax temperature of choices", open_lo=True)
+    seizure_loss: float = _f(3.0, 0, doc="payoff of a seizure relative to -1 x a success")
+    concealments: Dict[str, Concealment] = _f({})
+
+
+@dataclass
 class PopulationConfig:
     """The enterprises that lodge declarations."""
     enterprises: int = _f(2000, 1, unit="enterprises")
@@ -120,6 +197,13 @@ class PopulationConfig:
     audit_rate: float = _f(0.01, 0, 1, doc="share of released declarations audited post-clearance")
     audit_lag_days: float = _f(90.0, 0, unit="days", doc="release to audit finding")
     nii_escalation: float = _f(0.3, 0, 1, doc="share of clean NII images still sent to physical")
+    error_type: str = _f("misclassification", doc="violation type of unintentional errors")
+    officer_skill_cv: float = _f(0.15, 0, doc="spread of officers' skill (multiplies detection)")
+    behaviour: Behaviour = _f(Behaviour())
+    credit: Credit = _f(Credit())
+    agencies: Dict[str, Agency] = _f({})
+    partner_countries: Dict[str, PartnerCountry] = _f({})
+    smugglers: Smugglers = _f(Smugglers())
 
 
 @dataclass
@@ -141,6 +225,7 @@ class RunConfig:
     seed: int = _f(2024, 0)
     workers: int = _f(1, 1, unit="processes")
     progress: bool = _f(True, doc="progress bar on stderr when a run takes over 2 s")
+    agent_snapshots: bool = _f(True, doc="write the agents table (agent state at quarter ends)")
 
 
 @dataclass

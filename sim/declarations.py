@@ -1,16 +1,19 @@
 """A day's declarations as a structure of numpy arrays (no object per declaration).
 
-:func:`draw_day` draws arrivals, who declares, goods value and duty, lodging time and the
-ground truth (violation type, evaded duty) for all ports at once. Every stream draws the same
-number of values whatever the policies do, so scenarios share their random numbers.
+:class:`DeclarationSource` draws arrivals, who declares, goods value and duty, lodging time
+and the ground truth (intentional violation decided by each trader, unintentional error,
+evaded duty) for all ports at once. Every stream draws the same number of values whatever
+the policies do, so scenarios share their random numbers.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.agents.enterprise import Population
+from sim.behaviour.compliance import Compliance
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Config
 from sim.streams import Streams
@@ -31,36 +34,54 @@ class Batch:
     lodged: np.ndarray
     value: np.ndarray
     duty: np.ndarray
-    violation: np.ndarray
-    evaded: np.ndarray
+    violation: np.ndarray       # violation type index, or NO_VIOLATION
+    evaded: np.ndarray          # duty evaded (CNY)
+    intentional: np.ndarray     # a decision, not an error
+    smuggler: np.ndarray = None  # network index, -1 for ordinary trade
+    nii_factor: np.ndarray = None   # concealment: scales the chance an NII scan finds it
+    physical_factor: np.ndarray = None
+    tier: np.ndarray = None     # credit tier at screening (filled by the model)
+    partner_aeo: np.ndarray = None  # the foreign counterpart is an AEO (filled by the model)
     p_document: np.ndarray = field(init=False)
     p_nii: np.ndarray = field(init=False)
     p_physical: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.port)
+        self.smuggler = np.full(n, -1, np.int16) if self.smuggler is None else self.smuggler
+        for name in ("nii_factor", "physical_factor"):
+            if getattr(self, name) is None:
+                setattr(self, name, np.ones(n))
+        self.tier = np.ones(n, np.int8) if self.tier is None else self.tier
+        self.partner_aeo = np.zeros(n, bool) if self.partner_aeo is None else self.partner_aeo
         self.p_document, self.p_nii, self.p_physical = (np.zeros(n) for _ in range(3))
 
     def __len__(self) -> int:
         return len(self.port)
 
+    def __add__(self, other: "Batch") -> "Batch":
+        """This batch's rows followed by ``other``'s (same day)."""
+        arrays = {f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                  for f in dataclasses.fields(self) if f.init and f.name != "day"}
+        return Batch(day=self.day, **arrays)
+
 
 class DeclarationSource:
     """Draws each day's declarations from the population and the ports' arrival rates."""
 
-    def __init__(self, cfg: Config, population: Population, streams: Streams):
+    def __init__(self, cfg: Config, population: Population, compliance: Compliance, streams: Streams):
         ports = list(cfg.world.ports.values())
         self.rate = np.array([p.declarations_per_day for p in ports])
-        self.population = population
+        self.population, self.compliance, self.streams = population, compliance, streams
         self.daytime = cfg.world.arrival_profile == "daytime"
         lodging = cfg.world.lodging
         self.prelodge = np.array([lodging.prelodge_import, lodging.prelodge_export])
         self.delay = np.array([lodging.delay_import_h, lodging.delay_export_h])
         self.lead_h = lodging.lead_h
-        violations = list(cfg.population.violations.values())
-        self.violation_cdf = np.cumsum([v.share for v in violations])
-        self.evaded_fraction = np.array([v.evaded_fraction for v in violations])
-        self.streams = streams
+        violations = list(cfg.population.violations)
+        self.violation_cdf = np.cumsum([v.share for v in cfg.population.violations.values()])
+        self.evaded_fraction = np.array([v.evaded_fraction for v in cfg.population.violations.values()])
+        self.error_type = violations.index(cfg.population.error_type)
 
     def draw_day(self, day: int) -> Batch:
         """Declarations arriving on ``day`` (day 0 starts at hour 0 = world.start)."""
@@ -84,17 +105,18 @@ class DeclarationSource:
         before = u[:, 4] < self.prelodge[direction]
         gap = rng.exponential(1.0, n)
         lodged = np.where(before, arrival - gap * self.lead_h, arrival + gap * self.delay[direction])
-        violation, evaded = self._ground_truth(enterprise, duty, self.streams.get("behaviour", day))
+        violation, intentional = self._ground_truth(enterprise, port, self.streams.get("behaviour", day))
+        evaded = np.where(violation >= 0, duty * self.evaded_fraction[np.maximum(violation, 0)], 0.0)
         return Batch(day=day, port=port, enterprise=enterprise, direction=direction,
-                     business_model=pop.business_model[enterprise], arrival=arrival,
-                     lodged=lodged, value=value, duty=duty, violation=violation, evaded=evaded)
+                     business_model=pop.business_model[enterprise], arrival=arrival, lodged=lodged,
+                     value=value, duty=duty, violation=violation, evaded=evaded, intentional=intentional)
 
-    def _ground_truth(self, enterprise: np.ndarray, duty: np.ndarray, rng: np.random.Generator):
-        """Baseline compliance: violate with the enterprise's propensity; pick a type."""
-        u = rng.random((len(enterprise), 2))
-        violates = u[:, 0] < self.population.violation_prob[enterprise]
+    def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, rng: np.random.Generator):
+        """Each trader's violation decision, else an unintentional error; the violation type."""
+        u = rng.random((len(enterprise), 3))
+        intentional = self.compliance.violates(enterprise, port, u[:, 0])
+        error = ~intentional & (u[:, 2] < self.population.error_prob[enterprise])
         kind = np.minimum(np.searchsorted(self.violation_cdf, u[:, 1] * self.violation_cdf[-1]),
                           len(self.violation_cdf) - 1)
-        violation = np.where(violates, kind, NO_VIOLATION).astype(np.int8)
-        evaded = np.where(violates, duty * self.evaded_fraction[kind], 0.0)
-        return violation, evaded
+        violation = np.where(intentional, kind, np.where(error, self.error_type, NO_VIOLATION))
+        return violation.astype(np.int8), intentional

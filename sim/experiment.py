@@ -49,7 +49,8 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
                     bar.update(_days(cfg))
     return RunResult(pd.concat([r.quarterly for r in results], ignore_index=True),
                      pd.concat([r.breakdown for r in results], ignore_index=True),
-                     results[0].policies)
+                     results[0].policies,
+                     pd.concat([r.agents for r in results], ignore_index=True))
 
 
 def seed_manifest(cfg: Config) -> dict:

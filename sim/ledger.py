@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.agents.enterprise import TIERS
 from sim.agents.port import ROLES
 from sim.calendar import Calendar
 from sim.clearance import (
@@ -29,7 +30,7 @@ from sim.clearance import (
 from sim.declarations import Batch
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
-          "compliant_inspected", "revenue_due", "revenue_collected")
+          "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized")
 EVENT = ("released", "seized", "release_h") + tuple(f"step_{s}" for s in STEPS) + \
         tuple(f"visit_{s}" for s in STEPS)
 DIRECTIONS = ("import", "export")
@@ -51,16 +52,17 @@ class QuarterlyLedger:
 
     def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str]):
         self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
-        self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(CHANNELS))
+        self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(TIERS),
+                      len(CHANNELS))
         size = int(np.prod(self.shape))
         self.cohort = np.zeros((len(COHORT), size))
         self.event = np.zeros((len(EVENT), size))
         self.release_hours: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _key(self, batch: Batch, rows, quarter: np.ndarray, channel: np.ndarray) -> np.ndarray:
-        _, nq, nd, nb, nc = self.shape
-        return (((batch.port[rows] * nq + quarter) * nd + batch.direction[rows]) * nb
-                + batch.business_model[rows]) * nc + channel
+        _, nq, nd, nb, nt, nc = self.shape
+        return ((((batch.port[rows] * nq + quarter) * nd + batch.direction[rows]) * nb
+                 + batch.business_model[rows]) * nt + batch.tier[rows]) * nc + channel
 
     def _add(self, target: np.ndarray, key: np.ndarray, weights: np.ndarray) -> None:
         for i, w in enumerate(weights):
@@ -73,7 +75,7 @@ class QuarterlyLedger:
         self._add(self.cohort, key, (
             None, has_v, out.detected | out.audit_found, out.inspected, out.physical,
             out.inspected & ~out.physical, out.inspected & out.detected, out.inspected & ~has_v,
-            batch.duty, out.collected))
+            batch.duty, out.collected, batch.smuggler >= 0, (batch.smuggler >= 0) & out.detected))
 
     def record_times(self, batch: Batch, rows, channel: np.ndarray, physical: np.ndarray,
                      times: np.ndarray, status: np.ndarray) -> None:
@@ -156,7 +158,7 @@ def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.
         "revenue_due": c("revenue_due"), "revenue_collected": c("revenue_collected"),
         "revenue_leakage": c("revenue_due") - c("revenue_collected"),
         "compliant_inspected": c("compliant_inspected"),
-        "smuggling_attempts": np.zeros_like(decl), "smuggling_seized": np.zeros_like(decl),
+        "smuggling_attempts": c("smuggling_attempts"), "smuggling_seized": c("smuggling_seized"),
         "inspections": inspections, "violations": c("violations"), "detected": c("detected"),
         "released_import": released_dir[..., 0], "released_export": released_dir[..., 1],
     }
@@ -190,13 +192,14 @@ def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: 
 
     for axis, dimension, levels in ((2, "direction", DIRECTIONS),
                                     (3, "business_model", ledger.business_models),
-                                    (4, "channel", CHANNELS)):
+                                    (4, "credit_tier", TIERS), (5, "channel", CHANNELS)):
         c = lambda name: ledger.cohort_sum(name, keep=(0, 1, axis))  # noqa: E731
         e = lambda name: ledger.event_sum(name, keep=(0, 1, axis))  # noqa: E731
         emit(dimension, levels, "declarations", c("declarations"))
         emit(dimension, levels, "inspection_rate", ratio(c("inspections"), c("declarations")))
         emit(dimension, levels, "violation_rate", ratio(c("violations"), c("declarations")))
         emit(dimension, levels, "detection_rate", ratio(c("detected"), c("violations")))
+        emit(dimension, levels, "smuggling_attempts", c("smuggling_attempts"))
         emit(dimension, levels, "released", e("released"))
         emit(dimension, levels, "release_time_mean_h", ratio(e("release_h"), e("released")))
     step_h = np.stack([ledger.event_sum(f"step_{s}") for s in STEPS], axis=-1)

@@ -14,14 +14,20 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
+from sim.agents.officer import Roster
 from sim.agents.port import Port, utilisation
+from sim.agents.smuggler import SmugglingRing
+from sim.behaviour.compliance import Compliance
+from sim.behaviour.credit import CreditBureau
 from sim.calendar import HOURS_PER_DAY, Calendar
-from sim.clearance import Clearance
+from sim.clearance import GREEN, Clearance, Outcomes
 from sim.config import Config
-from sim.declarations import DeclarationSource
+from sim.declarations import Batch, DeclarationSource
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import PolicyStack
+from sim.snapshot import Snapshots
 from sim.streams import Streams
 
 LOOKAHEAD_H = 72.0  # a day's batch is drawn this long before the day starts (pre-arrival lodging)
@@ -33,6 +39,7 @@ class RunResult:
     quarterly: pd.DataFrame
     breakdown: pd.DataFrame
     policies: list[dict]
+    agents: pd.DataFrame
 
 
 class SupervisionModel(mesa.Model):
@@ -49,15 +56,26 @@ class SupervisionModel(mesa.Model):
         names = list(world.ports)
         self.ports = [Port(self.env, i, name, world.ports[name]) for i, name in enumerate(names)]
         volumes = np.array([p.declarations_per_day for p in world.ports.values()])
-        self.population = Population(cfg.population, volumes, self.streams.get("enterprises"))
-        for row in range(cfg.population.enterprises):
+        pop_cfg = cfg.population
+        self.population = pop = Population(pop_cfg, volumes, self.streams.get("enterprises"))
+        for row in range(len(pop.size)):
             Enterprise(self, row)
+        self.roster = Roster(self, [p.staff for p in self.ports], names, pop_cfg.officer_skill_cv,
+                             self.streams.get("officers"))
+        self.compliance = Compliance(pop_cfg, pop, len(names))
+        self.credit = CreditBureau(self.env, pop_cfg.credit, pop)
+        self.agencies = [PartnerAgency(self, name, a, list(pop_cfg.violations))
+                         for name, a in pop_cfg.agencies.items()]
+        self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, len(names),
+                                       list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
         self.policies = PolicyStack(cfg.policy, self.calendar, names)
-        self.ledger = QuarterlyLedger(self.calendar, names, self.population.model_names)
-        self.source = DeclarationSource(cfg, self.population, self.streams)
-        self.clearance = Clearance(self.env, cfg, self.ports, self.ledger, self.streams,
+        self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names)
+        self.source = DeclarationSource(cfg, pop, self.compliance, self.streams)
+        self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.ledger, self.streams,
                                    self.calendar.end_h)
+        self.snapshots = Snapshots(self)
         self.env.process(self._days())
+        self.env.process(self._quarter_ends())
 
     def _days(self):
         first = -int(self.calendar.warmup_h // HOURS_PER_DAY)
@@ -65,24 +83,49 @@ class SupervisionModel(mesa.Model):
             drawn_at = day * HOURS_PER_DAY - LOOKAHEAD_H
             if drawn_at > self.env.now:
                 yield self.env.timeout(drawn_at - self.env.now)
-            batch = self.source.draw_day(day)
+            batch = self.source.draw_day(day) + self.smugglers.declarations(day)
             np.maximum(batch.lodged, drawn_at, out=batch.lodged)
+            batch.tier = self.population.tier(batch.enterprise)
+            batch.partner_aeo = self.population.partner_aeo[batch.enterprise]
             start = np.minimum(batch.arrival, batch.lodged)
             self.policies.screen(batch, self.calendar.quarter_index(start))
-            self.clearance.dispatch(batch)
+            self._adapt(batch, self.clearance.dispatch(batch))
             if self.on_day:
                 self.on_day()
+
+    def _adapt(self, batch: Batch, out: Outcomes) -> None:
+        """Agents respond to a screened batch: perceived risk, credit, agencies, smugglers."""
+        pop_cfg, enterprise = self.cfg.population, batch.enterprise
+        self.compliance.learn(enterprise, batch.port, out.channel != GREEN)
+        self.credit.record_clearance(enterprise, out.detected, batch.intentional)
+        audit_at = float(batch.arrival.max(initial=0.0)) + pop_cfg.audit_lag_days * HOURS_PER_DAY
+        for intentional, penalty in ((True, pop_cfg.credit.violation_penalty), (False, pop_cfg.credit.error_penalty)):
+            self.credit.penalise_at(audit_at, enterprise[out.audit_found & (batch.intentional == intentional)],
+                                    penalty)
+        missed = (batch.violation >= 0) & ~out.detected & ~out.audit_found
+        u = self.streams.get("agencies", batch.day).random((len(batch), max(len(self.agencies), 1)))
+        for k, agency in enumerate(self.agencies):
+            agency.observe(enterprise, batch.violation, missed, u[:, k], self.credit, pop_cfg.credit.agency_penalty)
+        self.smugglers.learn(batch, out.detected)
+
+    def _quarter_ends(self):
+        """Snapshot the agents at each quarter end but the last (taken in :meth:`run`)."""
+        for edge, label in zip(self.calendar.edges[1:-1], self.calendar.labels):
+            yield self.env.timeout(edge - self.env.now)
+            self.snapshots.take(label)
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""
         self.env.run(until=self.calendar.end_h)
+        self.snapshots.take(self.calendar.labels[-1])
         self.clearance.close()
         cal = self.calendar
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         util = utilisation(self.ports, cal.edges)
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
         return RunResult(quarterly_table(self.ledger, util[..., -1], pilot, ids),
-                         breakdown_table(self.ledger, util[..., :-1], ids), self.policies.manifest())
+                         breakdown_table(self.ledger, util[..., :-1], ids), self.policies.manifest(),
+                         self.snapshots.table(ids))
 
 
 def check_config(cfg: Config) -> None:

@@ -1,0 +1,1 @@
+"""Behaviour rules of the agents: the compliance decision and credit dynamics."""

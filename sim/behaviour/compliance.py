@@ -1,0 +1,64 @@
+"""The compliance decision (an inspection game with bounded rationality) and risk learning.
+
+For each declaration a trader compares the duty it could evade, g, with the expected loss if
+caught, caught x (g + f), f = penalty_multiple x g, plus a moral cost (a share of g):
+
+    u = 1 - caught * (1 + m) - moral,    P(violate) = sigmoid(rationality * u)
+
+``caught`` is what the trader believes: its perceived check probability, a blend of its own
+experience and its port's recent check rate (peers), times the chance a check finds a
+violation, plus the known catch rate of post-clearance audit. With no moral cost and high
+rationality, traders violate exactly when caught < g / (g + f) (the inspection game).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, logit
+
+from sim.agents.enterprise import Population
+from sim.config import PopulationConfig
+
+
+class Compliance:
+    """Decides intentional violations and updates perceived risk from experience."""
+
+    def __init__(self, cfg: PopulationConfig, population: Population, n_ports: int):
+        self.b, self.population = cfg.behaviour, population
+        self.port_risk = np.full(n_ports, self.b.prior_risk)
+        shares = np.array([v.share for v in cfg.violations.values()])
+        audit_detect = np.array([v.detect_audit for v in cfg.violations.values()])
+        self.audit_catch = cfg.audit_rate * float(shares @ audit_detect) / shares.sum()
+        if self.b.calibrate_honesty:
+            prior_caught = self.b.prior_risk * self.b.detection_given_check + self.audit_catch
+            with np.errstate(divide="ignore"):
+                self.moral = (1 - prior_caught * (1 + self.b.penalty_multiple)
+                              - logit(population.propensity) / max(self.b.rationality, 1e-9))
+        else:
+            self.moral = np.zeros(len(population.propensity))
+        self.moral[population.front] = np.inf  # fronts' cover trade is clean; attempts are the network's
+
+    def caught(self, enterprise: np.ndarray, port: np.ndarray) -> np.ndarray:
+        """The probability of being caught that each declaring trader believes in."""
+        w = self.b.peer_weight
+        checked = (1 - w) * self.population.perceived[enterprise] + w * self.port_risk[port]
+        return checked * self.b.detection_given_check + self.audit_catch
+
+    def violates(self, enterprise: np.ndarray, port: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Intentional violation decisions for uniforms ``u``."""
+        payoff = 1 - self.caught(enterprise, port) * (1 + self.b.penalty_multiple) - self.moral[enterprise]
+        return u < expit(self.b.rationality * payoff)
+
+    def learn(self, enterprise: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
+        """Each trader's own checks (exponential smoothing per declaration) and its port's rate."""
+        n = len(self.population.perceived)
+        count = np.bincount(enterprise, minlength=n)
+        seen = np.flatnonzero(count)
+        hits = np.bincount(enterprise, weights=checked, minlength=n)[seen]
+        keep = (1 - self.b.learning_rate) ** count[seen]
+        self.population.perceived[seen] = keep * self.population.perceived[seen] + \
+            (1 - keep) * hits / count[seen]
+        per_port = np.bincount(port, minlength=len(self.port_risk))
+        active = per_port > 0
+        today = np.bincount(port, weights=checked, minlength=len(self.port_risk))[active] / per_port[active]
+        alpha = 1.0 / self.b.peer_memory_days
+        self.port_risk[active] += alpha * (today - self.port_risk[active])

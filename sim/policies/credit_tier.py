@@ -1,0 +1,34 @@
+"""Credit-tier supervision: inspection intensity by the trader's credit tier.
+
+"High credit, (near) zero inspection; low credit, intensive inspection": the probabilities
+of every check are multiplied by the tier's multiplier (AEO / general / dishonest), scaled
+back if they would add up to more than 1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config import _f
+from sim.policies.base import Context, Policy, register
+
+
+@register
+class CreditTier(Policy):
+    name = "credit_tier"
+    order = 20
+    description = "inspection multipliers by credit tier (AEO / general / dishonest)"
+
+    @dataclass
+    class Params:
+        aeo: float = _f(0.2, 0, doc="multiplier for AEO-tier traders (0 = zero inspection)")
+        general: float = _f(1.0, 0, doc="multiplier for general-tier traders")
+        dishonest: float = _f(3.0, 0, doc="multiplier for dishonest-tier traders")
+
+    def screen(self, batch, ctx: Context) -> None:
+        on = ctx.on
+        factor = np.array([self.params.aeo, self.params.general, self.params.dishonest])[batch.tier[on]]
+        probs = np.stack([batch.p_document[on], batch.p_nii[on], batch.p_physical[on]]) * factor
+        probs /= np.maximum(probs.sum(axis=0), 1.0)
+        batch.p_document[on], batch.p_nii[on], batch.p_physical[on] = probs
