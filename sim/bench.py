@@ -49,7 +49,7 @@ def bare_simpy(cfg) -> int:
     from sim.calendar import Calendar
     from sim.policies.inspection import Inspection
     w, s = cfg.world, cfg.world.service
-    rates = Inspection.Params(**cfg.policy["inspection"].params)
+    rates = Inspection.Params(**cfg.policy["inspection"]["params"])
     env = simpy.Environment(initial_time=-w.warmup_days * 24.0)
     end = Calendar(w.start, w.horizon_quarters, w.warmup_days).end_h
     rng = random.Random(cfg.run.seed)

@@ -92,8 +92,8 @@ class QuarterlyLedger:
             *([released & (channel == NII)] * 2), *([released & physical] * 2), released])
         hours = (event_t - arrival) * released
         self._add(self.event, key, (released, status == SEIZED, hours, *steps.T, *visits.T))
-        port = batch.port[rows][released]
-        self.release_hours.append((port * self.shape[1] + quarter[released], hours[released]))
+        cell = (batch.port[rows] * self.shape[1] + quarter) * 2 + batch.direction[rows]
+        self.release_hours.append(((cell * len(CHANNELS) + channel)[released], hours[released]))
 
     def _sum(self, metrics: np.ndarray, names: tuple, name: str, keep: tuple[int, ...]) -> np.ndarray:
         """Sum a metric over every axis but ``keep`` (axes of ``self.shape``)."""
@@ -107,19 +107,21 @@ class QuarterlyLedger:
     def event_sum(self, name: str, keep=(0, 1)) -> np.ndarray:
         return self._sum(self.event, EVENT, name, keep)
 
-    def percentiles(self) -> tuple[np.ndarray, np.ndarray]:
-        """p50 and p90 of release time per port x quarter (NaN where nothing was released)."""
-        p50, p90 = (np.full(self.shape[:2], np.nan) for _ in range(2))
-        if not self.release_hours:
-            return p50, p90
-        key = np.concatenate([k for k, _ in self.release_hours])
-        hours = np.concatenate([h for _, h in self.release_hours])
-        order = np.lexsort((hours, key))
-        key, hours = key[order], hours[order]
-        bounds = np.flatnonzero(np.diff(key)) + 1
-        for k, chunk in zip(key[np.r_[0, bounds]], np.split(hours, bounds)):
-            p50.flat[k], p90.flat[k] = np.percentile(chunk, [50, 90])
-        return p50, p90
+    def percentiles(self, qs=(50, 90), by_group: bool = False) -> np.ndarray:
+        """Release-time percentiles ``qs``: array port x quarter x len(qs), or with ``by_group``
+        port x quarter x direction x channel x len(qs). NaN where nothing was released."""
+        per_cell = 2 * len(CHANNELS)  # release_hours keys: port x quarter x direction x channel
+        out = np.full((self.shape[0] * self.shape[1] * (per_cell if by_group else 1), len(qs)), np.nan)
+        if self.release_hours:
+            key = np.concatenate([k for k, _ in self.release_hours]) // (1 if by_group else per_cell)
+            hours = np.concatenate([h for _, h in self.release_hours])
+            order = np.lexsort((hours, key))
+            key, hours = key[order], hours[order]
+            bounds = np.flatnonzero(np.diff(key)) + 1
+            for k, chunk in zip(key[np.r_[0, bounds]], np.split(hours, bounds)):
+                out[k] = np.percentile(chunk, qs)
+        shape = self.shape[:2] + ((2, len(CHANNELS)) if by_group else ())
+        return out.reshape(*shape, len(qs))
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -141,7 +143,7 @@ def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.
     by_dir = lambda name: ledger.event_sum(name, keep=(0, 1, 2))  # noqa: E731
     released_dir = by_dir("released")
     rel_dir = ratio(by_dir("release_h"), released_dir)
-    p50, p90 = ledger.percentiles()
+    p50, p90 = np.moveaxis(ledger.percentiles(), -1, 0)
     inspections = c("inspections")
     cols = {
         "declarations": decl, "released": released, "seized": seized,
@@ -207,6 +209,19 @@ def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: 
     emit("trs_step", STEPS, "hours_per_released", ratio(step_h, ledger.event_sum("released")[..., None]))
     emit("trs_step", STEPS, "mean_h_when_visited", ratio(step_h, visits))
     emit("trs_step", STEPS, "visits", visits)
+    for group_axis, dimension, groups in ((2, "trs_step_by_direction", DIRECTIONS),
+                                          (5, "trs_step_by_channel", CHANNELS)):
+        per_step = np.stack([ledger.event_sum(f"step_{s}", keep=(0, 1, group_axis)) for s in STEPS], axis=-1)
+        released = ledger.event_sum("released", keep=(0, 1, group_axis))[..., None]
+        levels = [f"{g}/{s}" for g in groups for s in STEPS]
+        emit(dimension, levels, "hours_per_released",
+             ratio(per_step, released).reshape(*per_step.shape[:2], -1))
+    pct = (10, 25, 50, 75, 90)
+    by_group = ledger.percentiles(pct, by_group=True)
+    levels = [f"{d}/{c}" for d in DIRECTIONS for c in CHANNELS]
+    for i, q in enumerate(pct):
+        emit("release_time_by_group", levels, f"release_time_p{q}_h",
+             by_group[..., i].reshape(*by_group.shape[:2], -1))
     emit("officer_role", ROLES, "officer_utilization", role_utilisation, reported=True)
     frame = pd.concat(parts, ignore_index=True)
     for k, v in reversed(ids.items()):
