@@ -6,6 +6,7 @@ replication by replication (common random numbers).
 """
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
@@ -41,7 +42,9 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
         if cfg.run.workers == 1 or len(reps) == 1:
             results = [run_replication(cfg, r, on_day=lambda: bar.update(1)) for r in reps]
         else:
-            with ProcessPoolExecutor(max_workers=min(cfg.run.workers, len(reps))) as pool:
+            # spawn, explicitly: mesa sets it globally on import, and fork is unsafe with threads
+            with ProcessPoolExecutor(max_workers=min(cfg.run.workers, len(reps)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(run_replication, cfg, r) for r in reps]
                 results = []
                 for future in futures:
