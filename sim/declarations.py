@@ -60,7 +60,7 @@ class Batch:
         return len(self.port)
 
     def __add__(self, other: "Batch") -> "Batch":
-        """This batch's rows followed by ``other``'s (same day)."""
+        """The rows of this batch followed by those of ``other`` (same day)."""
         arrays = {f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
                   for f in dataclasses.fields(self) if f.init and f.name != "day"}
         return Batch(day=self.day, **arrays)

@@ -35,7 +35,7 @@ class SmugglerNetwork(mesa.Agent):
         self.seized = np.zeros(n_ports, dtype=np.int64)
 
     def choose(self, u: np.ndarray, temperature: float) -> None:
-        """This week's port, front and method: softmax over learned values (3 uniforms)."""
+        """Choose the week's port, front and method: softmax over learned values (3 uniforms)."""
         for (what, values), x in zip(self.values.items(), u):
             cdf = np.cumsum(softmax(values / temperature))
             self.plan[what] = int(min(np.searchsorted(cdf, x * cdf[-1]), len(values) - 1))
@@ -62,42 +62,33 @@ class SmugglingRing:
 
     def declarations(self, day: int) -> Batch:
         """The networks' declarations arriving on ``day``: attempts and clean cover trade."""
-        rng = self.streams.get("smugglers", day)
-        c = self.cfg
-        rows = []
+        rng, c, pop = self.streams.get("smugglers", day), self.cfg, self.population
+        parts = {"network": [], "port": [], "method": [], "front": [], "attempt": []}
         for net in self.networks:
             u = rng.random(3)
             if day % DAYS_PER_WEEK == 0:
                 net.choose(u, c.temperature)
             attempts = rng.poisson(c.attempts_per_week / DAYS_PER_WEEK)
             cover = rng.poisson(c.cover_per_week / DAYS_PER_WEEK * len(net.fronts))
-            front = np.concatenate([np.full(attempts, net.fronts[net.plan["front"]]),
-                                    rng.choice(net.fronts, size=cover)])
-            rows.append((net.index, net.plan["port"], net.plan["method"], front, attempts))
-        return self._batch(day, rows, rng)
-
-    def _batch(self, day: int, rows: list, rng: np.random.Generator) -> Batch:
-        pop = self.population
-        network = np.concatenate([np.full(len(f), i) for i, _, _, f, _ in rows]).astype(np.int16) \
-            if rows else np.zeros(0, np.int16)
-        port = np.concatenate([np.full(len(f), p) for _, p, _, f, _ in rows]).astype(np.int64) \
-            if rows else np.zeros(0, np.int64)
-        method = np.concatenate([np.full(len(f), m) for _, _, m, f, _ in rows]).astype(np.int64) \
-            if rows else np.zeros(0, np.int64)
-        enterprise = np.concatenate([f for *_, f, _ in rows]).astype(np.int64) if rows else np.zeros(0, np.int64)
-        attempt = np.concatenate([np.arange(len(f)) < k for *_, f, k in rows]) if rows else np.zeros(0, bool)
+            n = attempts + cover
+            parts["front"].append(np.concatenate([np.full(attempts, net.fronts[net.plan["front"]]),
+                                                  rng.choice(net.fronts, size=cover)]))
+            parts["attempt"].append(np.arange(n) < attempts)
+            for what, value in (("network", net.index), ("port", net.plan["port"]), ("method", net.plan["method"])):
+                parts[what].append(np.full(n, value))
+        joined = {k: np.concatenate(v) if v else np.zeros(0, np.int64) for k, v in parts.items()}
+        attempt, enterprise = joined["attempt"].astype(bool), joined["front"].astype(np.int64)
         n = len(enterprise)
         arrival = day * HOURS_PER_DAY + rng.random(n) * HOURS_PER_DAY
-        value = np.where(attempt, self.cfg.value_median, pop.value_median[enterprise]) * \
-            np.exp(0.8 * rng.standard_normal(n))
-        duty = value * np.where(attempt, self.cfg.duty_rate, pop.duty_rate[enterprise])
-        factors = self.factors[method] if len(self.factors) else np.ones((n, 2))
-        return Batch(day=day, port=port, enterprise=enterprise, direction=np.full(n, IMPORT, np.int8),
-                     business_model=pop.business_model[enterprise], arrival=arrival, lodged=arrival.copy(),
-                     value=value, duty=duty,
+        value = np.where(attempt, c.value_median, pop.value_median[enterprise]) * np.exp(0.8 * rng.standard_normal(n))
+        duty = value * np.where(attempt, c.duty_rate, pop.duty_rate[enterprise])
+        factors = self.factors[joined["method"].astype(np.int64)] if len(self.factors) else np.ones((n, 2))
+        return Batch(day=day, port=joined["port"].astype(np.int64), enterprise=enterprise,
+                     direction=np.full(n, IMPORT, np.int8), business_model=pop.business_model[enterprise],
+                     arrival=arrival, lodged=arrival.copy(), value=value, duty=duty,
                      violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
                      evaded=np.where(attempt, duty, 0.0), intentional=attempt,
-                     smuggler=np.where(attempt, network, -1).astype(np.int16),
+                     smuggler=np.where(attempt, joined["network"], -1).astype(np.int16),
                      nii_factor=np.where(attempt, factors[:, 0], 1.0),
                      physical_factor=np.where(attempt, factors[:, 1], 1.0))
 
