@@ -1,8 +1,10 @@
 """The clearance process of a day's declarations, following the WCO Time Release Study steps.
 
-arrival -> lodged -> automated screening -> channel (green / document review / NII scan with
-image analysis / physical inspection in a bay) -> finding (seizure, or correction) -> duty
-payment -> release (never before arrival) -> possibly a post-clearance audit.
+arrival -> lodged (an error may be disclosed and corrected here) -> automated screening ->
+channel (green / document review / NII scan with image analysis / physical inspection in a bay)
+-> finding (seizure, or correction) -> another agency's inspection where the goods need one
+(none if it joined customs' inspection) -> duty payment -> release (never before arrival) ->
+possibly a post-clearance audit.
 
 Everything that needs no officer is computed for the whole batch with numpy (the green
 channel never becomes a simpy process); only declarations routed to an officer, scanner or bay
@@ -22,12 +24,15 @@ from sim.streams import Streams
 GREEN, DOCUMENT, NII, PHYSICAL = 0, 1, 2, 3
 CHANNELS = ("green", "document", "nii", "physical")
 # TRS timestamps of one declaration, in hours; the steps are the gaps between them.
-T_ARRIVAL, T_LODGED, T_SCREENED, T_DOC_S, T_DOC_E, T_NII_S, T_NII_E, T_PHYS_S, T_PHYS_E, T_DONE = range(10)
+(T_ARRIVAL, T_LODGED, T_SCREENED, T_DOC_S, T_DOC_E, T_NII_S, T_NII_E, T_PHYS_S, T_PHYS_E, T_AGENCY_E,
+ T_DONE) = range(11)
 STEPS = ("lodging", "screening", "document_review_wait", "document_review", "nii_wait", "nii",
-         "physical_wait", "physical", "duty_payment")
+         "physical_wait", "physical", "agency_check", "duty_payment")
+# A declaration's path, as bits: the channel (0-3), then physical inspection, agency inspection.
+PHYSICAL_BIT, AGENCY_BIT = 4, 8
 IN_PROCESS, RELEASED, SEIZED = 0, 1, 2
 # Service-time columns drawn for every declaration (common random numbers).
-S_DOC, S_SCAN, S_IMAGE, S_PHYS, S_TRANSFER, S_PAYMENT, S_CORRECTION = range(7)
+S_DOC, S_SCAN, S_IMAGE, S_PHYS, S_TRANSFER, S_PAYMENT, S_CORRECTION, S_AGENCY = range(8)
 
 
 class Outcomes:
@@ -43,9 +48,10 @@ class Outcomes:
         cum_doc = cum_nii + batch.p_document
         self.channel = np.select([u < cum_phys, u < cum_nii, u < cum_doc], [PHYSICAL, NII, DOCUMENT],
                                  GREEN).astype(np.int8)
-        d = streams.get("inspection", batch.day).random((n, 7))
-        has_v = batch.violation >= 0
+        d = streams.get("inspection", batch.day).random((n, 8))
         vt = np.maximum(batch.violation, 0)
+        self.disclosed = (batch.violation >= 0) & ~batch.intentional & (d[:, 7] < batch.p_disclose)
+        has_v = (batch.violation >= 0) & ~self.disclosed
         nii = self.channel == NII
         escalate = nii & (d[:, 3] < cfg.population.nii_escalation)
         checks = {"document": self.channel == DOCUMENT, "nii": nii}
@@ -60,25 +66,29 @@ class Outcomes:
             rows = np.flatnonzero(checks[role])
             officer = roster.assign(role, batch.port[rows], d[rows, 4 + k])
             hit = np.zeros(n, bool)
-            hit[rows] = has_v[rows] & (d[rows, k] < chance[role][rows] * roster.skill[role][officer])
+            hit[rows] = has_v[rows] & (d[rows, k] < chance[role][rows] * batch.detect_factor[rows]
+                                       * roster.skill[role][officer])
             roster.record(role, officer, hit[rows])
             found[role] = hit
         self.detected = found["document"] | found["nii"] | found["physical"]
         self.seized = self.detected & table("seized")[vt]
         self.corrected = self.detected & ~self.seized
         self.inspected = self.channel >= NII
+        self.joint = batch.agency_check & batch.joint & self.inspected
+        self.agency = batch.agency_check & ~self.joint  # a separate inspection by another agency
+        self.path = self.channel + PHYSICAL_BIT * self.physical + AGENCY_BIT * self.agency
         a = streams.get("audit", batch.day).random((n, 2))
-        self.audit_found = (has_v & ~self.detected & (a[:, 0] < cfg.population.audit_rate)
+        self.audit_found = (has_v & ~self.detected & (a[:, 0] < batch.p_audit)
                             & (a[:, 1] < table("detect_audit")[vt])
                             & (batch.arrival + cfg.population.audit_lag_days * 24 < end_h))
-        self.collected = batch.duty - batch.evaded * ~(self.detected | self.audit_found)
+        self.collected = batch.duty - batch.evaded * ~(self.detected | self.audit_found | self.disclosed)
         self.service = self._service_times(n, cfg, streams.get("service", batch.day))
 
     @staticmethod
     def _service_times(n: int, cfg: Config, rng: np.random.Generator) -> np.ndarray:
         s = cfg.world.service
         means = np.array([s.document_h, s.nii_scan_h, s.nii_image_h, s.physical_h, s.transfer_h,
-                          s.payment_h, s.correction_h])
+                          s.payment_h, s.correction_h, s.agency_check_h])
         if s.cv == 0:
             return np.broadcast_to(means, (n, len(means))).copy()
         shape = 1.0 / s.cv ** 2
@@ -99,27 +109,30 @@ class Clearance:
         out = Outcomes(batch, self.cfg, self.streams, self.end_h, self.roster)
         self.ledger.record_cohort(batch, out)
         screened = batch.lodged + self.screening_h
-        pay = np.where((batch.direction == IMPORT) & (batch.duty > 0), out.service[:, S_PAYMENT], 0.0)
-        green = out.channel == GREEN
-        times = np.repeat(screened[green, None], 10, axis=1)
+        dutiable = (batch.direction == IMPORT) & (batch.duty > 0) & ~batch.pay_deferred
+        pay = np.where(dutiable, out.service[:, S_PAYMENT], 0.0)
+        agency = np.where(out.agency, out.service[:, S_AGENCY], 0.0)
+        green = np.flatnonzero(out.channel == GREEN)
+        times = np.repeat(screened[green, None], T_DONE + 1, axis=1)
         times[:, T_ARRIVAL], times[:, T_LODGED] = batch.arrival[green], batch.lodged[green]
-        times[:, T_DONE] = screened[green] + pay[green]
-        self.ledger.record_times(batch, green, out.channel[green], out.physical[green], times,
-                                 np.full(len(times), RELEASED, np.int8))
-        slow = np.flatnonzero(~green)
+        needs_goods = np.where(out.agency[green], np.maximum(screened[green], batch.arrival[green]), screened[green])
+        times[:, T_AGENCY_E] = needs_goods + agency[green]
+        times[:, T_DONE] = times[:, T_AGENCY_E] + pay[green]
+        self.ledger.record_times(batch, green, out.path[green], times, np.full(len(green), RELEASED, np.int8))
+        slow = np.flatnonzero(out.channel != GREEN)
         if len(slow):
             pending = Pending(self, batch, out, slow)
             self.open_batches.append(pending)
-            rows = zip(slow.tolist(), batch.port[slow].tolist(), batch.arrival[slow].tolist(),
-                       batch.lodged[slow].tolist(), screened[slow].tolist(), out.channel[slow].tolist(),
-                       out.physical[slow].tolist(), out.seized[slow].tolist(),
-                       out.corrected[slow].tolist(), out.service[slow].tolist(), pay[slow].tolist())
+            rows = zip(batch.port[slow].tolist(), batch.arrival[slow].tolist(), batch.lodged[slow].tolist(),
+                       screened[slow].tolist(), out.channel[slow].tolist(), out.physical[slow].tolist(),
+                       out.seized[slow].tolist(), out.corrected[slow].tolist(), out.service[slow].tolist(),
+                       agency[slow].tolist(), pay[slow].tolist())
             for k, row in enumerate(rows):
-                self.env.process(self._case(pending, k, *row[1:]))
+                self.env.process(self._case(pending, k, *row))
         return out
 
     def _case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
-              corrected, s, pay):
+              corrected, s, agency, pay):
         """Simpy process of one declaration that needs an officer, scanner or bay."""
         env, port = self.env, self.ports[port_i]
         if screened > env.now:
@@ -143,8 +156,9 @@ class Clearance:
             ph_s = yield from port.serve("physical", s[S_PHYS])
             port.bay.release()
             ph_e = env.now
-        done = ph_e if seized else ph_e + (s[S_CORRECTION] if corrected else 0.0) + pay
-        pending.finish(k, (arrival, lodged, screened, doc_s, doc_e, nii_s, nii_e, ph_s, ph_e, done),
+        agency_e = ph_e if seized or not agency else max(ph_e, arrival) + agency
+        done = ph_e if seized else agency_e + (s[S_CORRECTION] if corrected else 0.0) + pay
+        pending.finish(k, (arrival, lodged, screened, doc_s, doc_e, nii_s, nii_e, ph_s, ph_e, agency_e, done),
                        SEIZED if seized else RELEASED)
 
     def close(self) -> None:
@@ -159,8 +173,8 @@ class Pending:
 
     def __init__(self, clearance: Clearance, batch: Batch, out: Outcomes, rows: np.ndarray):
         self.clearance, self.batch, self.rows = clearance, batch, rows
-        self.channel, self.physical = out.channel[rows], out.physical[rows]
-        self.times = np.zeros((len(rows), 10))
+        self.path = out.path[rows]
+        self.times = np.zeros((len(rows), T_DONE + 1))
         self.status = np.full(len(rows), IN_PROCESS, np.int8)
         self.left = len(rows)
 
@@ -173,5 +187,4 @@ class Pending:
             self.clearance.open_batches.remove(self)
 
     def flush(self) -> None:
-        self.clearance.ledger.record_times(self.batch, self.rows, self.channel, self.physical,
-                                           self.times, self.status)
+        self.clearance.ledger.record_times(self.batch, self.rows, self.path, self.times, self.status)

@@ -60,6 +60,7 @@ class ServiceTimes:
     transfer_h: float = _f(3.0, 0, unit="h", doc="moving goods to the scanner or bay")
     payment_h: float = _f(2.0, 0, unit="h", doc="duty payment after clearance, dutiable imports")
     correction_h: float = _f(8.0, 0, unit="h", doc="correction and fine after a non-seizure finding")
+    agency_check_h: float = _f(6.0, 0, unit="h", doc="a separate inspection by another agency")
     cv: float = _f(1.0, 0, unit="", doc="coefficient of variation of service times; 1 = exponential")
 
 
@@ -129,6 +130,7 @@ class Behaviour:
     learning_rate: float = _f(0.05, 0, 1, doc="weight of each own declaration in perceived risk")
     peer_weight: float = _f(0.3, 0, 1, doc="weight of the port's recent check rate (peers)")
     peer_memory_days: float = _f(30.0, 1, unit="days", doc="memory of the port's check rate")
+    high_risk_odds: float = _f(2.0, 1, doc="odds multiplier of violating on high-risk goods")
 
 
 @dataclass
@@ -198,6 +200,9 @@ class PopulationConfig:
     audit_lag_days: float = _f(90.0, 0, unit="days", doc="release to audit finding")
     nii_escalation: float = _f(0.3, 0, 1, doc="share of clean NII images still sent to physical")
     error_type: str = _f("misclassification", doc="violation type of unintentional errors")
+    disclosure_prob: float = _f(0.1, 0, 1, doc="chance a trader discloses its own error before checks")
+    high_risk_goods_share: float = _f(0.15, 0, 1, doc="share of declarations of high-risk goods")
+    agency_check_share: float = _f(0.04, 0, 1, doc="share of goods another agency must inspect too")
     officer_skill_cv: float = _f(0.15, 0, doc="spread of officers' skill (multiplies detection)")
     behaviour: Behaviour = _f(Behaviour())
     credit: Credit = _f(Credit())
@@ -325,6 +330,10 @@ def validate(cfg: Config) -> Config:
                 if getattr(port, res) < 1:
                     raise ConfigError(f"world.ports.{name}.{res}: is 0 but the port receives "
                                       f"declarations; give it at least 1")
+    pop = cfg.population
+    if pop.high_risk_goods_share * pop.behaviour.high_risk_odds >= 1:
+        raise ConfigError(f"population.behaviour.high_risk_odds: times high_risk_goods_share must be below 1; "
+                          f"got {pop.behaviour.high_risk_odds} x {pop.high_risk_goods_share}")
     busy = sum(p.declarations_per_day > 0 for p in cfg.world.ports.values())
     if cfg.population.enterprises < busy:
         raise ConfigError(f"population.enterprises: must be at least the number of ports with "

@@ -37,14 +37,22 @@ class Batch:
     violation: np.ndarray       # violation type index, or NO_VIOLATION
     evaded: np.ndarray          # duty evaded (CNY)
     intentional: np.ndarray     # a decision, not an error
+    high_risk: np.ndarray       # high-risk goods (rule-based targeting, traceability)
+    agency_check: np.ndarray    # goods that another agency must inspect too (e.g. quarantine)
     smuggler: np.ndarray = None  # network index, -1 for ordinary trade
     nii_factor: np.ndarray = None   # concealment: scales the chance an NII scan finds it
     physical_factor: np.ndarray = None
     tier: np.ndarray = None     # credit tier at screening (filled by the model)
     partner_aeo: np.ndarray = None  # the foreign counterpart is an AEO (filled by the model)
+    # Set at screening, by policies (defaults from the config via ``screening_defaults``):
     p_document: np.ndarray = field(init=False)
     p_nii: np.ndarray = field(init=False)
     p_physical: np.ndarray = field(init=False)
+    p_audit: np.ndarray = field(init=False)       # chance of a post-clearance audit
+    p_disclose: np.ndarray = field(init=False)    # chance an error is voluntarily disclosed
+    detect_factor: np.ndarray = field(init=False)  # scales every check's chance of finding
+    joint: np.ndarray = field(init=False)         # other agencies join customs' inspection
+    pay_deferred: np.ndarray = field(init=False)  # duty paid later (consolidated), no wait
 
     def __post_init__(self) -> None:
         n = len(self.port)
@@ -54,7 +62,14 @@ class Batch:
                 setattr(self, name, np.ones(n))
         self.tier = np.ones(n, np.int8) if self.tier is None else self.tier
         self.partner_aeo = np.zeros(n, bool) if self.partner_aeo is None else self.partner_aeo
-        self.p_document, self.p_nii, self.p_physical = (np.zeros(n) for _ in range(3))
+        self.p_document, self.p_nii, self.p_physical, self.p_audit, self.p_disclose = (np.zeros(n) for _ in range(5))
+        self.detect_factor = np.ones(n)
+        self.joint, self.pay_deferred = np.zeros(n, bool), np.zeros(n, bool)
+
+    def screening_defaults(self, audit_rate: float, disclosure_prob: float) -> None:
+        """Baseline audit and disclosure chances, before the policies act."""
+        self.p_audit[:] = audit_rate
+        self.p_disclose[:] = disclosure_prob
 
     def __len__(self) -> int:
         return len(self.port)
@@ -82,6 +97,8 @@ class DeclarationSource:
         self.violation_cdf = np.cumsum([v.share for v in cfg.population.violations.values()])
         self.evaded_fraction = np.array([v.evaded_fraction for v in cfg.population.violations.values()])
         self.error_type = violations.index(cfg.population.error_type)
+        self.high_risk_share = cfg.population.high_risk_goods_share
+        self.agency_check_share = cfg.population.agency_check_share
 
     def draw_day(self, day: int) -> Batch:
         """Declarations arriving on ``day`` (day 0 starts at hour 0 = world.start)."""
@@ -89,7 +106,7 @@ class DeclarationSource:
         counts = rng.poisson(self.rate)
         port = np.repeat(np.arange(len(counts)), counts)
         n = len(port)
-        u = rng.random((n, 6))
+        u = rng.random((n, 7))
         enterprise = np.empty(n, dtype=np.int64)
         offsets = np.concatenate(([0], np.cumsum(counts)))
         for p in np.flatnonzero(counts):
@@ -105,16 +122,19 @@ class DeclarationSource:
         before = u[:, 4] < self.prelodge[direction]
         gap = rng.exponential(1.0, n)
         lodged = np.where(before, arrival - gap * self.lead_h, arrival + gap * self.delay[direction])
-        violation, intentional = self._ground_truth(enterprise, port, self.streams.get("behaviour", day))
+        high_risk = u[:, 5] < self.high_risk_share
+        violation, intentional = self._ground_truth(enterprise, port, high_risk, self.streams.get("behaviour", day))
         evaded = np.where(violation >= 0, duty * self.evaded_fraction[np.maximum(violation, 0)], 0.0)
         return Batch(day=day, port=port, enterprise=enterprise, direction=direction,
                      business_model=pop.business_model[enterprise], arrival=arrival, lodged=lodged,
-                     value=value, duty=duty, violation=violation, evaded=evaded, intentional=intentional)
+                     value=value, duty=duty, violation=violation, evaded=evaded, intentional=intentional,
+                     high_risk=high_risk, agency_check=u[:, 6] < self.agency_check_share)
 
-    def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, rng: np.random.Generator):
+    def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
+                      rng: np.random.Generator):
         """Each trader's violation decision, else an unintentional error; the violation type."""
         u = rng.random((len(enterprise), 3))
-        intentional = self.compliance.violates(enterprise, port, u[:, 0])
+        intentional = self.compliance.violates(enterprise, port, high_risk, u[:, 0])
         error = ~intentional & (u[:, 2] < self.population.error_prob[enterprise])
         kind = np.minimum(np.searchsorted(self.violation_cdf, u[:, 1] * self.violation_cdf[-1]),
                           len(self.violation_cdf) - 1)

@@ -413,10 +413,11 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
         ax.grid(axis="y", visible=False)
         ax.set_title(title)
         ax.margins(x=0.12)
-    axes[-1].set_xlabel("Hours per released declaration (mean over ports, quarters, replications)")
+    axes[-1].set_xlabel("Hours per released declaration (pooled over ports, quarters, replications)")
     handles = [Patch(facecolor=_step_colour(s)[0], hatch=_step_colour(s)[1], linewidth=0,
                      edgecolor=STEP_COLOURS.get(s.removesuffix("_wait"), "#777777")) for s in STEPS]
-    fig.legend(handles, [s.replace("_", " ") for s in STEPS], loc="outside lower center", ncols=5)
+    fig.legend(handles, [s.replace("_", " ").replace("nii", "NII") for s in STEPS], loc="outside lower center",
+               ncols=5)
     return fig
 
 
@@ -464,24 +465,208 @@ def release_time_distribution(breakdown: pd.DataFrame, colours: dict | None = No
                     continue
                 r, x = part.loc[(channel, scen)], i + (j - (n - 1) / 2) * width
                 colour = colours[scen] if n > 1 else "#0072B2"
-                ax.vlines(x, r["p10"], r["p90"], color=colour, lw=1, gid="whisker")
+                ax.vlines([x, x], [r["p10"], r["p75"]], [r["p25"], r["p90"]], color=colour, lw=1, gid="whisker")
                 ax.hlines([r["p10"], r["p90"]], x - width / 5, x + width / 5, color=colour, lw=1)
                 ax.bar(x, r["p75"] - r["p25"], bottom=r["p25"], width=width * 0.8, color=_tint(colour, 0.6),
                        edgecolor=colour, linewidth=1, gid="box")
                 ax.hlines(r["p50"], x - width * 0.4, x + width * 0.4, color=colour, lw=2.2, gid="median")
         target = TARGETS_H[direction]
         ax.axhline(target, color="#D55E00", ls="--", lw=1.1, gid="target")
-        ax.text(len(channels) - 0.45, target, f"2024 target {target:g} h", color="#D55E00", fontsize=8,
-                ha="right", va="bottom")
+        ax.text(len(channels) - 0.45, target, f"target\n{target:g} h", color="#D55E00", fontsize=8,
+                va="center", linespacing=1.0)
         ax.set_xticks(range(len(channels)), [c.upper() if c == "nii" else c for c in channels])
-        ax.set_xlim(-0.5, len(channels) - 0.5)
+        ax.set_xlim(-0.5, len(channels) + 0.1)
         ax.grid(axis="x", visible=False)
         ax.set_title(direction.capitalize())
         ax.set_xlabel("Channel")
     axes[0].set_ylabel("Release time (hours)")
-    fig.suptitle("Box p25–p75, line median, whiskers p10–p90 (mean over ports, quarters, replications)",
-                 fontsize=8, x=0.01, ha="left")
+    grey = "#555555"
+    handles = [Patch(facecolor=_tint(grey, 0.6), edgecolor=grey), Line2D([], [], color=grey, lw=2.2),
+               Line2D([], [], color=grey, lw=1), Line2D([], [], color="#D55E00", ls="--", lw=1.1)]
+    labels = ["p25–p75", "median", "p10–p90", "2024 target"]
     if n > 1:
-        handles = [Patch(facecolor=_tint(colours[s], 0.6), edgecolor=colours[s]) for s in scenarios]
-        fig.legend(handles, scenarios, loc="outside lower center", ncols=min(n, 4))
+        handles += [Patch(facecolor=_tint(colours[s], 0.6), edgecolor=colours[s]) for s in scenarios]
+        labels += scenarios
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+    return fig
+
+
+@styled
+def observed_vs_true(quarterly: pd.DataFrame, colours: dict | None = None) -> Figure:
+    """What customs observes (hit rate, seizures) next to the truth (detection rate, violations).
+
+    Args:
+        quarterly: The ``quarterly`` table; all ports pooled.
+        colours: Scenario colours (only used with several scenarios).
+
+    Returns:
+        Two panels by quarter, observed dashed with squares, true solid with circles, 95% CI bands.
+    """
+    scenarios = scenario_order(quarterly["scenario"])
+    colours, multi = colours or scenario_colours(scenarios), len(scenarios) > 1
+    quarters = quarters_sorted(quarterly["quarter"])
+    panels = ((("hit_rate", "observed: hit rate"), ("detection_rate", "true: detection rate"),
+               "Rates", "share"),
+              (("seized", "observed: seizures"), ("violations", "true: violations"),
+               "Counts, all ports", "declarations per quarter (log scale)"))
+    metrics = [m for panel in panels for m, _ in panel[:2]]
+    summary = mean_ci(pool(quarterly, ["scenario", "quarter", "replication"], metrics),
+                      ["scenario", "quarter"], metrics)
+    summary["x"] = summary["quarter"].map({q: i for i, q in enumerate(quarters)})
+    fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
+    for ax, (observed, true, title, unit) in zip(fig.subplots(1, 2), panels):
+        log, means = unit.endswith("(log scale)"), summary.loc[summary["metric"].isin([observed[0], true[0]]), "mean"]
+        floor = 0.5 * means[means > 0].min() if (means > 0).any() else 1e-3
+        for scen in scenarios:
+            for (metric, name), ls, marker, own in ((observed, "--", "s", "#D55E00"), (true, "-", "o", "#0072B2")):
+                part = summary[(summary["scenario"] == scen) & (summary["metric"] == metric)].sort_values("x")
+                colour = colours[scen] if multi else own
+                ax.plot(part["x"], part["mean"], ls=ls, marker=marker, color=colour, gid="series",
+                        label=f"{scen} · {name}" if multi else name)
+                low = part["ci_low"].clip(lower=floor) if log else part["ci_low"]
+                ax.fill_between(part["x"], low, part["ci_high"], color=colour, alpha=0.18, linewidth=0, gid="ci")
+        if log:
+            ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_ylabel(unit)
+        _quarter_axis(ax, quarters)
+        ax.legend(loc="best")
+    return fig
+
+
+@styled
+def displacement(quarterly: pd.DataFrame, metric: str = "smuggling_attempts") -> Figure:
+    """Heatmap of smuggling attempts by port x quarter (mean over replications), pilots marked.
+
+    Args:
+        quarterly: The ``quarterly`` table; one panel per scenario, one colour scale.
+        metric: Count column to map.
+
+    Returns:
+        Pilot ports have bold tick labels and their pilot quarters outlined (gid ``pilot_cell``).
+    """
+    q = quarterly.assign(pilot=as_bool(quarterly["pilot"]), port=quarterly["port"].astype(str),
+                         quarter=quarterly["quarter"].astype(str))
+    quarters, ports = quarters_sorted(q["quarter"]), list(dict.fromkeys(q["port"]))
+    scenarios, pilots = scenario_order(q["scenario"]), set(pilot_ports(q))
+    means = q.groupby(["scenario", "port", "quarter"])[metric].mean()
+    flags = q.groupby(["scenario", "port", "quarter"])["pilot"].any()
+    norm = Normalize(0, max(float(means.max()), 1e-9))
+    fig = Figure(figsize=(WIDTH, 0.9 + (0.35 + 0.3 * len(ports)) * len(scenarios)), layout="constrained")
+    axes = fig.subplots(len(scenarios), 1, squeeze=False)[:, 0]
+    for ax, scen in zip(axes, scenarios):
+        grid = means[scen].unstack("quarter").reindex(index=ports, columns=quarters)
+        image = ax.imshow(grid.to_numpy(float), aspect="auto", cmap=colormaps["viridis"], norm=norm)
+        for (i, port), (j, quarter) in ((a, b) for a in enumerate(ports) for b in enumerate(quarters)):
+            value = grid.loc[port, quarter]
+            if np.isfinite(value) and len(ports) * len(quarters) <= 160:
+                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=8,
+                        color="black" if norm(value) > 0.55 else "white")
+            if flags.get((scen, port, quarter), False):
+                ax.add_patch(Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False, ec="white", lw=1.6,
+                                       ls="--", gid="pilot_cell"))
+        ax.set_yticks(range(len(ports)), ports)
+        for tick in ax.get_yticklabels():
+            tick.set_fontweight("bold" if tick.get_text() in pilots else "normal")
+        _quarter_axis(ax, quarters, show=ax is axes[-1])
+        ax.grid(False)
+        ax.spines[:].set_visible(False)
+        if len(scenarios) > 1:
+            ax.set_title(scen)
+    title, unit, _ = label(metric)
+    fig.colorbar(image, ax=list(axes), label=f"{title}\n({unit} per quarter)")
+    if pilots:
+        fig.suptitle("Bold: pilot ports; dashed outline: pilot quarters", fontsize=8, x=0.01, ha="left")
+    return fig
+
+
+def frontier_points(quarterly: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, all ports and quarters pooled: the four trade-off measures, mean and 95% CI.
+
+    Returns:
+        Long table (scenario, metric, mean, ci_low, ci_high, n) for ``compliant_burden`` (per
+        1,000 declarations), ``detection_rate``, ``release_time_mean_h`` and ``revenue_leakage``
+        (CNY per quarter).
+    """
+    metrics = ["compliant_inspected", "declarations", "detection_rate", "release_time_mean_h", "revenue_leakage"]
+    per_rep = pool(quarterly, ["scenario", "replication"], metrics)
+    n_quarters = quarterly.groupby("scenario")["quarter"].nunique()
+    per_rep["compliant_burden"] = 1000 * per_rep["compliant_inspected"] / per_rep["declarations"]
+    per_rep["revenue_leakage"] /= per_rep["scenario"].map(n_quarters)
+    return mean_ci(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
+                                           "revenue_leakage"])
+
+
+@styled
+def tradeoff_frontier(quarterly: pd.DataFrame, colours: dict | None = None) -> Figure:
+    """Scenarios on two trade-offs: burden on compliant traders vs detection, speed vs leakage.
+
+    Args:
+        quarterly: The ``quarterly`` table with several scenarios.
+        colours: Scenario colours.
+
+    Returns:
+        Two panels, one point per scenario (gid ``scenario``) with 95% CI whiskers, labelled.
+    """
+    points = frontier_points(quarterly).set_index(["scenario", "metric"])
+    scenarios = scenario_order(quarterly["scenario"])
+    colours = colours or scenario_colours(scenarios)
+    fig = Figure(figsize=(WIDTH, 3.1), layout="constrained")
+    for ax, (xm, ym, title) in zip(fig.subplots(1, 2), (("compliant_burden", "detection_rate", "Burden vs detection"),
+                                                        ("release_time_mean_h", "revenue_leakage", "Speed vs revenue"))):
+        (xt, xu, xs), (yt, yu, ys) = label(xm), label(ym)
+        for scen in scenarios:
+            (x, *xci), (y, *yci) = (points.loc[(scen, m), ["mean", "ci_low", "ci_high"]].to_numpy(float) * s
+                                    for m, s in ((xm, xs), (ym, ys)))
+            err = lambda v, ci: np.clip([[v - ci[0]], [ci[1] - v]], 0, None)  # noqa: E731
+            ax.errorbar([x], [y], xerr=err(x, xci), yerr=err(y, yci), fmt="o", color=colours[scen], elinewidth=1,
+                        gid="scenario")
+            ax.annotate(scen, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=8, color=colours[scen])
+        ax.set_xlabel(f"{xt} ({xu})")
+        ax.set_ylabel(f"{yt} ({yu}{' per quarter' if ym == 'revenue_leakage' else ''})")
+        ax.set_title(title)
+        ax.margins(0.2)
+    return fig
+
+
+@styled
+def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours: dict | None = None) -> Figure:
+    """Event-study coefficients by quarter relative to the rollout, with 95% CIs.
+
+    Args:
+        did: ``did.csv`` (term "event" rows; "did" rows are printed in each panel).
+        metrics: Metrics, one panel each (default: order of appearance).
+        colours: Scenario colours, one colour per scenario.
+
+    Returns:
+        Panels with a zero line (gid ``zero``) and a dashed rollout line at -0.5 (gid ``rollout``).
+    """
+    events = did[did["term"] == "event"].astype({"rel_quarter": float})
+    metrics = list(metrics or dict.fromkeys(events["metric"]))
+    scenarios = scenario_order(events["scenario"])
+    colours, n = colours or scenario_colours(scenarios), len(scenarios)
+    ncols = 1 if len(metrics) == 1 else 2
+    fig = Figure(figsize=(WIDTH, 0.6 + 2.3 * np.ceil(len(metrics) / ncols)), layout="constrained")
+    for ax, metric in zip(_subplots(fig, len(metrics), ncols), metrics):
+        title, unit, scale = label(metric)
+        notes = []
+        for j, scen in enumerate(scenarios):
+            part = events[(events["metric"] == metric) & (events["scenario"] == scen)].sort_values("rel_quarter")
+            est, x = part["estimate"].to_numpy(float) * scale, part["rel_quarter"].to_numpy() + (j - (n - 1) / 2) * 0.12
+            err = np.clip([est - part["ci_low"] * scale, part["ci_high"] * scale - est], 0, None)
+            ax.errorbar(x, est, yerr=err, fmt="o", color=colours[scen], label=scen, gid="event")
+            d = did[(did["term"] == "did") & (did["metric"] == metric) & (did["scenario"] == scen)]
+            for r in d.itertuples():
+                notes.append(f"DiD{'' if n == 1 else ' ' + scen}: {r.estimate * scale:+.3g} "
+                             f"[{r.ci_low * scale:.3g}, {r.ci_high * scale:.3g}]")
+        ax.axhline(0, color="0.3", lw=0.8, gid="zero")
+        ax.axvline(-0.5, color="0.3", ls="--", lw=1, gid="rollout")
+        if notes:
+            ax.text(0.02, 0.97, "\n".join(notes), transform=ax.transAxes, va="top", fontsize=8)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_title(title)
+        ax.set_ylabel(f"effect ({unit})")
+        ax.set_xlabel("Quarters relative to rollout")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=min(n, 4))
     return fig

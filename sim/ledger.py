@@ -15,28 +15,21 @@ import pandas as pd
 from sim.agents.enterprise import TIERS
 from sim.agents.port import ROLES
 from sim.calendar import Calendar
-from sim.clearance import (
-    CHANNELS,
-    DOCUMENT,
-    NII,
-    RELEASED,
-    SEIZED,
-    STEPS,
-    T_ARRIVAL,
-    T_DONE,
-    T_LODGED,
-    Outcomes,
-)
+from sim.clearance import (AGENCY_BIT, CHANNELS, DOCUMENT, NII, PHYSICAL_BIT, RELEASED, SEIZED, STEPS,
+                           T_ARRIVAL, T_DONE, T_LODGED, Outcomes)
 from sim.declarations import Batch
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
-          "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized")
+          "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized",
+          "agency_inspections", "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations",
+          "partner_aeo_inspections")
 EVENT = ("released", "seized", "release_h") + tuple(f"step_{s}" for s in STEPS) + \
         tuple(f"visit_{s}" for s in STEPS)
 DIRECTIONS = ("import", "export")
 COUNT_COLUMNS = ("declarations", "released", "seized", "in_process_start", "in_process",
                  "compliant_inspected", "smuggling_attempts", "smuggling_seized", "inspections",
-                 "violations", "detected", "released_import", "released_export")
+                 "violations", "detected", "released_import", "released_export", "agency_inspections",
+                 "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations")
 QUARTERLY_COLUMNS = (
     "scenario", "replication", "seed", "port", "quarter", "pilot", "declarations", "released",
     "seized", "in_process_start", "in_process", "release_time_mean_h", "release_time_p50_h",
@@ -44,7 +37,8 @@ QUARTERLY_COLUMNS = (
     "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate", "violation_rate",
     "detection_rate", "revenue_due", "revenue_collected", "revenue_leakage", "compliant_inspected",
     "officer_utilization", "smuggling_attempts", "smuggling_seized", "inspections", "violations",
-    "detected", "released_import", "released_export")
+    "detected", "released_import", "released_export", "inspections_per_declaration", "agency_inspections",
+    "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations", "partner_aeo_inspection_rate")
 
 
 class QuarterlyLedger:
@@ -75,11 +69,13 @@ class QuarterlyLedger:
         self._add(self.cohort, key, (
             None, has_v, out.detected | out.audit_found, out.inspected, out.physical,
             out.inspected & ~out.physical, out.inspected & out.detected, out.inspected & ~has_v,
-            batch.duty, out.collected, batch.smuggler >= 0, (batch.smuggler >= 0) & out.detected))
+            batch.duty, out.collected, batch.smuggler >= 0, (batch.smuggler >= 0) & out.detected,
+            out.agency, out.joint, out.disclosed, batch.partner_aeo, batch.partner_aeo & out.inspected))
 
-    def record_times(self, batch: Batch, rows, channel: np.ndarray, physical: np.ndarray,
-                     times: np.ndarray, status: np.ndarray) -> None:
-        """Release and seizure events with their TRS timestamps (see ``clearance.T_*``)."""
+    def record_times(self, batch: Batch, rows, path: np.ndarray, times: np.ndarray, status: np.ndarray) -> None:
+        """Release and seizure events with their TRS timestamps (``clearance.T_*``) and paths."""
+        channel = path & 3
+        physical, agency = (path & PHYSICAL_BIT) > 0, (path & AGENCY_BIT) > 0
         arrival = times[:, T_ARRIVAL]
         released = status == RELEASED
         event_t = np.where(released, np.maximum(arrival, times[:, T_DONE]), times[:, T_DONE])
@@ -89,7 +85,7 @@ class QuarterlyLedger:
         steps = np.column_stack([clipped[:, 0] - arrival, np.diff(clipped, axis=1)]) * released[:, None]
         visits = np.column_stack([
             released & (times[:, T_LODGED] > arrival), released, *([released & (channel == DOCUMENT)] * 2),
-            *([released & (channel == NII)] * 2), *([released & physical] * 2), released])
+            *([released & (channel == NII)] * 2), *([released & physical] * 2), released & agency, released])
         hours = (event_t - arrival) * released
         self._add(self.event, key, (released, status == SEIZED, hours, *steps.T, *visits.T))
         cell = (batch.port[rows] * self.shape[1] + quarter) * 2 + batch.direction[rows]
@@ -163,6 +159,11 @@ def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.
         "smuggling_attempts": c("smuggling_attempts"), "smuggling_seized": c("smuggling_seized"),
         "inspections": inspections, "violations": c("violations"), "detected": c("detected"),
         "released_import": released_dir[..., 0], "released_export": released_dir[..., 1],
+        "inspections_per_declaration": ratio(inspections + c("agency_inspections"), decl),
+        "agency_inspections": c("agency_inspections"), "joint_inspections": c("joint_inspections"),
+        "voluntary_disclosures": c("voluntary_disclosures"),
+        "partner_aeo_declarations": c("partner_aeo_declarations"),
+        "partner_aeo_inspection_rate": ratio(c("partner_aeo_inspections"), c("partner_aeo_declarations")),
     }
     n_ports, n_q = len(ledger.port_names), ledger.calendar.n_quarters
     rows = {k: v[:, 1:n_q + 1].ravel() for k, v in cols.items()}

@@ -75,7 +75,8 @@ class SupervisionModel(mesa.Model):
                                    self.calendar.end_h)
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
-        self.env.process(self._quarter_ends())
+        self.policies.start(self)
+        self.env.process(self._quarters())
 
     def _days(self):
         first = -int(self.calendar.warmup_h // HOURS_PER_DAY)
@@ -87,9 +88,12 @@ class SupervisionModel(mesa.Model):
             np.maximum(batch.lodged, drawn_at, out=batch.lodged)
             batch.tier = self.population.tier(batch.enterprise)
             batch.partner_aeo = self.population.partner_aeo[batch.enterprise]
+            batch.screening_defaults(self.cfg.population.audit_rate, self.cfg.population.disclosure_prob)
             start = np.minimum(batch.arrival, batch.lodged)
-            self.policies.screen(batch, self.calendar.quarter_index(start))
-            self._adapt(batch, self.clearance.dispatch(batch))
+            contexts = self.policies.screen(batch, self.calendar.quarter_index(start), self.streams)
+            out = self.clearance.dispatch(batch)
+            self.policies.outcome(batch, out, contexts)
+            self._adapt(batch, out)
             if self.on_day:
                 self.on_day()
 
@@ -97,7 +101,7 @@ class SupervisionModel(mesa.Model):
         """Agents respond to a screened batch: perceived risk, credit, agencies, smugglers."""
         pop_cfg, enterprise = self.cfg.population, batch.enterprise
         self.compliance.learn(enterprise, batch.port, out.channel != GREEN)
-        self.credit.record_clearance(enterprise, out.detected, batch.intentional)
+        self.credit.record_clearance(enterprise, out.detected | out.disclosed, batch.intentional)
         audit_at = float(batch.arrival.max(initial=0.0)) + pop_cfg.audit_lag_days * HOURS_PER_DAY
         for intentional, penalty in ((True, pop_cfg.credit.violation_penalty), (False, pop_cfg.credit.error_penalty)):
             self.credit.penalise_at(audit_at, enterprise[out.audit_found & (batch.intentional == intentional)],
@@ -108,11 +112,21 @@ class SupervisionModel(mesa.Model):
             agency.observe(enterprise, batch.violation, missed, u[:, k], self.credit, pop_cfg.credit.agency_penalty)
         self.smugglers.learn(batch, out.detected)
 
-    def _quarter_ends(self):
-        """Snapshot the agents at each quarter end but the last (taken in :meth:`run`)."""
-        for edge, label in zip(self.calendar.edges[1:-1], self.calendar.labels):
-            yield self.env.timeout(edge - self.env.now)
-            self.snapshots.take(label)
+    def _quarters(self):
+        """At each quarter start: policies' quarter hook, ports' opening hours; at each quarter
+        end but the last (taken in :meth:`run`): the agent snapshot."""
+        cal = self.calendar
+        self._quarter_start(0)
+        for q, (start, label) in enumerate(zip(cal.edges[:-1], cal.labels), start=1):
+            yield self.env.timeout(start - self.env.now)
+            if q > 1:
+                self.snapshots.take(cal.labels[q - 2])
+            self._quarter_start(q)
+
+    def _quarter_start(self, quarter: int) -> None:
+        self.policies.quarter_start(quarter)
+        for port in self.ports:
+            port.shifts[quarter] = (port.open_hour, port.close_hour)
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""

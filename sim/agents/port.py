@@ -56,6 +56,12 @@ class Port:
         self.servers["scanner"] = Servers(env, cfg.scanners)
         self.bay = Servers(env, cfg.bays)
         self.busy = {role: ([], []) for role in self.servers}
+        self.shifts: dict[int, tuple[float, float]] = {}  # (open, close) in force, by quarter index
+
+    def set_hours(self, open_hour: float, close_hour: float) -> None:
+        """Change the shift (e.g. round-the-clock operation from a quarter on)."""
+        self.open_hour, self.close_hour = open_hour, close_hour
+        self.round_the_clock = open_hour == 0 and close_hour == HOURS_PER_DAY
 
     @property
     def open_hours_per_day(self) -> float:
@@ -96,21 +102,24 @@ def utilisation(ports: list[Port], edges: np.ndarray) -> np.ndarray:
     """Busy officer-hours / on-shift officer-hours, port x quarter x (roles..., all officers).
 
     ``edges`` are the quarter boundaries in hours. On-shift hours are the scheduled ones
-    (officers x opening hours x days) plus overtime, the part of a service that runs past
-    closing, so the ratio never exceeds 1. NaN where a role has no officers.
+    (officers x opening hours x days, with the shift in force that quarter) plus overtime, the
+    part of a service that runs past closing, so the ratio never exceeds 1. NaN where a role
+    has no officers.
     """
     start, end = edges[:-1], edges[1:]
-    days = (end - start) / HOURS_PER_DAY
     busy = np.zeros((len(ports), len(start), len(ROLES) + 1))
     on_shift = np.zeros_like(busy)
     for i, port in enumerate(ports):
         for r, role in enumerate(ROLES):
             s, e = (np.asarray(x) for x in port.busy[role])
             busy[i, :, r] = _overlap(s, e, start, end)
-            on_shift[i, :, r] = port.staff[role] * port.open_hours_per_day * days
-            if not port.round_the_clock and len(s):
-                close = (s // HOURS_PER_DAY) * HOURS_PER_DAY + port.close_hour
-                on_shift[i, :, r] += _overlap(np.maximum(s, close), e, start, end)
+            for q in range(len(start)):
+                opens, closes = port.shifts.get(q + 1, (port.open_hour, port.close_hour))
+                window = slice(q, q + 1)
+                on_shift[i, q, r] = port.staff[role] * (closes - opens) * (end[q] - start[q]) / HOURS_PER_DAY
+                if closes - opens < HOURS_PER_DAY and len(s):
+                    close = (s // HOURS_PER_DAY) * HOURS_PER_DAY + closes
+                    on_shift[i, q, r] += _overlap(np.maximum(s, close), e, start[window], end[window])[0]
     busy[..., -1], on_shift[..., -1] = busy.sum(axis=2), on_shift.sum(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(on_shift > 0, busy / np.where(on_shift > 0, on_shift, 1), np.nan)

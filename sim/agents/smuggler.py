@@ -87,7 +87,8 @@ class SmugglingRing:
                      direction=np.full(n, IMPORT, np.int8), business_model=pop.business_model[enterprise],
                      arrival=arrival, lodged=arrival.copy(), value=value, duty=duty,
                      violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
-                     evaded=np.where(attempt, duty, 0.0), intentional=attempt,
+                     evaded=np.where(attempt, duty, 0.0), intentional=attempt, high_risk=attempt.copy(),
+                     agency_check=np.zeros(n, bool),
                      smuggler=np.where(attempt, joined["network"], -1).astype(np.int16),
                      nii_factor=np.where(attempt, factors[:, 0], 1.0),
                      physical_factor=np.where(attempt, factors[:, 1], 1.0))

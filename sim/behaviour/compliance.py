@@ -36,6 +36,10 @@ class Compliance:
         else:
             self.moral = np.zeros(len(population.propensity))
         self.moral[population.front] = np.inf  # fronts' cover trade is clean; attempts are the network's
+        # High-risk goods multiply the odds of violating by high_risk_odds; the others' odds are
+        # scaled so that the average over goods keeps each trader's propensity (to first order).
+        share, odds = cfg.high_risk_goods_share, self.b.high_risk_odds
+        self.log_odds = np.log([(1 - share * odds) / (1 - share) if share < 1 else 1.0, odds])
 
     def caught(self, enterprise: np.ndarray, port: np.ndarray) -> np.ndarray:
         """The probability of being caught that each declaring trader believes in."""
@@ -43,10 +47,11 @@ class Compliance:
         checked = (1 - w) * self.population.perceived[enterprise] + w * self.port_risk[port]
         return checked * self.b.detection_given_check + self.audit_catch
 
-    def violates(self, enterprise: np.ndarray, port: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Intentional violation decisions for uniforms ``u``."""
+    def violates(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
+                 u: np.ndarray) -> np.ndarray:
+        """Intentional violation decisions for uniforms ``u``; high-risk goods tempt more."""
         payoff = 1 - self.caught(enterprise, port) * (1 + self.b.penalty_multiple) - self.moral[enterprise]
-        return u < expit(self.b.rationality * payoff)
+        return u < expit(self.b.rationality * payoff + self.log_odds[high_risk.astype(np.int64)])
 
     def learn(self, enterprise: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
         """Each trader's own checks (exponential smoothing per declaration) and its port's rate."""

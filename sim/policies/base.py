@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 
@@ -28,8 +28,10 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 
 @dataclass
 class Context:
-    """What a hook needs to know: which declarations of the batch the rollout covers."""
+    """What a hook needs to know: which declarations of the batch the rollout covers, and the
+    policy's own random streams for the batch's day (so its draws never shift anyone else's)."""
     on: np.ndarray  # bool per declaration: lodged at a covered port in a covered quarter
+    rng: Callable[[str], np.random.Generator]
 
 
 class Policy:
@@ -47,8 +49,17 @@ class Policy:
         """``where`` is the config path of the params, for error messages."""
         self.params = params
 
+    def on_start(self, model) -> None:
+        """Allocate state, keep references to the parts of the world the policy acts on."""
+
     def screen(self, batch, ctx: Context) -> None:
-        """Adjust inspection probabilities of a day's batch in place."""
+        """Adjust a day's batch in place: check, audit and disclosure chances, flags."""
+
+    def on_outcome(self, batch, out, ctx: Context) -> None:
+        """See what screening decided (findings, audits): credit, penalties, guardrails."""
+
+    def on_quarter(self, quarter: int, active: np.ndarray) -> None:
+        """At each quarter start; ``active`` marks the ports under the rollout this quarter."""
 
 
 class Rollout:
@@ -116,17 +127,34 @@ class PolicyStack:
         masks = [r.active for _, _, r in self.entries if r.is_pilot]
         return np.logical_or.reduce(masks) if masks else np.zeros_like(self.entries[0][2].active)
 
-    def screen(self, batch, quarter: np.ndarray) -> None:
+    def start(self, model) -> None:
+        for _, policy, _ in self.entries:
+            policy.on_start(model)
+
+    def screen(self, batch, quarter: np.ndarray, streams) -> list[Context]:
         """Apply each policy, in order, to the declarations its rollout covers.
 
         ``quarter`` is, per declaration, the quarter of the earlier of arrival and lodging: a
         declaration already lodged or arrived when a pilot starts keeps the old rules, so a
-        pilot changes nothing before its first quarter.
+        pilot changes nothing before its first quarter. Returns each policy's context.
         """
+        contexts = []
+        for key, policy, rollout in self.entries:
+            ctx = Context(rollout.active[batch.port, quarter],
+                          lambda name, key=key: streams.get(f"policy.{key}.{name}", batch.day))
+            if ctx.on.any():
+                policy.screen(batch, ctx)
+            contexts.append(ctx)
+        return contexts
+
+    def outcome(self, batch, out, contexts: list[Context]) -> None:
+        for (_, policy, _), ctx in zip(self.entries, contexts):
+            if ctx.on.any():
+                policy.on_outcome(batch, out, ctx)
+
+    def quarter_start(self, quarter: int) -> None:
         for _, policy, rollout in self.entries:
-            on = rollout.active[batch.port, quarter]
-            if on.any():
-                policy.screen(batch, Context(on))
+            policy.on_quarter(quarter, rollout.active[:, quarter])
 
     def manifest(self) -> list[dict]:
         """The active policies in application order, with their parameters."""
