@@ -148,4 +148,4 @@ def check_config(cfg: Config) -> None:
     validate(cfg)
     world = cfg.world
     calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
-    PolicyStack(cfg.policy, calendar, list(world.ports))
+    PolicyStack(cfg.policy, calendar, list(world.ports)).check(cfg)

@@ -47,6 +47,9 @@ class Snapshots:
             add(name, "smuggler", "seized", quarter_seized[p])
         for agency in m.agencies:
             add("all", f"agency_{agency.name}", "records_shared", agency.records)
+        for key, policy, _ in m.policies.entries:
+            for port, metric, value in policy.snapshot():
+                add(names[port], f"policy_{key}", metric, value)
 
     def table(self, ids: dict) -> pd.DataFrame:
         frame = pd.DataFrame(self.rows, columns=["quarter", "port", "agent", "metric", "value"])

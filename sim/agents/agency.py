@@ -16,6 +16,7 @@ class PartnerAgency(mesa.Agent):
     def __init__(self, model: mesa.Model, name: str, cfg: Agency, violation_types: list[str]):
         super().__init__(model)
         self.name, self.cfg, self.records = name, cfg, 0
+        self.lag_days = cfg.lag_days  # policies (single window) may shorten it
         self.sees = np.array([t in cfg.sees for t in violation_types] + [False])  # [-1]: none
 
     def observe(self, enterprise: np.ndarray, violation: np.ndarray, missed: np.ndarray, u: np.ndarray,
@@ -24,5 +25,5 @@ class PartnerAgency(mesa.Agent):
         ``lag_days`` later."""
         found = missed & self.sees[violation] & (u < self.cfg.detect_prob)
         self.records += int(found.sum())
-        when = self.model.env.now + self.cfg.lag_days * HOURS_PER_DAY
+        when = self.model.env.now + self.lag_days * HOURS_PER_DAY
         bureau.penalise_at(when, enterprise[found], penalty)

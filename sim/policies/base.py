@@ -47,7 +47,10 @@ class Policy:
 
     def __init__(self, params: Any, where: str):
         """``where`` is the config path of the params, for error messages."""
-        self.params = params
+        self.params, self.where = params, where
+
+    def check(self, cfg) -> None:
+        """Check the parameters against the rest of the config (raise ConfigError)."""
 
     def on_start(self, model) -> None:
         """Allocate state, keep references to the parts of the world the policy acts on."""
@@ -60,6 +63,10 @@ class Policy:
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
         """At each quarter start; ``active`` marks the ports under the rollout this quarter."""
+
+    def snapshot(self) -> list[tuple[int, str, float]]:
+        """(port index, metric, value) rows for the agents table at each quarter end."""
+        return []
 
 
 class Rollout:
@@ -126,6 +133,10 @@ class PolicyStack:
         """Port x quarter: True where a pilot rollout (one with from/ports/waves) applies."""
         masks = [r.active for _, _, r in self.entries if r.is_pilot]
         return np.logical_or.reduce(masks) if masks else np.zeros_like(self.entries[0][2].active)
+
+    def check(self, cfg) -> None:
+        for _, policy, _ in self.entries:
+            policy.check(cfg)
 
     def start(self, model) -> None:
         for _, policy, _ in self.entries:

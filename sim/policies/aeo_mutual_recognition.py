@@ -1,0 +1,44 @@
+"""AEO mutual recognition: trade with an AEO-certified counterpart in a partner country gets
+AEO treatment (fewer checks, deferred duty payment), as if the importer itself were AEO."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+import numpy as np
+
+from sim.config import ConfigError, _f
+from sim.policies.base import Context, Policy, register
+
+
+@register
+class AeoMutualRecognition(Policy):
+    name = "aeo_mutual_recognition"
+    order = 25
+    description = "partner-country AEO counterparts get AEO treatment (fewer checks, deferred payment)"
+
+    @dataclass
+    class Params:
+        partners: List[str] = _f([], doc="partner countries with a mutual recognition arrangement")
+        check_multiplier: float = _f(0.2, 0, 1, doc="multiplier on every check probability")
+        deferred_payment: bool = _f(True, doc="duty paid later, release without waiting")
+
+    def check(self, cfg) -> None:
+        countries = list(cfg.population.partner_countries)
+        for name in self.params.partners:
+            if name not in countries:
+                raise ConfigError(f"{self.where}.partners: unknown partner country {name!r}; "
+                                  f"known: {', '.join(countries)}")
+
+    def on_start(self, model) -> None:
+        countries = list(model.cfg.population.partner_countries)
+        self.partner_rows = [countries.index(name) for name in self.params.partners]
+        self.population = model.population
+
+    def screen(self, batch, ctx: Context) -> None:
+        partner = np.isin(self.population.partner[batch.enterprise], self.partner_rows)
+        mine = ctx.on & partner & batch.partner_aeo
+        for probs in (batch.p_document, batch.p_nii, batch.p_physical):
+            probs[mine] *= self.params.check_multiplier
+        if self.params.deferred_payment:
+            batch.pay_deferred[mine] = True

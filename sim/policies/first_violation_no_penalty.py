@@ -1,0 +1,47 @@
+"""First violation, no penalty: a trader's first minor error is corrected without a fine or a
+credit penalty when it is disclosed or found, which makes voluntary disclosure worth it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+import numpy as np
+
+from sim.config import ConfigError, _f
+from sim.policies.base import Context, Policy, register
+
+
+@register
+class FirstViolationNoPenalty(Policy):
+    name = "first_violation_no_penalty"
+    order = 40
+    description = "first minor error corrected without penalty; more voluntary disclosure"
+
+    @dataclass
+    class Params:
+        disclosure_prob: float = _f(0.5, 0, 1, doc="chance an error is disclosed when it costs nothing")
+        minor_types: List[str] = _f(["misclassification"], doc="violation types counted as minor")
+
+    def check(self, cfg) -> None:
+        for name in self.params.minor_types:
+            if name not in cfg.population.violations:
+                raise ConfigError(f"{self.where}.minor_types: unknown violation type {name!r}; "
+                                  f"known: {', '.join(cfg.population.violations)}")
+
+    def on_start(self, model) -> None:
+        names = list(model.cfg.population.violations)
+        self.minor = np.array([name in self.params.minor_types for name in names] + [False])  # [-1]: none
+        self.credit, self.penalty = model.credit, model.cfg.population.credit.error_penalty
+        self.forgiven = np.zeros(len(model.population.score), bool)
+
+    def screen(self, batch, ctx: Context) -> None:
+        minor = ctx.on & self.minor[batch.violation] & ~batch.intentional & ~self.forgiven[batch.enterprise]
+        batch.p_disclose[minor] = np.maximum(batch.p_disclose[minor], self.params.disclosure_prob)
+
+    def on_outcome(self, batch, out, ctx: Context) -> None:
+        """Give back the credit penalty of each trader's first minor error (disclosed or found)."""
+        first = ctx.on & self.minor[batch.violation] & ~batch.intentional & (out.disclosed | out.detected)
+        rows = np.flatnonzero(first & ~self.forgiven[batch.enterprise])
+        enterprise, index = np.unique(batch.enterprise[rows], return_index=True)
+        self.forgiven[enterprise] = True
+        self.credit.adjust(enterprise, self.penalty)

@@ -1,0 +1,81 @@
+"""Targeting: which declarations get an NII scan or a physical inspection, and how many.
+
+Modes: ``random`` (every declaration alike), ``rules`` (high-risk goods and dishonest-tier
+traders first), ``risk`` (a simulated risk model whose discrimination is its AUC: scores are
+binormal, violations shifted by sqrt(2) * Phi^-1(AUC)), and ``hybrid`` (risk scores, with a
+share of the selections made at random to keep learning). Each day and port the top
+``inspection_rate`` share by score is inspected, capped by what the port's physical officers
+can do in a day (``capacity_share`` of their hours); the rest may still get document review.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm
+
+from sim.config import ConfigError, _f
+from sim.policies.base import Context, Policy, register
+
+MODES = ("random", "rules", "risk", "hybrid")
+
+
+@register
+class Targeting(Policy):
+    name = "targeting"
+    order = 15
+    description = "inspection-rate target with random, rule-based, risk-score or hybrid selection"
+
+    @dataclass
+    class Params:
+        mode: str = _f("risk", doc="random | rules | risk | hybrid")
+        inspection_rate: float = _f(0.043, 0, 1, doc="share of declarations scanned or inspected")
+        nii_share: float = _f(0.58, 0, 1, doc="share of the selected sent to NII (the rest physical)")
+        document_rate: float = _f(0.08, 0, 1, doc="random document review of the others")
+        auc: float = _f(0.75, 0.5, 1, doc="discrimination of the risk model (0.5 = none)")
+        exploration: float = _f(0.2, 0, 1, doc="hybrid: share of selections made at random")
+        capacity_share: float = _f(0.9, 0, 1, doc="cap: share of daily physical-officer hours usable")
+
+    def __init__(self, params: "Targeting.Params", where: str):
+        if params.mode not in MODES:
+            raise ConfigError(f"{where}.mode: must be one of {', '.join(MODES)}; got {params.mode!r}")
+        super().__init__(params, where)
+
+    def on_start(self, model) -> None:
+        """Daily capacity per port: the most selections its physical officers and NII analysts
+        can handle at this NII/physical split."""
+        service, p = model.cfg.world.service, self.params
+        hours = lambda port, role: port.staff[role] * port.open_hours_per_day * p.capacity_share  # noqa: E731
+        self.capacity = np.array([
+            min(hours(port, "physical") / max(service.physical_h, 1e-9) / max(1 - p.nii_share, 1e-9),
+                hours(port, "nii") / max(service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
+            for port in model.ports])
+
+    def _scores(self, batch, ctx: Context) -> np.ndarray:
+        n, p = len(batch), self.params
+        z = ctx.rng("score").standard_normal(n)
+        u = ctx.rng("explore").random(n)
+        if p.mode == "random":
+            return u
+        if p.mode == "rules":
+            return 2.0 * batch.high_risk + 1.0 * (batch.tier == 2) + u
+        shift = np.sqrt(2) * norm.ppf(p.auc)
+        risk = z + shift * (batch.violation >= 0)
+        if p.mode == "hybrid":  # a share of the slots goes to random picks: rank them above all
+            return np.where(u < p.exploration, np.inf, risk)
+        return risk
+
+    def screen(self, batch, ctx: Context) -> None:
+        p, on = self.params, ctx.on
+        score = self._scores(batch, ctx)
+        u = ctx.rng("split").random(len(batch))
+        rounding = ctx.rng("round").random(len(self.capacity))
+        selected = np.zeros(len(batch), bool)
+        for port in np.unique(batch.port[on]):
+            rows = np.flatnonzero(on & (batch.port == port))
+            k = min(int(p.inspection_rate * len(rows) + rounding[port]), int(self.capacity[port]))
+            selected[rows[np.argsort(-score[rows], kind="stable")[:k]]] = True
+        to_nii = selected & (u < p.nii_share)
+        batch.p_nii[on] = to_nii[on]
+        batch.p_physical[on] = (selected & ~to_nii)[on]
+        batch.p_document[on] = np.where(selected[on], 0.0, p.document_rate)
