@@ -51,30 +51,31 @@ class Targeting(Policy):
                 hours(port, "nii") / max(service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
             for port in model.ports])
 
-    def _scores(self, batch, ctx: Context) -> np.ndarray:
+    def _scores(self, batch, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """The score to rank by, and a random ranking (for random picks and exploration)."""
         n, p = len(batch), self.params
         z = ctx.rng("score").standard_normal(n)
         u = ctx.rng("explore").random(n)
         if p.mode == "random":
-            return u
+            return u, u
         if p.mode == "rules":
-            return 2.0 * batch.high_risk + 1.0 * (batch.tier == 2) + u
-        shift = np.sqrt(2) * norm.ppf(p.auc)
-        risk = z + shift * (batch.violation >= 0)
-        if p.mode == "hybrid":  # a share of the slots goes to random picks: rank them above all
-            return np.where(u < p.exploration, np.inf, risk)
-        return risk
+            return 2.0 * batch.high_risk + 1.0 * (batch.tier == 2) + u, u
+        return z + np.sqrt(2) * norm.ppf(p.auc) * (batch.violation >= 0), u
 
     def screen(self, batch, ctx: Context) -> None:
         p, on = self.params, ctx.on
-        score = self._scores(batch, ctx)
+        score, random_rank = self._scores(batch, ctx)
+        explore = p.exploration if p.mode == "hybrid" else 0.0
         u = ctx.rng("split").random(len(batch))
         rounding = ctx.rng("round").random(len(self.capacity))
         selected = np.zeros(len(batch), bool)
         for port in np.unique(batch.port[on]):
             rows = np.flatnonzero(on & (batch.port == port))
             k = min(int(p.inspection_rate * len(rows) + rounding[port]), int(self.capacity[port]))
-            selected[rows[np.argsort(-score[rows], kind="stable")[:k]]] = True
+            picks = rows[np.argsort(-random_rank[rows], kind="stable")[:int(round(explore * k))]]
+            selected[picks] = True
+            rest = rows[~selected[rows]]
+            selected[rest[np.argsort(-score[rest], kind="stable")[:k - len(picks)]]] = True
         to_nii = selected & (u < p.nii_share)
         batch.p_nii[on] = to_nii[on]
         batch.p_physical[on] = (selected & ~to_nii)[on]

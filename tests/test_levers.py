@@ -1,0 +1,140 @@
+"""Each supervision lever's first-order effect, against baseline_2024 on the same seeds (CRN).
+
+Every pilot in the scenario library runs at two ports from 2025Q1; the tests compare the pilot
+ports in 2025 with the same ports, quarters and replication seeds of the baseline, and ask that
+the 95% CI of the paired difference excludes zero in the direction the lever targets.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.helpers import run, t_ci
+
+pytestmark = pytest.mark.slow
+WORLD = ["world.horizon_quarters=6", "run.replications=4", "run.workers=2"]
+AFTER = ("2025Q1", "2025Q2")
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run(*WORLD)
+
+
+def pilot_ports(result) -> list[str]:
+    q = result.quarterly
+    return sorted(q.loc[q.pilot, "port"].unique())
+
+
+def pooled(table: pd.DataFrame, ports, value: str, weight: str | None) -> pd.Series:
+    """Per replication: ``value`` over the pilot ports after the rollout (weighted mean)."""
+    rows = table[table.port.isin(ports) & table.quarter.isin(AFTER)]
+    if weight is None:
+        return rows.groupby("replication")[value].mean()
+    return rows.groupby("replication").apply(lambda g: np.average(g[value].fillna(0), weights=g[weight]))
+
+
+def paired_effect(base, scenario, value: str, weight: str | None = None, table: str = "quarterly", where=None):
+    """Mean paired difference scenario - baseline at the pilot ports, and its 95% CI."""
+    ports = pilot_ports(scenario)
+    b, s = getattr(base, table), getattr(scenario, table)
+    if where is not None:
+        b, s = where(b), where(s)
+    return t_ci((pooled(s, ports, value, weight) - pooled(b, ports, value, weight)).to_numpy())
+
+
+def level(dimension: str, name: str, metric: str):
+    """Select one breakdown series as a quarterly-like table with a ``value`` column."""
+    def pick(b):
+        rows = b[(b.dimension == dimension) & (b.level == name) & (b.metric == metric)]
+        return rows.rename(columns={"value": metric})
+    return pick
+
+
+def assert_effect(effect, sign: int, what: str) -> None:
+    mean, lo, hi = effect
+    ok = hi < 0 if sign < 0 else lo > 0
+    assert ok, f"{what}: paired difference {mean:.4g}, 95% CI [{lo:.4g}, {hi:.4g}] should be {'<' if sign < 0 else '>'} 0"
+
+
+def test_risk_targeting_finds_more_at_the_same_inspection_rate(baseline):
+    scenario = run(*WORLD, "scenario=inspection_targeting")
+    assert_effect(paired_effect(baseline, scenario, "hit_rate", "inspections"), +1, "hit rate")
+    rate = paired_effect(baseline, scenario, "inspection_rate", "declarations")
+    assert abs(rate[0]) < 0.005, f"inspection rate stays about the same: {rate[0]:.4f}"
+
+
+def test_better_risk_model_raises_hit_rate_at_equal_inspection_rate():
+    def with_auc(auc):
+        return run(*WORLD, "scenario=inspection_targeting", "policy.targeting.params.mode=risk",
+                   f"policy.targeting.params.auc={auc}")
+    low, high = with_auc(0.85), with_auc(0.9)
+    assert_effect(paired_effect(low, high, "hit_rate", "inspections"), +1, "AUC 0.85 -> 0.90 hit rate")
+
+
+def test_zero_inspection_for_aeo_tier(baseline):
+    scenario = run(*WORLD, "scenario=credit_zero_inspection")
+    effect = paired_effect(baseline, scenario, "inspection_rate", table="breakdown",
+                           where=level("credit_tier", "aeo", "inspection_rate"))
+    assert_effect(effect, -1, "inspection rate of AEO-tier trade")
+
+
+def test_aeo_recognition_lowers_inspection_of_partner_aeo_trade(baseline):
+    scenario = run(*WORLD, "scenario=aeo_mutual_recognition")
+    effect = paired_effect(baseline, scenario, "partner_aeo_inspection_rate", "partner_aeo_declarations")
+    assert_effect(effect, -1, "inspection rate of partner-AEO trade")
+
+
+def test_sandbox_speeds_up_its_formats(baseline):
+    scenario = run(*WORLD, "scenario=sandbox_cbec")
+    effect = paired_effect(baseline, scenario, "release_time_mean_h", table="breakdown",
+                           where=level("business_model", "cbec_9810", "release_time_mean_h"))
+    assert_effect(effect, -1, "release time of 9810 exports in the sandbox")
+
+
+@pytest.mark.parametrize("threshold, fires", [(0.0005, True), (0.9, False)])
+def test_sandbox_exit_trigger(threshold, fires):
+    result = run(*WORLD, "scenario=sandbox_cbec", f"policy.sandbox.params.exit_violation_rate={threshold}",
+                 "run.replications=2")
+    a = result.agents
+    state = a[(a.agent == "policy_sandbox") & (a.metric == "sandbox_open") & a.port.isin(["parcel_hub", "seaport"])
+              & (a.quarter == "2025Q2")]
+    closed = (state.value == 0).any()
+    assert closed == fires, f"exit trigger at a threshold of {threshold} should {'' if fires else 'not '}fire"
+
+
+def test_first_violation_no_penalty_brings_disclosures(baseline):
+    scenario = run(*WORLD, "scenario=first_violation_no_penalty")
+    assert_effect(paired_effect(baseline, scenario, "voluntary_disclosures"), +1, "voluntary disclosures")
+
+
+def test_self_declaration_releases_faster(baseline):
+    scenario = run(*WORLD, "scenario=self_declaration_audit")
+    assert_effect(paired_effect(baseline, scenario, "release_time_mean_h", "released"), -1, "release time")
+
+
+def test_joint_inspection_means_fewer_inspections_per_declaration(baseline):
+    scenario = run(*WORLD, "scenario=joint_inspection")
+    effect = paired_effect(baseline, scenario, "inspections_per_declaration", "declarations")
+    assert_effect(effect, -1, "inspections per declaration")
+
+
+def test_single_window_shortens_release(baseline):
+    scenario = run(*WORLD, "scenario=single_window")
+    assert_effect(paired_effect(baseline, scenario, "release_time_mean_h", "released"), -1, "release time")
+
+
+def test_round_the_clock_cuts_the_slowest_releases(baseline):
+    scenario = run(*WORLD, "scenario=smart_monitoring_24h")
+    assert_effect(paired_effect(baseline, scenario, "release_time_p90_h"), -1, "p90 release time")
+
+
+def test_traceability_deters_misdeclaration(baseline):
+    scenario = run(*WORLD, "scenario=traceability")
+    assert_effect(paired_effect(baseline, scenario, "violation_rate", "declarations"), -1, "violation rate")
+
+
+def test_classification_assist_avoids_errors(baseline):
+    scenario = run(*WORLD, "scenario=classification_assist")
+    assert_effect(paired_effect(baseline, scenario, "violation_rate", "declarations"), -1, "violation rate")
