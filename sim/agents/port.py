@@ -86,11 +86,8 @@ class Port:
         turn = servers.acquire()
         if turn:
             yield turn
-        wait = self.until_open(self.env.now)
-        if wait:
-            yield self.env.timeout(wait)
-        start = self.env.now
-        yield self.env.timeout(duration)
+        start = self.env.now + self.until_open(self.env.now)
+        yield self.env.timeout(start - self.env.now + duration)
         servers.release()
         starts, ends = self.busy[role]
         starts.append(start)
