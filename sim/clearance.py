@@ -128,8 +128,28 @@ class Clearance:
                        out.seized[slow].tolist(), out.corrected[slow].tolist(), out.service[slow].tolist(),
                        agency[slow].tolist(), pay[slow].tolist())
             for k, row in enumerate(rows):
-                self.env.process(self._case(pending, k, *row))
+                if row[4] == DOCUMENT:
+                    self._document_case(pending, k, *row)
+                else:
+                    self.env.process(self._case(pending, k, *row))
         return out
+
+    def _document_case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
+                       corrected, s, agency, pay):
+        """A declaration that needs document review only, as a chain of callbacks (no process)."""
+        env = self.env
+
+        def reviewed(start: float) -> None:
+            agency_e = max(env.now, arrival) + agency if agency else env.now
+            done = agency_e + (s[S_CORRECTION] if corrected else 0.0) + pay
+            pending.finish(k, (arrival, lodged, screened, start, env.now, env.now, env.now, env.now, env.now,
+                               agency_e, done), RELEASED)
+
+        review = lambda _=None: self.ports[port_i].serve_then("document", s[S_DOC], reviewed)  # noqa: E731
+        if screened > env.now:
+            env.timeout(screened - env.now).callbacks.append(review)
+        else:
+            review()
 
     def _case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
               corrected, s, agency, pay):
