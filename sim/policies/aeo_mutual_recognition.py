@@ -7,8 +7,8 @@ from typing import List
 
 import numpy as np
 
-from sim.config import ConfigError, _f
-from sim.policies.base import Context, Policy, register
+from sim.config import _f
+from sim.policies.base import Context, Policy, check_names, register
 
 
 @register
@@ -24,15 +24,12 @@ class AeoMutualRecognition(Policy):
         deferred_payment: bool = _f(True, doc="duty paid later, release without waiting")
 
     def check(self, cfg) -> None:
-        countries = list(cfg.population.partner_countries)
-        for name in self.params.partners:
-            if name not in countries:
-                raise ConfigError(f"{self.where}.partners: unknown partner country {name!r}; "
-                                  f"known: {', '.join(countries)}")
+        check_names(f"{self.where}.partners", self.params.partners, cfg.population.partner_countries,
+                    "partner country")
 
     def on_start(self, model) -> None:
-        countries = list(model.cfg.population.partner_countries)
-        self.partner_rows = [countries.index(name) for name in self.params.partners]
+        self.partner_rows = check_names(f"{self.where}.partners", self.params.partners,
+                                        model.cfg.population.partner_countries, "partner country")
         self.population = model.population
 
     def screen(self, batch, ctx: Context) -> None:

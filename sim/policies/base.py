@@ -173,6 +173,16 @@ class PolicyStack:
                  "pilot": rollout.is_pilot} for key, policy, rollout in self.entries]
 
 
+def check_names(where: str, names: list[str], known, what: str) -> list[int]:
+    """Positions of ``names`` in ``known`` (business models, violation types, countries...);
+    ConfigError naming the first unknown one."""
+    known = list(known)
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"{where}: unknown {what} {name!r}; known: {', '.join(known)}")
+    return [known.index(name) for name in names]
+
+
 def _spec(key: str, entry: Any) -> PolicySpec:
     """A ``policy.KEY`` entry of the config as a :class:`PolicySpec` (keys checked)."""
     allowed = [f.name for f in dataclasses.fields(PolicySpec)]

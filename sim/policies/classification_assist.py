@@ -7,9 +7,9 @@ from typing import List
 
 import numpy as np
 
-from sim.config import ConfigError, _f
+from sim.config import _f
 from sim.declarations import NO_VIOLATION
-from sim.policies.base import Context, Policy, register
+from sim.policies.base import Context, Policy, check_names, register
 
 
 @register
@@ -24,14 +24,12 @@ class ClassificationAssist(Policy):
         error_reduction: float = _f(0.6, 0, 1, doc="share of classification errors avoided")
 
     def check(self, cfg) -> None:
-        for name in self.params.business_models:
-            if name not in cfg.population.business_models:
-                raise ConfigError(f"{self.where}.business_models: unknown business model {name!r}; "
-                                  f"known: {', '.join(cfg.population.business_models)}")
+        check_names(f"{self.where}.business_models", self.params.business_models,
+                    cfg.population.business_models, "business model")
 
     def on_start(self, model) -> None:
-        names = list(model.cfg.population.business_models)
-        self.models = [names.index(m) for m in self.params.business_models]
+        self.models = check_names(f"{self.where}.business_models", self.params.business_models,
+                                  model.cfg.population.business_models, "business model")
         self.error_type = list(model.cfg.population.violations).index(model.cfg.population.error_type)
 
     def screen(self, batch, ctx: Context) -> None:

@@ -7,8 +7,8 @@ from typing import List
 
 import numpy as np
 
-from sim.config import ConfigError, _f
-from sim.policies.base import Context, Policy, register
+from sim.config import _f
+from sim.policies.base import Context, Policy, check_names, register
 
 
 @register
@@ -23,10 +23,8 @@ class FirstViolationNoPenalty(Policy):
         minor_types: List[str] = _f(["misclassification"], doc="violation types counted as minor")
 
     def check(self, cfg) -> None:
-        for name in self.params.minor_types:
-            if name not in cfg.population.violations:
-                raise ConfigError(f"{self.where}.minor_types: unknown violation type {name!r}; "
-                                  f"known: {', '.join(cfg.population.violations)}")
+        check_names(f"{self.where}.minor_types", self.params.minor_types, cfg.population.violations,
+                    "violation type")
 
     def on_start(self, model) -> None:
         names = list(model.cfg.population.violations)

@@ -14,8 +14,8 @@ from typing import List
 
 import numpy as np
 
-from sim.config import ConfigError, _f
-from sim.policies.base import Context, Policy, register
+from sim.config import _f
+from sim.policies.base import Context, Policy, check_names, register
 
 
 @register
@@ -34,14 +34,12 @@ class Sandbox(Policy):
         exit_violation_rate: float = _f(0.1, 0, 1, doc="found-violation rate in a quarter that ends it")
 
     def check(self, cfg) -> None:
-        for name in self.params.business_models:
-            if name not in cfg.population.business_models:
-                raise ConfigError(f"{self.where}.business_models: unknown business model {name!r}; "
-                                  f"known: {', '.join(cfg.population.business_models)}")
+        check_names(f"{self.where}.business_models", self.params.business_models,
+                    cfg.population.business_models, "business model")
 
     def on_start(self, model) -> None:
-        names = list(model.cfg.population.business_models)
-        self.models = [names.index(m) for m in self.params.business_models]
+        self.models = check_names(f"{self.where}.business_models", self.params.business_models,
+                                  model.cfg.population.business_models, "business model")
         n = len(model.ports)
         self.exited = np.zeros(n, bool)
         self.quarters_active = np.zeros(n, dtype=np.int64)
