@@ -10,6 +10,7 @@ import html
 import os
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
 
     Returns:
         Mapping table name -> DataFrame, only for tables found and not empty.
+
     """
     tables = {}
     for name in TABLES:
@@ -67,6 +69,11 @@ def _num(value: float, unit: str = "") -> str:
         return "n/a"
     text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.1f}" if abs(value) >= 10 else f"{value:.3g}"
     return f"{text} {unit}".strip()
+
+
+def _pct(value: float) -> str:
+    """A relative change as a signed percentage, n/a when undefined."""
+    return f"{value:+.1%}" if value is not None and np.isfinite(value) else "n/a"
 
 
 def _cell(row: pd.Series, scale: float = 1.0) -> str:
@@ -122,18 +129,21 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> list[str]:
     out = []
     if "comparison" in tables:
         c = tables["comparison"]
-        c = c[c["quarter"].astype(str) == "all"].sort_values(["port_group", "scenario", "metric"])
+        c = c[(c["quarter"].astype(str) == "all") & c["metric"].isin(F.key_metrics(c["metric"]))]
+        c = c.assign(_g=c["port_group"].map({"pilot": 0, "control": 1, "all": 2}),
+                     _m=c["metric"].map({m: i for i, m in enumerate(F.key_metrics(c["metric"]))}))
         rows = [[f"{r.scenario} · {r.port_group}", r.metric, _num(r.baseline_mean), _num(r.scenario_mean),
-                 f"{_num(r.diff)} [{_num(r.ci_low)}, {_num(r.ci_high)}]", f"{r.rel_change:+.1%}", str(r.n_pairs)]
-                for r in c.itertuples()]
+                 f"{_num(r.diff)} [{_num(r.ci_low)}, {_num(r.ci_high)}]", _pct(r.rel_change), str(r.n_pairs)]
+                for r in c.sort_values(["scenario", "_g", "_m"]).itertuples()]
         out += ["## Comparison with the baseline", "", "Paired differences scenario − baseline over "
-                "replications with common random numbers, all quarters; 95% CI.", ""]
+                "replications with common random numbers, all quarters pooled (counts and amounts are "
+                "totals over the quarters); 95% CI; key metrics only, see comparison.csv for all.", ""]
         out += _md_table(["scenario · ports", "metric", "baseline", "scenario", "difference [95% CI]",
                           "relative", "pairs"], rows) + [""]
     if "did" in tables and (tables["did"]["term"] == "did").any():
         d = tables["did"]
         rows = [[r.scenario, r.metric, f"{_num(r.estimate)} [{_num(r.ci_low)}, {_num(r.ci_high)}]", str(r.n)]
-                for r in d[d["term"] == "did"].sort_values(["scenario", "metric"]).itertuples()]
+                for r in d[d["term"] == "did"].itertuples()]
         out += ["## Difference-in-differences", ""]
         out += _md_table(["scenario", "metric", "estimate [95% CI]", "n"], rows) + [""]
     return out
@@ -167,11 +177,14 @@ def say_timeseries(q: pd.DataFrame) -> str:
 
 
 def say_observed(q: pd.DataFrame) -> str:
+    scenario = F.scenario_order(q["scenario"])[-1]  # the scenario besides the baseline, if any
+    q = q[q["scenario"] == scenario]
     p = F.pool(q, ["scenario"], ["hit_rate", "detection_rate", "seized", "violations"]).iloc[0]
-    nq = q[q["scenario"] == p["scenario"]].groupby(["replication", "quarter"]).ngroups
-    return (f"Observed (dashed) against true (solid) for {p['scenario']}: {p['hit_rate']:.1%} of inspections "
+    cells = q.groupby(["replication", "quarter"]).ngroups
+    return (f"Observed (dashed) against true (solid); in {scenario}, {p['hit_rate']:.1%} of inspections "
             f"found a violation, and {p['detection_rate']:.1%} of true violations were detected; "
-            f"{_num(p['seized'] / nq)} seizures per quarter against {_num(p['violations'] / nq)} true violations.")
+            f"{_num(p['seized'] / cells)} seizures per quarter against {_num(p['violations'] / cells)} "
+            f"true violations.")
 
 
 def say_displacement(q: pd.DataFrame) -> str:
@@ -190,7 +203,7 @@ def say_displacement(q: pd.DataFrame) -> str:
 
 def say_trs(b: pd.DataFrame) -> str:
     hours = F.step_hours(b, "trs_step_by_channel")
-    hours = hours[hours["scenario"] == hours["scenario"].min()]
+    hours = hours[hours["scenario"] == F.scenario_order(hours["scenario"])[0]]  # the baseline if present
     totals = hours.groupby("group")["hours"].sum()
     slow = totals.idxmax()
     step = hours[hours["group"] == slow].set_index("step")["hours"].drop("lodging", errors="ignore")
@@ -211,13 +224,15 @@ def say_distribution(b: pd.DataFrame) -> str:
 
 def say_frontier(q: pd.DataFrame) -> str:
     p = F.frontier_points(q).pivot(index="scenario", columns="metric", values="mean")
-    return (f"Down and to the left is better in both panels; least burden on compliant traders: "
+    return (f"Better is up and to the left on the left panel, down and to the left on the right; least burden on "
+            f"compliant traders: "
             f"{p['compliant_burden'].idxmin()}, highest detection: {p['detection_rate'].idxmax()}, "
             f"fastest release: {p['release_time_mean_h'].idxmin()}.")
 
 
 def say_forest(c: pd.DataFrame) -> str:
-    c = c[(c["quarter"].astype(str) == "all") & ~c["scenario"].map(F.is_baseline)]
+    c = c[(c["quarter"].astype(str) == "all") & ~c["scenario"].map(F.is_baseline)
+          & c["metric"].isin(F.key_metrics(c["metric"]))]
     c = c[c["port_group"] == ("pilot" if (c["port_group"] == "pilot").any() else "all")]
     r = c.loc[c["rel_change"].abs().idxmax()]
     sure = "excludes" if r["ci_low"] > 0 or r["ci_high"] < 0 else "includes"
@@ -232,33 +247,51 @@ def say_event(d: pd.DataFrame) -> str:
             f"coefficients have a CI excluding zero); those to the right are the effect by quarter since rollout.")
 
 
-def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[tuple[str, Callable, Callable]], list[str]]:
-    """The figures that apply to ``tables`` (name, draw, caption) and why the others were skipped."""
+def per_scenario(q: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(file suffix, title suffix, rows): the whole table, or, with several scenarios besides the
+    baseline, each of them together with the baseline (pilot ports are then that scenario's)."""
+    others = [s for s in F.scenario_order(q["scenario"]) if not F.is_baseline(s)]
+    if len(others) < 2:
+        return [("", "", q)]
+    base = q["scenario"].map(F.is_baseline)
+    return [(f"_{re.sub(r'[^A-Za-z0-9_.-]+', '_', s)}", f": {s}", q[base | (q["scenario"] == s)]) for s in others]
+
+
+def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[tuple[str, str, Callable, Callable]], list[str]]:
+    """The figures that apply to ``tables`` (name, title, draw, caption) and why the others were skipped."""
     colours = F.scenario_colours(pd.concat([t["scenario"] for t in tables.values() if "scenario" in t]))
     q, b, c, d = (tables.get(k) for k in ("quarterly", "breakdown", "comparison", "did"))
-    has = lambda t, col, value: t is not None and (t[col] == value).any()  # noqa: E731
-    candidates = [
-        ("timeseries", q is not None, lambda: F.timeseries(q, colours=colours), lambda: say_timeseries(q),
-         "no quarterly table"),
-        ("forest", c is not None and has(c.astype({"quarter": str}), "quarter", "all"),
-         lambda: F.forest(c, colours=colours), lambda: say_forest(c), "no comparison.csv"),
-        ("event_study", has(d, "term", "event"), lambda: F.event_study(d, colours=colours),
-         lambda: say_event(d), "no did.csv with event-study terms"),
-        ("trs_decomposition", has(b, "dimension", "trs_step_by_channel"), lambda: F.trs_decomposition(b),
-         lambda: say_trs(b), "no TRS steps in the breakdown table"),
-        ("release_time_distribution", has(b, "dimension", "release_time_by_group"),
-         lambda: F.release_time_distribution(b, colours=colours), lambda: say_distribution(b),
-         "no release-time percentiles in the breakdown table"),
-        ("observed_vs_true", q is not None, lambda: F.observed_vs_true(q, colours=colours),
-         lambda: say_observed(q), "no quarterly table"),
-        ("displacement", q is not None and q["smuggling_attempts"].sum() > 0, lambda: F.displacement(q),
-         lambda: say_displacement(q), "no smuggling attempts recorded"),
-        ("tradeoff_frontier", q is not None and q["scenario"].nunique() > 1,
-         lambda: F.tradeoff_frontier(q, colours=colours), lambda: say_frontier(q),
-         "needs at least two scenarios"),
-    ]
-    return ([(n, draw, say) for n, ok, draw, say, _ in candidates if ok],
-            [f"`{n}`: {why}" for n, ok, _, _, why in candidates if not ok])
+    has = lambda t, col, value: t is not None and (t[col].astype(str) == value).any()  # noqa: E731
+    drawn, skipped = [], []
+
+    def add(name: str, ok: bool, draw: Callable, say: Callable, why: str, suffix: tuple = ("", "")) -> None:
+        if ok:
+            drawn.append((name + suffix[0], TITLES[name] + suffix[1], draw, say))
+        else:
+            skipped.append(f"`{name}`: {why}")
+
+    subsets = per_scenario(q) if q is not None else [("", "", None)]
+    for *suffix, rows in subsets:
+        add("timeseries", q is not None, partial(F.timeseries, rows, colours=colours),
+            partial(say_timeseries, rows), "no quarterly table", suffix)
+    add("forest", has(c, "quarter", "all"), partial(F.forest, c, colours=colours), partial(say_forest, c),
+        "no comparison.csv")
+    add("event_study", has(d, "term", "event"), partial(F.event_study, d, colours=colours), partial(say_event, d),
+        "no did.csv with event-study terms")
+    add("trs_decomposition", has(b, "dimension", "trs_step_by_channel"), partial(F.trs_decomposition, b),
+        partial(say_trs, b), "no TRS steps in the breakdown table")
+    add("release_time_distribution", has(b, "dimension", "release_time_by_group"),
+        partial(F.release_time_distribution, b, colours=colours), partial(say_distribution, b),
+        "no release-time percentiles in the breakdown table")
+    for *suffix, rows in subsets:
+        add("observed_vs_true", q is not None, partial(F.observed_vs_true, rows, colours=colours),
+            partial(say_observed, rows), "no quarterly table", suffix)
+    for *suffix, rows in subsets:
+        add("displacement", q is not None and rows["smuggling_attempts"].sum() > 0, partial(F.displacement, rows),
+            partial(say_displacement, rows), "no smuggling attempts recorded", suffix)
+    add("tradeoff_frontier", q is not None and q["scenario"].nunique() > 1,
+        partial(F.tradeoff_frontier, q, colours=colours), partial(say_frontier, q), "needs at least two scenarios")
+    return drawn, list(dict.fromkeys(skipped))
 
 
 def _write(path: Path, text: str) -> None:
@@ -280,6 +313,7 @@ def build_report(folder: Path) -> Path:
 
     Raises:
         FileNotFoundError: If the folder holds none of the known tables.
+
     """
     folder = Path(folder)
     tables = load_tables(folder)
@@ -295,9 +329,9 @@ def build_report(folder: Path) -> Path:
                   f"{F.quarters_sorted(q['quarter'])[-1]}; ports: {', '.join(dict.fromkeys(q['port']))}.", ""]
         lines += headline_tables(q)
     lines += comparison_tables(tables) + ["## Figures", ""]
-    for name, draw, say in drawn:
+    for name, title, draw, say in drawn:
         F.save(draw(), folder / "figures" / name)
-        lines += [f"### {TITLES[name]}", "", f"![{TITLES[name]}](figures/{name}.png)", "",
+        lines += [f"### {title}", "", f"![{title}](figures/{name}.png)", "",
                   f"{say()} ([PDF](figures/{name}.pdf))", ""]
     if skipped:
         lines += ["## Figures not drawn", "", *(f"- {s}" for s in skipped), ""]

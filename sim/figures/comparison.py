@@ -1,0 +1,166 @@
+"""Scenarios against the baseline: forest plot of paired differences, trade-off frontier, event study."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from sim.figures.styling import WIDTH, panel_grid, scenario_colours, styled
+from sim.figures.tables import diff_label, is_baseline, key_metrics, label, mean_ci, pool, scenario_order
+
+
+@styled
+def forest(comparison: pd.DataFrame, port_group: str | None = None, metrics: Sequence[str] | None = None,
+           colours: dict | None = None, relative: bool = True) -> Figure:
+    """Paired difference scenario − baseline with 95% CI: one row per metric, one marker per scenario.
+
+    Args:
+        comparison: ``comparison.csv`` (rows with quarter == "all" are used).
+        port_group: "pilot", "control" or "all"; default "pilot" if present, else "all".
+        metrics: Metrics in row order (default: :func:`key_metrics`).
+        colours: Scenario colours.
+        relative: Print the relative change next to each row.
+
+    Returns:
+        One panel per metric, each in its own unit, with a zero line (gid ``zero``).
+
+    """
+    c = comparison[comparison["quarter"].astype(str) == "all"]
+    port_group = port_group or ("pilot" if (c["port_group"] == "pilot").any() else "all")
+    c = c[c["port_group"] == port_group]
+    if c.empty:
+        raise ValueError(f"no rows with quarter == 'all' and port_group == {port_group!r}")
+    if (~c["scenario"].map(is_baseline)).any():
+        c = c[~c["scenario"].map(is_baseline)]
+    metrics = list(metrics or key_metrics(c["metric"]))
+    scenarios = scenario_order(c["scenario"])
+    colours = colours or scenario_colours(scenarios)
+    fig = Figure(figsize=(WIDTH, 0.9 + (0.25 + 0.2 * len(scenarios)) * len(metrics)), layout="constrained")
+    axes = fig.subplots(len(metrics), 1, squeeze=False)[:, 0]
+    for ax, metric in zip(axes, metrics):
+        title, unit, scale = diff_label(metric)
+        rows = c[c["metric"] == metric].set_index("scenario")
+        for j, scen in enumerate(scenarios):
+            if scen not in rows.index:
+                continue
+            r = rows.loc[scen]
+            err = np.clip([[r["diff"] - r["ci_low"]], [r["ci_high"] - r["diff"]]], 0, None) * scale
+            ax.errorbar([r["diff"] * scale], [-j], xerr=err, fmt="o", color=colours.get(scen), label=scen,
+                        gid="estimate")
+            if relative and np.isfinite(r["rel_change"]):
+                ax.text(1.01, -j, f"{r['rel_change']:+.1%}", transform=ax.get_yaxis_transform(),
+                        va="center", fontsize=8, color=colours.get(scen))
+        ax.axvline(0, color="0.3", lw=0.8, gid="zero")
+        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.set_ylim(-len(scenarios) + 0.4, 0.6)
+        ax.set_yticks(-np.arange(len(scenarios)), scenarios if len(scenarios) > 4 else [""] * len(scenarios))
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="y", visible=False)
+        ax.set_ylabel(f"{title}\n({unit})", rotation=0, ha="right", va="center")
+    fig.supxlabel(f"Paired difference scenario − baseline with 95% CI, {port_group} ports, all quarters\n"
+                  "(counts and amounts: totals)" + ("; relative change at right" if relative else ""), fontsize=8)
+    if len(scenarios) <= 4:  # more are named on the y axis
+        handles = [Line2D([], [], color=colours.get(s), marker="o", ls="") for s in scenarios]
+        fig.legend(handles, scenarios, loc="outside upper center", ncols=len(scenarios))
+    return fig
+
+
+def frontier_points(quarterly: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, all ports and quarters pooled: the four trade-off measures, mean and 95% CI.
+
+    Returns:
+        Long table (scenario, metric, mean, ci_low, ci_high, n) for ``compliant_burden`` (per
+        1,000 declarations), ``detection_rate``, ``release_time_mean_h`` and ``revenue_leakage``
+        (CNY per quarter).
+
+    """
+    metrics = ["compliant_inspected", "declarations", "detection_rate", "release_time_mean_h", "revenue_leakage"]
+    per_rep = pool(quarterly, ["scenario", "replication"], metrics)
+    n_quarters = quarterly.groupby("scenario")["quarter"].nunique()
+    per_rep["compliant_burden"] = 1000 * per_rep["compliant_inspected"] / per_rep["declarations"]
+    per_rep["revenue_leakage"] /= per_rep["scenario"].map(n_quarters)
+    return mean_ci(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
+                                           "revenue_leakage"])
+
+
+@styled
+def tradeoff_frontier(quarterly: pd.DataFrame, colours: dict | None = None) -> Figure:
+    """Scenarios on two trade-offs: burden on compliant traders vs detection, speed vs leakage.
+
+    Args:
+        quarterly: The ``quarterly`` table with several scenarios.
+        colours: Scenario colours.
+
+    Returns:
+        Two panels, one point per scenario (gid ``scenario``, own colour and marker) with 95% CI
+        whiskers, named in a legend below (direct labels collide when scenarios coincide).
+
+    """
+    points = frontier_points(quarterly).set_index(["scenario", "metric"])
+    scenarios = scenario_order(quarterly["scenario"])
+    colours = colours or scenario_colours(scenarios)
+    fig = Figure(figsize=(WIDTH, 3.5 + 0.2 * np.ceil(len(scenarios) / 3)), layout="constrained")
+    panels = (("compliant_burden", "detection_rate", "Burden vs detection"),
+              ("release_time_mean_h", "revenue_leakage", "Speed vs revenue"))
+    for ax, (xm, ym, title) in zip(fig.subplots(1, 2), panels):
+        (xt, xu, xs), (yt, yu, ys) = label(xm), label(ym)
+        for k, scen in enumerate(scenarios):
+            (x, *xci), (y, *yci) = (points.loc[(scen, m), ["mean", "ci_low", "ci_high"]].to_numpy(float) * s
+                                    for m, s in ((xm, xs), (ym, ys)))
+            err = lambda v, ci: np.clip([[v - ci[0]], [ci[1] - v]], 0, None)  # noqa: E731
+            ax.errorbar([x], [y], xerr=err(x, xci), yerr=err(y, yci), fmt="osD^vPX*"[k % 8], color=colours[scen],
+                        elinewidth=1, markersize=5, label=scen, gid="scenario")
+        ax.set_xlabel(f"{xt}\n({xu})")
+        ax.set_ylabel(f"{yt} ({yu}{' per quarter' if ym == 'revenue_leakage' else ''})")
+        ax.set_title(title)
+        ax.margins(0.15)
+    fig.legend(*fig.axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(scenarios), 3))
+    return fig
+
+
+@styled
+def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours: dict | None = None) -> Figure:
+    """Event-study coefficients by quarter relative to the rollout, with 95% CIs.
+
+    Args:
+        did: ``did.csv`` (term "event" rows; "did" rows are printed in each panel).
+        metrics: Metrics, one panel each (default: :func:`key_metrics`, at most 6).
+        colours: Scenario colours, one colour per scenario.
+
+    Returns:
+        Panels with a zero line (gid ``zero``) and a dashed rollout line at -0.5 (gid ``rollout``).
+
+    """
+    events = did[did["term"] == "event"].astype({"rel_quarter": float})
+    metrics = list(metrics or key_metrics(events["metric"], limit=6))[:6]
+    scenarios = scenario_order(events["scenario"])
+    colours, n = colours or scenario_colours(scenarios), len(scenarios)
+    ncols = 1 if len(metrics) == 1 else 2
+    fig = Figure(figsize=(WIDTH, 0.6 + 2.3 * np.ceil(len(metrics) / ncols)), layout="constrained")
+    for i, (ax, metric) in enumerate(zip(panel_grid(fig, len(metrics), ncols), metrics)):
+        title, unit, scale = diff_label(metric)
+        notes = []
+        for j, scen in enumerate(scenarios):
+            part = events[(events["metric"] == metric) & (events["scenario"] == scen)].sort_values("rel_quarter")
+            est = part["estimate"].to_numpy(float) * scale
+            x = part["rel_quarter"].to_numpy() + (j - (n - 1) / 2) * min(0.12, 0.5 / n)
+            err = np.clip([est - part["ci_low"] * scale, part["ci_high"] * scale - est], 0, None)
+            ax.errorbar(x, est, yerr=err, fmt="o", color=colours[scen], label=scen, gid="event")
+            d = did[(did["term"] == "did") & (did["metric"] == metric) & (did["scenario"] == scen)]
+            for r in d.itertuples() if n <= 3 else ():  # more: see the DiD table of the report
+                notes.append(f"DiD{'' if n == 1 else ' ' + scen} {r.estimate * scale:+.3g} "
+                             f"[{r.ci_low * scale:.3g}, {r.ci_high * scale:.3g}]")
+        ax.axhline(0, color="0.3", lw=0.8, gid="zero")
+        ax.axvline(-0.5, color="0.3", ls="--", lw=1, gid="rollout")
+        ax.set_title(title + "\n" * len(notes))  # notes on the lines below the title, right-aligned
+        ax.set_title("\n" + "\n".join(notes) if notes else "", loc="right", fontsize=8, fontweight="normal")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(f"effect ({unit})")
+        ax.set_xlabel("Quarters relative to rollout" if i + ncols >= len(metrics) else "")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=min(n, 4))
+    return fig
