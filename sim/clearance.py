@@ -126,7 +126,7 @@ class Clearance:
             rows = zip(batch.port[slow].tolist(), batch.arrival[slow].tolist(), batch.lodged[slow].tolist(),
                        screened[slow].tolist(), out.channel[slow].tolist(), out.physical[slow].tolist(),
                        out.seized[slow].tolist(), out.corrected[slow].tolist(), out.service[slow].tolist(),
-                       agency[slow].tolist(), pay[slow].tolist())
+                       agency[slow].tolist(), pay[slow].tolist(), batch.priority[slow].tolist())
             for k, row in enumerate(rows):
                 if row[4] == DOCUMENT:
                     self._document_case(pending, k, *row)
@@ -135,7 +135,7 @@ class Clearance:
         return out
 
     def _document_case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
-                       corrected, s, agency, pay):
+                       corrected, s, agency, pay, priority):
         """A declaration that needs document review only, as a chain of callbacks (no process)."""
         env = self.env
 
@@ -145,14 +145,14 @@ class Clearance:
             pending.finish(k, (arrival, lodged, screened, start, env.now, env.now, env.now, env.now, env.now,
                                agency_e, done), RELEASED)
 
-        review = lambda _=None: self.ports[port_i].serve_then("document", s[S_DOC], reviewed)  # noqa: E731
+        review = lambda _=None: self.ports[port_i].serve_then("document", s[S_DOC], reviewed, priority)  # noqa: E731
         if screened > env.now:
             env.timeout(screened - env.now).callbacks.append(review)
         else:
             review()
 
     def _case(self, pending, k, port_i, arrival, lodged, screened, channel, physical, seized,
-              corrected, s, agency, pay):
+              corrected, s, agency, pay, priority):
         """Simpy process of one declaration that needs an officer, scanner or bay."""
         env, port = self.env, self.ports[port_i]
         if screened > env.now:
@@ -164,16 +164,16 @@ class Clearance:
         nii_s = nii_e = doc_e
         if channel == NII:
             yield env.timeout(max(env.now, arrival) + s[S_TRANSFER] - env.now)
-            nii_s = yield from port.serve("scanner", s[S_SCAN])
-            yield from port.serve("nii", s[S_IMAGE])
+            nii_s = yield from port.serve("scanner", s[S_SCAN], priority)
+            yield from port.serve("nii", s[S_IMAGE], priority)
             nii_e = env.now
         ph_s = ph_e = nii_e
         if physical:
             yield env.timeout(max(env.now, arrival) + s[S_TRANSFER] - env.now)
-            bay = port.bay.acquire()
+            bay = port.bay.acquire(priority)
             if bay:
                 yield bay
-            ph_s = yield from port.serve("physical", s[S_PHYS])
+            ph_s = yield from port.serve("physical", s[S_PHYS], priority)
             port.bay.release()
             ph_e = env.now
         agency_e = ph_e if seized or not agency else max(ph_e, arrival) + agency

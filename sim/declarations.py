@@ -53,6 +53,7 @@ class Batch:
     detect_factor: np.ndarray = field(init=False)  # scales every check's chance of finding
     joint: np.ndarray = field(init=False)         # other agencies join customs' inspection
     pay_deferred: np.ndarray = field(init=False)  # duty paid later (consolidated), no wait
+    priority: np.ndarray = field(init=False)      # served first in every queue
 
     def __post_init__(self) -> None:
         n = len(self.port)
@@ -64,7 +65,7 @@ class Batch:
         self.partner_aeo = np.zeros(n, bool) if self.partner_aeo is None else self.partner_aeo
         self.p_document, self.p_nii, self.p_physical, self.p_audit, self.p_disclose = (np.zeros(n) for _ in range(5))
         self.detect_factor = np.ones(n)
-        self.joint, self.pay_deferred = np.zeros(n, bool), np.zeros(n, bool)
+        self.joint, self.pay_deferred, self.priority = (np.zeros(n, bool) for _ in range(3))
 
     def screening_defaults(self, audit_rate: float, disclosure_prob: float) -> None:
         """Baseline audit and disclosure chances, before the policies act."""

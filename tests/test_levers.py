@@ -138,3 +138,12 @@ def test_traceability_deters_misdeclaration(baseline):
 def test_classification_assist_avoids_errors(baseline):
     scenario = run(*WORLD, "scenario=classification_assist")
     assert_effect(paired_effect(baseline, scenario, "violation_rate", "declarations"), -1, "violation rate")
+
+
+def test_aeo_benefits_speed_up_aeo_trade(baseline):
+    benefits = ("+policy.benefits={name: credit_tier, params: {aeo: 1.0, general: 1.0, dishonest: 1.0, "
+                "aeo_priority: true, aeo_deferred_payment: true}, rollout: {from: 2025Q1, ports: [seaport, airport]}}")
+    scenario = run(*WORLD, benefits)
+    effect = paired_effect(baseline, scenario, "release_time_mean_h", table="breakdown",
+                           where=level("credit_tier", "aeo", "release_time_mean_h"))
+    assert_effect(effect, -1, "release time of AEO-tier trade with priority and deferred payment")

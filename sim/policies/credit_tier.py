@@ -2,7 +2,8 @@
 
 "High credit, (near) zero inspection; low credit, intensive inspection": the probabilities
 of every check are multiplied by the tier's multiplier (AEO / general / dishonest), scaled
-back if they would add up to more than 1.
+back if they would add up to more than 1. AEO benefits: priority in every queue and deferred
+(consolidated) duty payment, each optional.
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class CreditTier(Policy):
         aeo: float = _f(0.2, 0, doc="multiplier for AEO-tier traders (0 = zero inspection)")
         general: float = _f(1.0, 0, doc="multiplier for general-tier traders")
         dishonest: float = _f(3.0, 0, doc="multiplier for dishonest-tier traders")
+        aeo_priority: bool = _f(False, doc="AEO declarations go first in every queue")
+        aeo_deferred_payment: bool = _f(False, doc="AEO traders pay duty later, release without waiting")
 
     def screen(self, batch, ctx: Context) -> None:
         on = ctx.on
@@ -32,3 +35,6 @@ class CreditTier(Policy):
         probs = np.stack([batch.p_document[on], batch.p_nii[on], batch.p_physical[on]]) * factor
         probs /= np.maximum(probs.sum(axis=0), 1.0)
         batch.p_document[on], batch.p_nii[on], batch.p_physical[on] = probs
+        aeo = on & (batch.tier == 0)
+        batch.priority[aeo] |= self.params.aeo_priority
+        batch.pay_deferred[aeo] |= self.params.aeo_deferred_payment

@@ -1,6 +1,7 @@
 """Single window: one data submission for all agencies. Documents are ready sooner (shorter
-post-arrival lodging delay), no duplicate filings (shorter screening), and partner agencies'
-records reach customs sooner (shorter data lag, applied while any port is covered)."""
+post-arrival lodging delay, as traders no longer file the same data with each agency), and
+partner agencies' records reach customs sooner (shorter data lag, applied while any port is
+covered)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sim.policies.base import Context, Policy, register
 class SingleWindow(Policy):
     name = "single_window"
     order = 55
-    description = "shorter lodging, no duplicate filing, shorter agency data lag"
+    description = "shorter lodging (no duplicate filing), shorter agency data lag"
 
     @dataclass
     class Params:
