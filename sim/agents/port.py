@@ -91,13 +91,13 @@ class Port:
 
         def begin(_=None) -> None:
             start = self.env.now + self.until_open(self.env.now)
+            starts, ends = self.busy[role]  # logged now, so work under way at the horizon counts
+            starts.append(start)
+            ends.append(start + duration)
             self.env.timeout(start - self.env.now + duration).callbacks.append(lambda _: end(start))
 
         def end(start: float) -> None:
             servers.release()
-            starts, ends = self.busy[role]
-            starts.append(start)
-            ends.append(start + duration)
             then(start)
 
         turn = servers.acquire(priority)
