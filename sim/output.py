@@ -1,8 +1,9 @@
-"""The output folder of a run, written atomically: the only module that writes files.
+"""Result folders on disk, written atomically: the only module that writes files.
 
-Everything is written into a hidden sibling folder first and renamed into place at the end,
-so an interrupted or failed run leaves no half-written results, and a folder that already
-holds results is never overwritten.
+A run folder is written into a hidden sibling folder first and renamed into place at the end,
+so an interrupted or failed run (Ctrl-C, ``kill -9``) leaves no half-written results, and a
+folder that already holds results is never overwritten. Tables derived from finished runs (an
+experiment's comparison, a sweep's concatenation) are single files replaced atomically.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+
+PARTIAL = ".partial-"  # marks the hidden temporary folder or file of a write in progress
 
 
 class OutputExists(Exception):
@@ -25,20 +28,29 @@ def check_free(folder: Path) -> None:
                            f"overwritten (choose another hydra.run.dir)")
 
 
-def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
-    """Write ``tables`` (as .csv and .parquet) and ``texts`` into ``folder`` atomically."""
-    folder = Path(folder)
-    check_free(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
+    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``."""
+    tmp = folder.parent / f".{folder.name}{PARTIAL}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp.mkdir(parents=True)
     try:
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         for name, text in texts.items():
             (tmp / name).write_text(text)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
+    """Write ``tables`` (as .csv and .parquet) and ``texts`` into ``folder`` atomically."""
+    folder = Path(folder)
+    check_free(folder)
+    tmp = _stage(folder, tables, texts)
+    try:
         if folder.exists():
             folder.rmdir()  # empty (check_free); rename needs the name free
         os.rename(tmp, folder)
@@ -46,6 +58,52 @@ def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def replace_files(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> None:
+    """Write derived ``tables`` and ``texts`` into the folder ``folder``, each file atomically
+    (staged under a temporary name, then renamed over any older version)."""
+    tmp = _stage(Path(folder) / ".staged", tables, texts)
+    try:
+        for path in sorted(tmp.iterdir()):
+            os.replace(path, folder / path.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _writer_alive(path: Path) -> bool:
+    """Whether the process whose pid ends the name of a ``.partial-PID`` entry still runs."""
+    try:
+        os.kill(int(path.name.rsplit(PARTIAL, 1)[1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_partial(folder: Path) -> list[Path]:
+    """Delete what interrupted writes left in ``folder`` (hidden ``.*.partial-PID`` entries
+    whose writer is gone); return what was removed."""
+    if not folder.is_dir():
+        return []
+    stale = [p for p in sorted(folder.glob(f".*{PARTIAL}*")) if not _writer_alive(p)]
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return stale
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def read_tables(folder: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The tables ``names`` of a result folder (from parquet; an absent table is skipped)."""
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names
+            if (folder / f"{name}.parquet").exists()}
 
 
 def to_json(data: dict) -> str:
