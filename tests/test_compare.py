@@ -1,0 +1,123 @@
+"""`tradesim compare`: pooling, paired (CRN) differences, the output contract, user mistakes."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sim.analysis import compare
+from sim.cli import main
+from sim.experiment import Precision
+
+# inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
+PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]
+FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown")
+
+
+def read(folder, name):
+    return pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def pilot_experiment(tmp_path_factory):
+    """inspection_targeting against the baseline, 3 replications paired by seed."""
+    folder = tmp_path_factory.mktemp("compare") / "exp"
+    code = main(["compare", *PILOT, f"hydra.run.dir={folder}"])
+    assert code == 0, "the comparison runs"
+    return folder
+
+
+def quarterly_rows(ports, values):
+    """A two-quarter, one-replication quarterly table with the count columns pooling needs."""
+    rows = []
+    for port, (declarations, inspections, hits, leakage) in zip(ports, values):
+        for quarter in ("2025Q1", "2025Q2"):
+            rows.append({"scenario": "x", "replication": 0, "port": port, "quarter": quarter,
+                         "pilot": port == "a", "declarations": declarations, "inspections": inspections,
+                         "hit_rate": hits / inspections, "revenue_leakage": leakage})
+    frame = pd.DataFrame(rows)
+    for column in (*compare.METRICS, *compare.RATES.values()):
+        if column not in frame:
+            frame[column] = 1.0
+    return frame
+
+
+def test_rates_are_pooled_by_their_denominators_and_counts_summed():
+    table = quarterly_rows(["a", "b"], [(1000, 100, 10, 5.0), (1000, 10, 9, 7.0)])
+    pooled = compare.pooled(table, ["replication"]).iloc[0]
+    assert pooled["hit_rate"] == pytest.approx(2 * 19 / (2 * 110)), "hits / inspections, not a mean of rates"
+    assert pooled["revenue_leakage"] == pytest.approx(24.0), "amounts are summed over ports and quarters"
+
+
+def test_a_known_paired_difference_is_recovered_by_port_group():
+    base = pd.concat([quarterly_rows(["a", "b"], [(1000, 100, 10, 5.0)] * 2).assign(replication=r)
+                      for r in range(4)], ignore_index=True)
+    scen = base.copy()
+    scen.loc[scen["port"] == "a", "revenue_leakage"] += 3.0
+    table = compare.comparison_table(base, {"x": scen}).set_index(["metric", "quarter", "port_group"])
+    pilot = table.loc[("revenue_leakage", "all", "pilot")]
+    assert pilot["diff"] == pytest.approx(6.0) and pilot["ci_low"] == pytest.approx(6.0), \
+        "a constant +3 per quarter at the pilot port is +6 over two quarters, with no spread"
+    assert table.loc[("revenue_leakage", "2025Q1", "control"), "diff"] == 0, "controls are untouched"
+    assert table.loc[("revenue_leakage", "all", "all"), "rel_change"] == pytest.approx(6 / 20), \
+        "rel_change is diff / baseline_mean"
+
+
+def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment):
+    table = read(pilot_experiment, "comparison")
+    assert list(table.columns) == compare.COMPARISON_COLUMNS, f"exact columns, got {list(table.columns)}"
+    assert set(table["port_group"]) == {"all", "pilot", "control"}, "pilot and control port groups"
+    assert {"all", "2024Q3", "2025Q2"} <= set(table["quarter"]), "pooled and per-quarter rows"
+    required = {"release_time_mean_h", "release_time_p90_h", "inspection_rate", "physical_inspection_rate",
+                "hit_rate", "violation_rate", "detection_rate", "revenue_leakage", "compliant_inspected",
+                "smuggling_attempts", "smuggling_seized", "officer_utilization", "seized"}
+    assert required <= set(table["metric"]), f"missing metrics: {required - set(table['metric'])}"
+    assert (table["n_pairs"] == 3).all(), "every cell is paired over the 3 replications"
+    before = table[(table["quarter"] == "2024Q3") & (table["metric"] == "hit_rate")]
+    assert (before["diff"] == 0).all(), "before the rollout the scenario draws the baseline's numbers"
+    for name in FOLDER_TABLES:
+        assert (pilot_experiment / f"{name}.parquet").is_file(), f"{name} is written"
+    assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 6, "one folder per run"
+
+
+def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):
+    quarterly = read(pilot_experiment, "quarterly")
+    base = quarterly[quarterly["scenario"] == "baseline_2024"]
+    scen = {"t": quarterly[quarterly["scenario"] == "inspection_targeting"]}
+    widths = compare.crn_gain(base, scen, ["release_time_mean_h", "revenue_leakage"]).set_index("metric")
+    for metric, row in widths.iterrows():
+        assert row["paired_width"] < row["unpaired_width"], \
+            f"{metric}: CRN pairing should narrow the CI ({row['paired_width']} vs {row['unpaired_width']})"
+
+
+def test_observed_vs_true_puts_the_two_pictures_side_by_side(pilot_experiment):
+    table = read(pilot_experiment, "observed_vs_true")
+    pilot = table[(table["port_group"] == "pilot") & (table["observed"] == "hit_rate")].iloc[0]
+    assert pilot["true"] == "detection_rate" and pilot["quarters"] == "2025Q1-2025Q2", \
+        "hit rate next to detection rate, from the rollout quarter on"
+    assert pilot["observed_diff"] == pytest.approx(pilot["observed_scenario"] - pilot["observed_baseline"]), \
+        "the difference is scenario minus baseline"
+    assert {"seized", "smuggling_seized"} <= set(table["observed"]), "seizures next to true violations"
+
+
+
+@pytest.mark.parametrize("args, says", [
+    (["experiment=no_such_experiment"], "no experiment named 'no_such_experiment'; available: "),
+    (["scenarios=[inspection_targeting,no_such_scenario]"], "scenario 'no_such_scenario' does not exist"),
+    (["experiment=smoke_pilot", "scenarios=[inspection_targeting]"], "not both"),
+    (["scenarios=[inspection_targeting]", "auto.metric=hit_rate"], "need run.replications=auto"),
+    (["experiment=smoke_pilot", "run.replications=0"], "run.replications: must be >= 1"),
+])
+def test_a_mistake_is_one_line_exit_2_and_nothing_is_written(tmp_path, capsys, args, says):
+    folder = tmp_path / "exp"
+    assert main(["compare", *args, f"hydra.run.dir={folder}"]) == 2, "exit code 2"
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("tradesim: error:") and says in err[0], f"one clear line: {err}"
+    assert not folder.exists(), "nothing was written"
+
+
+def test_auto_replications_grow_with_the_square_of_the_ci_width():
+    precision = Precision(metric="hit_rate", half_width=0.01, start=2, max_replications=40)
+    assert precision.next_replications(4, 0.02) == 16, "twice the target width needs four times the runs"
+    assert precision.next_replications(4, 0.005) == 4, "precise enough: no more runs"
+    assert precision.next_replications(4, float("inf")) == 5, "no CI yet: one more run"
+    assert precision.next_replications(30, 0.05) == 40, "never beyond max_replications"
