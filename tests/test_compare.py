@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from sim.analysis import compare
-from sim.cli import main
-from sim.experiment import Precision
+from sim.cli import ROOT, main
+from sim.experiment import Precision, available_experiments, check_scenarios, load_experiment
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
 PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]
@@ -121,3 +121,13 @@ def test_auto_replications_grow_with_the_square_of_the_ci_width():
     assert precision.next_replications(4, 0.005) == 4, "precise enough: no more runs"
     assert precision.next_replications(4, float("inf")) == 5, "no CI yet: one more run"
     assert precision.next_replications(30, 0.05) == 40, "never beyond max_replications"
+
+
+def test_every_experiment_definition_is_valid():
+    names = available_experiments(ROOT / "experiments")
+    assert len(names) >= 3, f"at least three experiments are defined: {names}"
+    for name in names:
+        check_scenarios(load_experiment(ROOT / "experiments", name), ROOT / "scenarios")
+        header = (ROOT / "experiments" / f"{name}.yaml").read_text().splitlines()[:8]
+        assert any(line.startswith("# Question:") for line in header) and \
+            any(f"experiment={name}" in line for line in header), f"{name}: header gives question and command"
