@@ -223,6 +223,8 @@ def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: 
     for i, q in enumerate(pct):
         emit("release_time_by_group", levels, f"release_time_p{q}_h",
              by_group[..., i].reshape(*by_group.shape[:2], -1))
+    released = ledger.event_sum("released", keep=(0, 1, 2, 5))
+    emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
     emit("officer_role", ROLES, "officer_utilization", role_utilisation, reported=True)
     frame = pd.concat(parts, ignore_index=True)
     for k, v in reversed(ids.items()):
