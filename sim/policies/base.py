@@ -183,6 +183,21 @@ def check_names(where: str, names: list[str], known, what: str) -> list[int]:
     return [known.index(name) for name in names]
 
 
+class ForBusinessModels:
+    """Mixin for a policy whose ``business_models`` parameter names the formats it covers:
+    checks the names and keeps their indices in ``self.models``."""
+
+    def check(self, cfg) -> None:
+        self._models(cfg)
+
+    def on_start(self, model) -> None:
+        self.models = self._models(model.cfg)
+
+    def _models(self, cfg) -> list[int]:
+        return check_names(f"{self.where}.business_models", self.params.business_models,
+                           cfg.population.business_models, "business model")
+
+
 def _spec(key: str, entry: Any) -> PolicySpec:
     """A ``policy.KEY`` entry of the config as a :class:`PolicySpec` (keys checked)."""
     allowed = [f.name for f in dataclasses.fields(PolicySpec)]

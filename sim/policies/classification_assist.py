@@ -9,11 +9,11 @@ import numpy as np
 
 from sim.config import _f
 from sim.declarations import NO_VIOLATION
-from sim.policies.base import Context, Policy, check_names, register
+from sim.policies.base import Context, ForBusinessModels, Policy, register
 
 
 @register
-class ClassificationAssist(Policy):
+class ClassificationAssist(ForBusinessModels, Policy):
     name = "classification_assist"
     order = 6
     description = "AI classification help: fewer unintentional classification errors"
@@ -23,13 +23,8 @@ class ClassificationAssist(Policy):
         business_models: List[str] = _f(["cbec_9610", "cbec_9710", "cbec_9810", "market_procurement"])
         error_reduction: float = _f(0.6, 0, 1, doc="share of classification errors avoided")
 
-    def check(self, cfg) -> None:
-        check_names(f"{self.where}.business_models", self.params.business_models,
-                    cfg.population.business_models, "business model")
-
     def on_start(self, model) -> None:
-        self.models = check_names(f"{self.where}.business_models", self.params.business_models,
-                                  model.cfg.population.business_models, "business model")
+        super().on_start(model)
         self.error_type = list(model.cfg.population.violations).index(model.cfg.population.error_type)
 
     def screen(self, batch, ctx: Context) -> None:

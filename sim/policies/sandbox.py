@@ -15,11 +15,11 @@ from typing import List
 import numpy as np
 
 from sim.config import _f
-from sim.policies.base import Context, Policy, check_names, register
+from sim.policies.base import Context, ForBusinessModels, Policy, register
 
 
 @register
-class Sandbox(Policy):
+class Sandbox(ForBusinessModels, Policy):
     name = "sandbox"
     order = 30
     description = "relaxed pre-release checks + audit for new formats, with volume cap and exit trigger"
@@ -33,13 +33,8 @@ class Sandbox(Policy):
         duration_quarters: int = _f(8, 1, 40, unit="quarters", doc="the sandbox ends after this long")
         exit_violation_rate: float = _f(0.1, 0, 1, doc="found-violation rate in a quarter that ends it")
 
-    def check(self, cfg) -> None:
-        check_names(f"{self.where}.business_models", self.params.business_models,
-                    cfg.population.business_models, "business model")
-
     def on_start(self, model) -> None:
-        self.models = check_names(f"{self.where}.business_models", self.params.business_models,
-                                  model.cfg.population.business_models, "business model")
+        super().on_start(model)
         n = len(model.ports)
         self.exited = np.zeros(n, bool)
         self.quarters_active = np.zeros(n, dtype=np.int64)
