@@ -15,8 +15,20 @@ import pandas as pd
 from sim.agents.enterprise import TIERS
 from sim.agents.port import ROLES
 from sim.calendar import Calendar
-from sim.clearance import (AGENCY_BIT, CHANNELS, DOCUMENT, NII, PHYSICAL_BIT, RELEASED, SEIZED, STEPS,
-                           T_ARRIVAL, T_DONE, T_LODGED, Outcomes)
+from sim.clearance import (
+    AGENCY_BIT,
+    CHANNELS,
+    DOCUMENT,
+    NII,
+    PHYSICAL_BIT,
+    RELEASED,
+    SEIZED,
+    STEPS,
+    T_ARRIVAL,
+    T_DONE,
+    T_LODGED,
+    Outcomes,
+)
 from sim.declarations import Batch
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
