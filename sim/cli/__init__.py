@@ -1,0 +1,86 @@
+"""The ``tradesim`` command. User mistakes (a key that does not exist, a value out of range, a
+missing scenario, an output folder that already holds results) end with exit code 2 and one line
+on stderr, no traceback.
+"""
+from __future__ import annotations
+
+import sys
+import textwrap
+
+from sim.cli.compare import cmd_compare
+from sim.cli.compose import ROOT, UserError, load_config
+from sim.cli.reporting import cmd_report
+from sim.cli.runs import cmd_run
+from sim.cli.sweep import cmd_collect
+
+__all__ = ["ROOT", "UserError", "load_config", "main", "entry"]
+
+USAGE = """usage: tradesim COMMAND [hydra overrides]
+
+commands:
+  run      run one scenario (default baseline_2024) for run.replications replications;
+           with -m, a Hydra sweep (one run folder per job, tables concatenated at the root)
+  compare  run scenarios against the baseline on common random numbers (experiment=NAME or
+           scenarios=[a,b]); resumable: the same command on the same folder computes what is missing
+  report   (re)draw the figures and the report of a result folder: tradesim report DIR
+  collect  concatenate the jobs of a sweep folder: tradesim collect DIR
+  list     the available scenarios, policies, experiments and config presets
+  bench    the performance benchmark (world=national, one year, one process)
+
+examples:
+  tradesim run
+  tradesim run scenario=baseline_2024 run.replications=10 run.workers=2
+  tradesim run world.horizon_quarters=4 run.seed=7 hydra.run.dir=results/my_run
+  tradesim run run=smoke
+  tradesim run -m run.seed=1,2,3 hydra/launcher=joblib
+  tradesim compare experiment=sandbox_pilot run.workers=4
+  tradesim compare scenarios=[inspection_targeting] run.replications=5 hydra.run.dir=results/x
+  tradesim compare experiment=sandbox_pilot resume=true
+"""
+
+def cmd_list(args: list[str]) -> int:
+    from sim.catalogue import catalogue
+    from sim.experiment import available_experiments, load_experiment
+    folder = ROOT / "experiments"
+    print(catalogue(ROOT))
+    print("experiments (tradesim compare experiment=NAME):")
+    for name in available_experiments(folder):
+        exp = load_experiment(folder, name)
+        print(f"  {name:<28} {textwrap.shorten(exp.question or ', '.join(exp.scenarios), 90)}")
+    return 0
+
+
+def cmd_bench(args: list[str]) -> int:
+    from sim.bench import bench
+    print(bench(args))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "compare": cmd_compare, "report": cmd_report, "collect": cmd_collect,
+            "list": cmd_list, "bench": cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = args[0], args[1:]
+    try:
+        if command not in COMMANDS:
+            raise UserError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)}")
+        return COMMANDS[command](rest)
+    except UserError as exc:
+        print(f"tradesim: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into head: nothing more to say
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("tradesim: interrupted; finished runs are saved, nothing is half-written", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""``tradesim compare``: scenarios against the baseline on common random numbers, resumable."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+from sim import output
+from sim.cli.compose import ROOT, UserError, load_config
+from sim.cli.reporting import draw_figures
+from sim.config import Config
+
+COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
+
+
+def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
+    """Split compare's own options (experiment=, scenarios=, resume=, report=, auto.*=) from
+    the Hydra overrides, which apply to every run."""
+    import yaml
+    options, auto, overrides = {}, {}, []
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        try:
+            if sep and key in COMPARE_OPTIONS:
+                options[key] = yaml.safe_load(value)
+            elif sep and key.startswith("auto."):
+                auto[key.removeprefix("auto.")] = yaml.safe_load(value)
+            else:
+                overrides.append(arg)
+        except yaml.YAMLError:
+            raise UserError(f"{key}: cannot read the value {value!r}") from None
+    return options, auto, overrides
+
+
+def compare_experiment(options: dict, auto: dict, overrides: list[str]):
+    """The experiment to run, its precision target (``run.replications=auto``) and overrides."""
+    from sim import experiment as E
+    if ("experiment" in options) == ("scenarios" in options):
+        which = "not both" if "experiment" in options else "one of them"
+        raise UserError(f"compare needs experiment=NAME or scenarios=[a,b] ({which}); experiments: "
+                        f"{', '.join(E.available_experiments(ROOT / 'experiments')) or 'none'}")
+    if "experiment" in options:
+        exp = E.load_experiment(ROOT / "experiments", str(options["experiment"]))
+    else:
+        names = options["scenarios"] if isinstance(options["scenarios"], list) else [options["scenarios"]]
+        exp = E.parse_experiment({"name": "+".join(map(str, names)), "scenarios": names}, "compare")
+    E.check_scenarios(exp, ROOT / "scenarios")
+    wants_auto = "run.replications=auto" in overrides or (exp.auto is not None and not any(
+        o.startswith("run.replications=") for o in overrides))
+    overrides = [o for o in overrides if o != "run.replications=auto"]
+    if auto and not wants_auto:
+        raise UserError(f"auto.{next(iter(auto))}: auto settings need run.replications=auto")
+    if not wants_auto:
+        return exp, None, overrides
+    try:
+        precision = E.Precision(**{**dataclasses.asdict(exp.auto or E.Precision()), **auto})
+    except TypeError:
+        allowed = ", ".join(f"auto.{f.name}" for f in dataclasses.fields(E.Precision))
+        raise UserError(f"auto: unknown setting among {', '.join(auto)}; allowed: {allowed}") from None
+    return exp, precision, overrides
+
+
+def experiment_folder(exp, options: dict, overrides: list[str]) -> Path:
+    """hydra.run.dir if given, else the latest folder of the experiment (resume=true), else a new
+    one: results/experiments/<name>/<time>."""
+    from sim.experiment import latest_folder
+    given = [o.partition("=")[2] for o in overrides if o.startswith("hydra.run.dir=")]
+    parent = Path("results") / "experiments" / exp.name
+    if given:
+        return Path(given[-1])
+    if options.get("resume") is True:
+        return latest_folder(parent)
+    return parent / time.strftime("%Y-%m-%d_%H-%M-%S")
+
+
+def cmd_compare(args: list[str]) -> int:
+    from sim.experiment import ExperimentError
+    try:
+        return compare(args)
+    except ExperimentError as exc:
+        raise UserError(str(exc)) from None
+
+
+def compare(args: list[str]) -> int:
+    """``tradesim compare``: check everything, run what is missing, then write the tables."""
+    from sim import experiment as E
+    from sim.analysis.evaluation import widest_half_width
+    options, auto, overrides = compare_request(args)
+    exp, precision, overrides = compare_experiment(options, auto, overrides)
+    replications = [f"run.replications={exp.replications}"] if exp.replications else []
+    configs = {label: load_config([*own, *replications, *overrides])[0]
+               for label, own in E.variants(exp).items()}
+    base = configs[exp.baseline]
+    if len({cfg.run.seed for cfg in configs.values()}) > 1:
+        raise UserError("the scenarios set different run.seed values: no common random numbers")
+    root = experiment_folder(exp, options, overrides)
+    if not E.open_folder(root, exp.name, must_exist=options.get("resume") is True):
+        output.replace_files(root, {}, {"experiment.json": output.to_json(
+            {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
+             "runs": E.variants(exp), "overrides": overrides})})
+    started = time.time()
+    if precision:
+        widest = lambda runs: widest_half_width(runs, exp.baseline, precision.metric, precision.port_group)
+        jobs, ran, failures = E.run_until_precise(configs, root, precision, base.run.workers,
+                                                  base.run.progress, widest)
+    else:
+        jobs = E.plan(configs, base.run.replications, root)
+        ran, failures = E.run_jobs(jobs, base.run.workers, base.run.progress)
+    if failures:
+        print(f"tradesim: {len(failures)} of {len(jobs)} runs failed; the {len(jobs) - len(failures)} "
+              f"others are saved: rerun with hydra.run.dir={root} to compute the missing ones", file=sys.stderr)
+        return 1
+    print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started))
+    print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
+    return draw_figures(root) if options.get("report", True) else 0
+
+
+def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float) -> str:
+    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json."""
+    from sim.analysis.evaluation import evaluate, experiment_summary_markdown
+    from sim.experiment import load_runs, seed_manifest
+    from sim.manifest import build_manifest
+    tables, skipped = evaluate(load_runs(jobs), exp.baseline, list(exp.metrics))
+    base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)
+    text = experiment_summary_markdown(exp, base, n, tables, skipped)
+    manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
+    manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran,
+                    policies_in_order="see runs/<scenario>/rep_<r>/manifest.json")
+    output.replace_files(root, tables, {"summary.md": text, "manifest.json": output.to_json(manifest)})
+    return text

@@ -1,0 +1,100 @@
+"""Composing and validating configs with Hydra, and turning Hydra's errors into one line.
+
+The CLI package is the only part of tradesim that touches Hydra and argv.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from omegaconf import OmegaConf, open_dict
+from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
+
+from sim.config import Config, ConfigError, check_keys, register_schemas
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = ROOT / "configs"
+# Hydra launcher plugins behind the cluster presets in configs/hydra/launcher -> pip extra
+LAUNCHER_EXTRAS = {"submitit_slurm": "slurm", "submitit_local": "slurm", "ray": "ray", "ray_aws": "ray"}
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for; printed as one line, exit code 2."""
+
+
+def _explain(exc: Exception) -> str:
+    """One line naming the key and what is allowed, from a Hydra/OmegaConf error."""
+    from hydra.errors import MissingConfigException
+    if isinstance(exc, MissingConfigException):
+        group, _, name = str(exc.missing_cfg_file).rpartition("/")
+        if group == "hydra/launcher" and name in LAUNCHER_EXTRAS:
+            return (f"hydra/launcher: {name} comes from a launcher plugin that is not installed: "
+                    f"pip install -e '.[{LAUNCHER_EXTRAS[name]}]'")
+        options = ", ".join(exc.options or []) or "none"
+        return f"{group or 'config'}: no option named {name!r}; available: {options}"
+    cause = exc
+    while cause is not None and not isinstance(cause, OmegaConfBaseException):
+        cause = cause.__cause__
+    if cause is None:
+        return str(exc).splitlines()[0]
+    key = getattr(cause, "full_key", None) or "config"
+    kind = getattr(cause, "object_type", None)
+    if isinstance(cause, (ConfigKeyError, AttributeError)):
+        if dataclasses.is_dataclass(kind):
+            allowed = ", ".join(f.name for f in dataclasses.fields(kind))
+            return f"{key}: unknown key; allowed here: {allowed}"
+        return _unknown_entry(key)
+    return f"{key}: {str(cause).splitlines()[0]}"
+
+
+def _unknown_entry(key: str) -> str:
+    """A key missing from a free-form mapping (policies and their parameters)."""
+    from sim.policies import REGISTRY
+    parts = key.split(".")
+    if parts[0] == "policy" and len(parts) >= 4 and parts[2] == "params" and parts[1] in REGISTRY:
+        allowed = ", ".join(f.name for f in dataclasses.fields(REGISTRY[parts[1]].Params))
+        return f"{key}: unknown parameter of policy {parts[1]!r}; allowed: {allowed}"
+    if parts[0] == "policy" and len(parts) >= 2:
+        return (f"{'.'.join(parts[:2])}: no such policy entry; known policies: "
+                f"{', '.join(sorted(REGISTRY))} (add an entry with +{key}=...)")
+    return f"{key}: no such key here (add a new entry with +{key}=...)"
+
+
+def load_config(overrides: list[str]) -> tuple[Config, Path]:
+    """Compose and validate the config; return it with the run's output folder."""
+    cfg, dirs = _load(overrides)
+    return cfg, dirs["run"]
+
+
+def _load(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
+    """The validated config and Hydra's run and sweep folders for ``overrides``."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+    if not CONFIG_DIR.is_dir():
+        raise UserError(f"no configs/ folder at {CONFIG_DIR}; install tradesim from its source "
+                        f"folder with pip install -e .")
+    register_schemas()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            composed = compose("config", overrides=overrides, return_hydra_config=True)
+        dirs = {"run": Path(composed.hydra.run.dir), "sweep": Path(composed.hydra.sweep.dir)}
+        with open_dict(composed):
+            del composed["hydra"]
+        return _validated(composed), dirs
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise UserError(_explain(exc)) from None
+
+
+def _validated(composed) -> Config:
+    """The typed, range-checked config of a composed Hydra config (without its hydra node)."""
+    from sim.model import check_config
+    plain = OmegaConf.to_container(composed, resolve=True)
+    try:
+        check_keys(plain, Config)
+        cfg: Config = OmegaConf.to_object(composed)
+        check_config(cfg)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    return cfg
