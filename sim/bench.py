@@ -12,6 +12,7 @@ import multiprocessing
 import random
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import simpy
 
@@ -35,9 +36,11 @@ def _tradesim(overrides: list[str]) -> dict:
 
 def _bare(overrides: list[str]) -> dict:
     from sim.cli import load_config
+    from sim.model import long_lived_world
     cfg, _ = load_config(overrides)
     started = time.perf_counter()
-    counted = bare_simpy(cfg)
+    with long_lived_world():  # the same garbage-collector setting as the model, to be fair
+        counted = bare_simpy(cfg)
     return {"declarations": counted, "wall_s": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
@@ -111,11 +114,10 @@ def bare_simpy(cfg) -> int:
 def bench(overrides: list[str]) -> str:
     """Run both models (each in a fresh process) and return the comparison table."""
     overrides = DEFAULT + list(overrides)
-    ctx = multiprocessing.get_context("spawn")
     rows = {}
     for name, fn in (("tradesim (batched + simpy)", _tradesim), ("bare simpy (process each)", _bare)):
-        with ctx.Pool(1) as pool:
-            rows[name] = pool.apply(fn, (overrides,))
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            rows[name] = pool.submit(fn, overrides).result()
     lines = [f"tradesim bench: {' '.join(overrides)}", "",
              f"{'model':<28}{'declarations':>14}{'wall s':>9}{'decl/s':>12}{'peak MB':>10}"]
     for name, r in rows.items():
