@@ -23,15 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from sim.calendar import Calendar
 from sim.cli import load_config
 from sim.experiment import run_replications
+from tests.helpers import t_ci
 
 REPLICATIONS = 10
 SEED = 2024
-CONFIDENCE = 0.95
 PORT = "queue"
 # The M/M/c preset; world and policy are named explicitly although the scenario sets them too.
 PRESET = ["scenario=queue_validation", "world=queue_only", "policy=all_document"]
@@ -59,13 +58,6 @@ def mmc_wq(lam: float, mu: float, c: int) -> float:
     """Mean wait in queue of an M/M/c queue: Wq = C(c, lambda / mu) / (c mu - lambda)."""
     return erlang_c(c, lam / mu) / (c * mu - lam)
 
-
-def t_ci(x) -> tuple[float, float, float]:
-    """Mean and two-sided Student-t CI (level CONFIDENCE) of independent replications."""
-    x = np.asarray(x, dtype=float)
-    mean = float(x.mean())
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return mean, mean - half, mean + half
 
 
 def test_erlang_c_textbook_values():

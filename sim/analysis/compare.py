@@ -6,11 +6,7 @@ by replication, as the paired difference scenario - baseline, and its 95% CI is 
 interval of those differences (scipy.stats). The noise the two runs share cancels, which is
 why a paired CI is narrower than the unpaired (Welch) one on the same runs.
 
-Ports and quarters are pooled within a group the way a ministry would report them: a rate is
-the ratio of sums (each port-quarter weighted by the count it is a rate of, see
-:data:`sim.analysis.summary.HEADLINE`), counts and amounts are summed, officer utilisation is
-averaged. The P90 release time pooled this way is the released-weighted mean of the quarterly
-P90s, an approximation of the pooled percentile.
+Ports and quarters are pooled within a group by :func:`sim.analysis.summary.pooled`.
 """
 from __future__ import annotations
 
@@ -18,42 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.summary import HEADLINE
+from sim.analysis.summary import AVERAGED, COUNTS, METRICS, RATES, pooled, t_interval  # noqa: F401 (re-exported)
 
-# rate -> the count it is a rate of
-RATES = {metric: count for metric, count in HEADLINE.items() if count is not None}
-COUNTS = ("declarations", "released", "seized", "inspections", "violations", "detected",
-          "compliant_inspected", "smuggling_attempts", "smuggling_seized", "revenue_due",
-          "revenue_collected", "revenue_leakage")
-AVERAGED = ("officer_utilization",)
-METRICS = (*RATES, *COUNTS, *AVERAGED)
 ALL = "all"
 COMPARISON_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean",
                       "diff", "ci_low", "ci_high", "rel_change", "n_pairs"]
 # (observed by customs, true) pairs shown side by side in observed_vs_true.csv
 OBSERVED_TRUE = (("hit_rate", "detection_rate"), ("seized", "violations"),
                  ("smuggling_seized", "smuggling_attempts"))
-
-
-def pooled(quarterly: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Every metric of :data:`METRICS` pooled over the rows of each ``by`` group (wide)."""
-    parts = {}
-    for metric, count in RATES.items():
-        weight = quarterly[count].where(quarterly[metric].notna(), 0.0)
-        parts[f"{metric}.num"] = quarterly[metric].fillna(0.0) * weight
-        parts[f"{metric}.den"] = weight
-    for metric in COUNTS:
-        parts[metric] = quarterly[metric]
-    sums = pd.DataFrame(parts).join(quarterly[by]).groupby(by, sort=False).sum()
-    out = pd.DataFrame(index=sums.index)
-    for metric in RATES:
-        den = sums[f"{metric}.den"]
-        out[metric] = (sums[f"{metric}.num"] / den.where(den > 0)).astype(float)
-    for metric in COUNTS:
-        out[metric] = sums[metric].astype(float)
-    for metric in AVERAGED:
-        out[metric] = quarterly.groupby(by, sort=False)[metric].mean()
-    return out.reset_index()
 
 
 def pilot_ports(quarterly: pd.DataFrame) -> list[str]:
@@ -84,13 +52,6 @@ def by_replication(quarterly: pd.DataFrame, groups: dict[str, list[str]],
     table = pooled(pd.concat(cells, ignore_index=True), ["port_group", "period", "replication"])
     return table.melt(id_vars=["port_group", "period", "replication"], value_vars=list(METRICS),
                       var_name="metric", value_name="value")
-
-
-def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
-    """Student-t interval of a mean from its SD and sample size (NaN for fewer than 2)."""
-    df = n.where(n >= 2) - 1
-    half = stats.t.ppf(0.5 + level / 2, df) * sd / np.sqrt(n)
-    return mean - half, mean + half
 
 
 def paired_stats(base_values: pd.DataFrame, scen_values: pd.DataFrame) -> pd.DataFrame:

@@ -1,13 +1,19 @@
-"""Headline metrics of a run: mean and 95% CI across replications (Student t, scipy)."""
+"""Pooling a quarterly table over ports and quarters, and mean and 95% CI across replications.
+
+Ports and quarters are pooled the way a ministry would report them: a rate is the ratio of
+sums (each port-quarter weighted by the count it is a rate of), counts and amounts are summed,
+officer utilisation is averaged. The P90 release time pooled this way is the released-weighted
+mean of the quarterly P90s, an approximation of the pooled percentile. Confidence intervals
+are Student-t intervals across replications (scipy.stats).
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-# metric -> the count it is a rate of (for pooling ports and quarters); None = plain mean.
-HEADLINE = {
-    "declarations": None,
+# rate -> the count it is a rate of
+RATES = {
     "release_time_mean_h": "released",
     "release_time_import_mean_h": "released_import",
     "release_time_export_mean_h": "released_export",
@@ -18,39 +24,57 @@ HEADLINE = {
     "hit_rate": "inspections",
     "violation_rate": "declarations",
     "detection_rate": "violations",
-    "revenue_leakage": None,
-    "officer_utilization": None,
 }
+COUNTS = ("declarations", "released", "seized", "inspections", "violations", "detected",
+          "compliant_inspected", "smuggling_attempts", "smuggling_seized", "revenue_due",
+          "revenue_collected", "revenue_leakage")
+AVERAGED = ("officer_utilization",)
+METRICS = (*RATES, *COUNTS, *AVERAGED)
+# the summary of a run (counts there are per quarter)
+HEADLINE = ("declarations", "release_time_mean_h", "release_time_import_mean_h", "release_time_export_mean_h",
+            "release_time_p90_h", "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate",
+            "violation_rate", "detection_rate", "revenue_leakage", "officer_utilization")
 
 
 def pooled(quarterly: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Headline metrics pooled over everything but ``by``: rates weighted by their counts,
-    declarations and leakage as totals per quarter."""
-    def agg(group: pd.DataFrame) -> pd.Series:
-        out = {}
-        for metric, weight in HEADLINE.items():
-            values = group[metric]
-            if weight is None:
-                out[metric] = values.sum() / group["quarter"].nunique() if metric != \
-                    "officer_utilization" else values.mean()
-            else:
-                w = group[weight].where(values.notna(), 0)
-                out[metric] = (values.fillna(0) * w).sum() / w.sum() if w.sum() > 0 else np.nan
-        return pd.Series(out)
-    return quarterly.groupby(by, sort=False).apply(agg, include_groups=False)
+    """Every metric of :data:`METRICS` pooled over the rows of each ``by`` group (wide)."""
+    parts = {}
+    for metric, count in RATES.items():
+        weight = quarterly[count].where(quarterly[metric].notna(), 0.0)
+        parts[f"{metric}.num"] = quarterly[metric].fillna(0.0) * weight
+        parts[f"{metric}.den"] = weight
+    for metric in COUNTS:
+        parts[metric] = quarterly[metric]
+    sums = pd.DataFrame(parts).join(quarterly[by]).groupby(by, sort=False).sum()
+    out = pd.DataFrame(index=sums.index)
+    for metric in RATES:
+        den = sums[f"{metric}.den"]
+        out[metric] = (sums[f"{metric}.num"] / den.where(den > 0)).astype(float)
+    for metric in COUNTS:
+        out[metric] = sums[metric].astype(float)
+    for metric in AVERAGED:
+        out[metric] = quarterly.groupby(by, sort=False)[metric].mean()
+    return out.reset_index()
+
+
+def t_interval(mean, sd, n, level: float = 0.95):
+    """Student-t interval of a mean from its SD and sample size (NaN for fewer than 2)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.5 + level / 2, np.where(n >= 2, n - 1, np.nan)) * np.asarray(sd) / np.sqrt(n)
+    return mean - half, mean + half
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the t-based confidence interval; the interval is NaN for one value."""
+    """Mean of ``values`` (NaN ignored) and its t interval; the interval is NaN for one value."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     if len(values) == 0:
         return np.nan, np.nan, np.nan
     mean = float(values.mean())
-    if len(values) < 2:
-        return mean, np.nan, np.nan
-    half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return mean, mean - half, mean + half
+    sd = values.std(ddof=1) if len(values) > 1 else np.nan
+    low, high = t_interval(mean, sd, len(values), level)
+    return mean, float(low), float(high)
 
 
 def summary_table(quarterly: pd.DataFrame) -> pd.DataFrame:
@@ -58,5 +82,6 @@ def summary_table(quarterly: pd.DataFrame) -> pd.DataFrame:
 
     Declarations and revenue leakage are per quarter (averaged over the horizon)."""
     per_rep = pooled(quarterly, ["replication"])
+    per_rep[list(COUNTS)] /= quarterly["quarter"].nunique()
     rows = [(metric, *mean_ci(per_rep[metric].to_numpy())) for metric in HEADLINE]
     return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"])

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from sim.analysis.summary import t_interval
 
 BASELINE = "baseline_2024"
 TARGETS_H = {"import": 12.0, "export": 8.0}  # 2024 release-time targets
@@ -151,12 +152,8 @@ def mean_ci(frame: pd.DataFrame, by: Sequence[str], metrics: Sequence[str],
     """
     long = frame.melt(id_vars=list(by), value_vars=list(metrics), var_name="metric").dropna()
     out = long.groupby([*by, "metric"], sort=True)["value"].agg(["mean", "std", "count"]).reset_index()
-    n = out["count"].to_numpy(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
-        half = t * out["std"].to_numpy(float) / np.sqrt(n)
-    return out.assign(ci_low=out["mean"] - half, ci_high=out["mean"] + half, n=out["count"]) \
-        .drop(columns=["std", "count"])
+    low, high = t_interval(out["mean"], out["std"].to_numpy(float), out["count"], level)
+    return out.assign(ci_low=low, ci_high=high, n=out["count"]).drop(columns=["std", "count"])
 
 
 def key_metrics(available: Iterable[str], limit: int = 8) -> list[str]:
