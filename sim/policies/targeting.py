@@ -2,22 +2,39 @@
 
 Modes: ``random`` (every declaration alike), ``rules`` (high-risk goods and dishonest-tier
 traders first), ``risk`` (a simulated risk model whose discrimination is its AUC: scores are
-binormal, violations shifted by sqrt(2) * Phi^-1(AUC)), and ``hybrid`` (risk scores, with a
-share of the selections made at random to keep learning). Each day and port the top
-``inspection_rate`` share by score is inspected, capped by what the port's physical officers
-can do in a day (``capacity_share`` of their hours); the rest may still get document review.
+binormal, violations shifted by sqrt(2) * Phi^-1(AUC); on the public customs data this model
+predicts the precision of a fitted classifier from its AUC, tests/test_risk_model.py), and
+``hybrid`` (risk scores, with a share of the selections made at random to keep learning).
+Each day and port the top ``inspection_rate`` share by score is inspected, capped by what the
+port's physical officers can do in a day (``capacity_share`` of their hours); the rest may
+still get document review.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.stats import norm
 
 from sim.config import ConfigError, _f
 from sim.policies.base import Context, Policy, register
 
 MODES = ("random", "rules", "risk", "hybrid")
+
+
+def risk_shift(auc: float) -> float:
+    """Mean score of violations in the binormal risk model (others N(0, 1), violations
+    N(shift, 1)) whose ROC AUC is ``auc``: shift = sqrt(2) * Phi^-1(AUC)."""
+    return float(np.sqrt(2) * norm.ppf(auc))
+
+
+def precision_at(auc: float, base_rate: float, share: float) -> float:
+    """Share of violations among the top ``share`` of scores of that risk model, when
+    ``base_rate`` of the declarations are violations (precision at k%)."""
+    shift = risk_shift(auc)
+    threshold = brentq(lambda t: base_rate * norm.sf(t - shift) + (1 - base_rate) * norm.sf(t) - share, -40, 40)
+    return float(base_rate * norm.sf(threshold - shift) / share)
 
 
 @register
@@ -60,7 +77,7 @@ class Targeting(Policy):
             return u, u
         if p.mode == "rules":
             return 2.0 * batch.high_risk + 1.0 * (batch.tier == 2) + u, u
-        return z + np.sqrt(2) * norm.ppf(p.auc) * (batch.violation >= 0), u
+        return z + risk_shift(p.auc) * (batch.violation >= 0), u
 
     def screen(self, batch, ctx: Context) -> None:
         p, on = self.params, ctx.on
