@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 import simpy
 
 DEFAULT = ["world=national", "world.horizon_quarters=4", "run.replications=1", "run.workers=1",
-           "run.progress=false", "population.enterprises=20000"]
+           "run.progress=false", "population=national"]
 
 
 def _peak_mb() -> float:
