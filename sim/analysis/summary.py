@@ -17,6 +17,7 @@ RATES = {
     "release_time_mean_h": "released",
     "release_time_import_mean_h": "released_import",
     "release_time_export_mean_h": "released_export",
+    "release_time_p50_h": "released",
     "release_time_p90_h": "released",
     "inspection_rate": "declarations",
     "physical_inspection_rate": "declarations",
@@ -24,6 +25,8 @@ RATES = {
     "hit_rate": "inspections",
     "violation_rate": "declarations",
     "detection_rate": "violations",
+    "inspections_per_declaration": "declarations",
+    "partner_aeo_inspection_rate": "partner_aeo_declarations",
 }
 COUNTS = ("declarations", "released", "seized", "inspections", "violations", "detected",
           "compliant_inspected", "smuggling_attempts", "smuggling_seized", "revenue_due",

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from sim.analysis.summary import t_interval
+from sim.analysis.summary import AVERAGED, RATES, t_interval
 
 BASELINE = "baseline_2024"
 TARGETS_H = {"import": 12.0, "export": 8.0}  # 2024 release-time targets
@@ -34,14 +34,7 @@ LABELS = {
 }
 # rate -> the count it is a rate of (pooling = weighted mean = ratio of sums); "mean": plain mean;
 # every other column is a count or an amount and is summed.
-WEIGHTS = {
-    "release_time_mean_h": "released", "release_time_p50_h": "released", "release_time_p90_h": "released",
-    "release_time_import_mean_h": "released_import", "release_time_export_mean_h": "released_export",
-    "inspection_rate": "declarations", "physical_inspection_rate": "declarations",
-    "nii_share": "inspections", "hit_rate": "inspections", "violation_rate": "declarations",
-    "detection_rate": "violations", "officer_utilization": "mean",
-    "inspections_per_declaration": "declarations", "partner_aeo_inspection_rate": "partner_aeo_declarations",
-}
+WEIGHTS = {**RATES, **{metric: "mean" for metric in AVERAGED}}  # how each metric pools
 DEFAULT_SERIES = ("release_time_mean_h", "inspection_rate", "hit_rate", "detection_rate")
 # metrics drawn by default from comparison.csv / did.csv, which hold many more
 KEY_METRICS = ("release_time_mean_h", "inspection_rate", "hit_rate", "detection_rate", "compliant_inspected",
