@@ -56,7 +56,7 @@ class SupervisionModel(mesa.Model):
         self.calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
         self.env = simpy.Environment(initial_time=-self.calendar.warmup_h - LOOKAHEAD_H)
         names = list(world.ports)
-        self.ports = [Port(self.env, i, name, world.ports[name]) for i, name in enumerate(names)]
+        self.ports = [Port(self.env, name, world.ports[name]) for name in names]
         volumes = np.array([p.declarations_per_day for p in world.ports.values()])
         pop_cfg = cfg.population
         self.population = pop = Population(pop_cfg, volumes, self.streams.get("enterprises"))

@@ -52,8 +52,8 @@ class Servers:
 class Port:
     """One port's resources and the log of officer busy intervals (for utilisation)."""
 
-    def __init__(self, env: simpy.Environment, index: int, name: str, cfg: PortConfig):
-        self.env, self.index, self.name, self.cfg = env, index, name, cfg
+    def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig):
+        self.env, self.name = env, name
         self.open_hour, self.close_hour = cfg.open_hour, cfg.close_hour
         self.round_the_clock = cfg.open_hour == 0 and cfg.close_hour == HOURS_PER_DAY
         self.staff = {role: getattr(cfg.officers, role) for role in ROLES}

@@ -40,6 +40,6 @@ class FirstViolationNoPenalty(Policy):
         """Give back the credit penalty of each trader's first minor error (disclosed or found)."""
         first = ctx.on & self.minor[batch.violation] & ~batch.intentional & (out.disclosed | out.detected)
         rows = np.flatnonzero(first & ~self.forgiven[batch.enterprise])
-        enterprise, index = np.unique(batch.enterprise[rows], return_index=True)
+        enterprise = np.unique(batch.enterprise[rows])
         self.forgiven[enterprise] = True
         self.credit.adjust(enterprise, self.penalty)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.config import _f
 from sim.policies.base import Context, Policy, register
 
@@ -28,5 +30,5 @@ class SelfDeclarationAudit(Policy):
         eligible = ctx.on & (self.population.score[batch.enterprise] >= self.params.min_score)
         for probs in (batch.p_document, batch.p_nii, batch.p_physical):
             probs[eligible] *= self.params.check_multiplier
-        batch.p_audit[eligible] = max(self.params.audit_rate, 0.0)
+        batch.p_audit[eligible] = np.maximum(batch.p_audit[eligible], self.params.audit_rate)
         batch.pay_deferred[eligible] = True

@@ -17,6 +17,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import norm
 
+from sim.agents.enterprise import DISHONEST
 from sim.config import ConfigError, _f
 from sim.policies.base import Context, Policy, register
 
@@ -76,7 +77,7 @@ class Targeting(Policy):
         if p.mode == "random":
             return u, u
         if p.mode == "rules":
-            return 2.0 * batch.high_risk + 1.0 * (batch.tier == 2) + u, u
+            return 2.0 * batch.high_risk + 1.0 * (batch.tier == DISHONEST) + u, u
         return z + risk_shift(p.auc) * (batch.violation >= 0), u
 
     def screen(self, batch, ctx: Context) -> None:
