@@ -30,6 +30,7 @@ from sim.clearance import (
     Outcomes,
 )
 from sim.declarations import Batch
+from sim.metrics import AMOUNT, COUNT, METRICS, QUARTERLY_COLUMNS, RATE, STOCK, TIME
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
           "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized",
@@ -38,19 +39,6 @@ COHORT = ("declarations", "violations", "detected", "inspections", "physical", "
 EVENT = ("released", "seized", "release_h") + tuple(f"step_{s}" for s in STEPS) + \
         tuple(f"visit_{s}" for s in STEPS)
 DIRECTIONS = ("import", "export")
-COUNT_COLUMNS = ("declarations", "released", "seized", "in_process_start", "in_process",
-                 "compliant_inspected", "smuggling_attempts", "smuggling_seized", "inspections",
-                 "violations", "detected", "released_import", "released_export", "agency_inspections",
-                 "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations")
-QUARTERLY_COLUMNS = (
-    "scenario", "replication", "seed", "port", "quarter", "pilot", "declarations", "released",
-    "seized", "in_process_start", "in_process", "release_time_mean_h", "release_time_p50_h",
-    "release_time_p90_h", "release_time_import_mean_h", "release_time_export_mean_h",
-    "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate", "violation_rate",
-    "detection_rate", "revenue_due", "revenue_collected", "revenue_leakage", "compliant_inspected",
-    "officer_utilization", "smuggling_attempts", "smuggling_seized", "inspections", "violations",
-    "detected", "released_import", "released_export", "inspections_per_declaration", "agency_inspections",
-    "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations", "partner_aeo_inspection_rate")
 
 
 class QuarterlyLedger:
@@ -138,59 +126,47 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
-def quarterly_table(ledger: QuarterlyLedger, utilisation: np.ndarray, pilot: np.ndarray,
+def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.ndarray, pilot: np.ndarray,
                     ids: dict) -> pd.DataFrame:
-    """The `quarterly` table of DESIGN: one row per port x reported quarter.
+    """The `quarterly` table: one row per port x reported quarter, a column per metric of the
+    schema (:mod:`sim.metrics`), built from the ledger's sums.
 
-    ``utilisation`` and ``pilot`` are port x reported-quarter arrays; ``ids`` holds scenario,
-    replication and seed.
+    ``busy_h`` and ``on_shift_h`` are officer-hours port x reported quarter (all roles), ``pilot``
+    port x reported quarter; ``ids`` holds scenario, replication and seed.
     """
-    c, e = ledger.cohort_sum, ledger.event_sum
-    decl, released, seized = c("declarations"), e("released"), e("seized")
-    in_process = np.cumsum(decl - released - seized, axis=1)
-    by_dir = lambda name: ledger.event_sum(name, keep=(0, 1, 2))  # noqa: E731
-    released_dir = by_dir("released")
-    rel_dir = ratio(by_dir("release_h"), released_dir)
-    p50, p90 = np.moveaxis(ledger.percentiles(), -1, 0)
-    inspections = c("inspections")
-    cols = {
-        "declarations": decl, "released": released, "seized": seized,
-        "in_process_start": in_process - decl + released + seized, "in_process": in_process,
-        "release_time_mean_h": ratio(e("release_h"), released),
-        "release_time_p50_h": p50, "release_time_p90_h": p90,
-        "release_time_import_mean_h": rel_dir[..., 0], "release_time_export_mean_h": rel_dir[..., 1],
-        "inspection_rate": ratio(inspections, decl),
-        "physical_inspection_rate": ratio(c("physical"), decl),
-        "nii_share": ratio(c("nii_only"), inspections),
-        "hit_rate": ratio(c("hits"), inspections),
-        "violation_rate": ratio(c("violations"), decl),
-        "detection_rate": ratio(c("detected"), c("violations")),
-        "revenue_due": c("revenue_due"), "revenue_collected": c("revenue_collected"),
-        "revenue_leakage": c("revenue_due") - c("revenue_collected"),
-        "compliant_inspected": c("compliant_inspected"),
-        "smuggling_attempts": c("smuggling_attempts"), "smuggling_seized": c("smuggling_seized"),
-        "inspections": inspections, "violations": c("violations"), "detected": c("detected"),
-        "released_import": released_dir[..., 0], "released_export": released_dir[..., 1],
-        "inspections_per_declaration": ratio(inspections + c("agency_inspections"), decl),
-        "agency_inspections": c("agency_inspections"), "joint_inspections": c("joint_inspections"),
-        "voluntary_disclosures": c("voluntary_disclosures"),
-        "partner_aeo_declarations": c("partner_aeo_declarations"),
-        "partner_aeo_inspection_rate": ratio(c("partner_aeo_inspections"), c("partner_aeo_declarations")),
-    }
     n_ports, n_q = len(ledger.port_names), ledger.calendar.n_quarters
-    rows = {k: v[:, 1:n_q + 1].ravel() for k, v in cols.items()}
-    rows["officer_utilization"] = utilisation.ravel()
+    reported = lambda values: values[:, 1:n_q + 1]  # noqa: E731  (drop warm-up and after-horizon)
+    by_dir = lambda name: reported(ledger.event_sum(name, keep=(0, 1, 2)))  # noqa: E731
+    sums = {name: reported(ledger.cohort_sum(name)) for name in COHORT}
+    sums.update({name: reported(ledger.event_sum(name)) for name in ("released", "seized", "release_h")})
+    for d, direction in enumerate(DIRECTIONS):
+        sums[f"released_{direction}"] = by_dir("released")[..., d]
+        sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
+    sums["revenue_leakage"] = sums["revenue_due"] - sums["revenue_collected"]
+    sums["all_inspections"] = sums["inspections"] + sums["agency_inspections"]
+    sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h
+    net = ledger.cohort_sum("declarations") - ledger.event_sum("released") - ledger.event_sum("seized")
+    in_process = np.cumsum(net, axis=1)
+    percentiles = reported(ledger.percentiles())
+    cols = {"in_process_start": reported(in_process - net), "in_process": reported(in_process),
+            "release_time_p50_h": percentiles[..., 0], "release_time_p90_h": percentiles[..., 1]}
+    for m in METRICS:
+        if m.kind in (COUNT, AMOUNT):
+            cols[m.name] = sums[m.numerator]
+        elif m.kind in (RATE, TIME):
+            cols[m.name] = ratio(sums[m.numerator], sums[m.denominator])
     frame = pd.DataFrame({
         **{k: [v] * (n_ports * n_q) for k, v in ids.items()},
         "port": np.repeat(ledger.port_names, n_q), "quarter": ledger.calendar.labels * n_ports,
-        "pilot": pilot.ravel(), **rows})
-    frame[list(COUNT_COLUMNS)] = frame[list(COUNT_COLUMNS)].astype("int64")
+        "pilot": pilot.ravel(), **{m.name: cols[m.name].ravel() for m in METRICS}})
+    integers = [m.name for m in METRICS if m.kind in (COUNT, STOCK)]
+    frame[integers] = frame[integers].astype("int64")
     return frame[list(QUARTERLY_COLUMNS)]
 
 
-def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: dict) -> pd.DataFrame:
+def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.ndarray, ids: dict) -> pd.DataFrame:
     """The long `breakdown` table: splits by direction, business model, channel, TRS step and
-    officer role (``role_utilisation``: port x reported quarter x role)."""
+    officer role (``busy_h``, ``on_shift_h``: officer-hours port x reported quarter x role)."""
     n_q = ledger.calendar.n_quarters
     parts = []
 
@@ -237,7 +213,9 @@ def breakdown_table(ledger: QuarterlyLedger, role_utilisation: np.ndarray, ids: 
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
-    emit("officer_role", ROLES, "officer_utilization", role_utilisation, reported=True)
+    emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
+    emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)
+    emit("officer_role", ROLES, "officer_on_shift_h", on_shift_h, reported=True)
     frame = pd.concat(parts, ignore_index=True)
     for k, v in reversed(ids.items()):
         frame.insert(0, k, v)

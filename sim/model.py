@@ -19,7 +19,7 @@ import simpy
 from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
 from sim.agents.officer import Roster
-from sim.agents.port import Port, utilisation
+from sim.agents.port import Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.credit import CreditBureau
@@ -138,10 +138,10 @@ class SupervisionModel(mesa.Model):
         self.clearance.close()
         cal = self.calendar
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
-        util = utilisation(self.ports, cal.edges)
+        busy, on_shift = officer_hours(self.ports, cal.edges)
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
-        return RunResult(quarterly_table(self.ledger, util[..., -1], pilot, ids),
-                         breakdown_table(self.ledger, util[..., :-1], ids), self.policies.manifest(),
+        return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
+                         breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
                          self.snapshots.table(ids))
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sim.experiment import run_replications
-from sim.ledger import QUARTERLY_COLUMNS
+from sim.metrics import QUARTERLY_COLUMNS
 
 RATES = ["inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate", "violation_rate",
          "detection_rate", "officer_utilization"]

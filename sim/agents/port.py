@@ -113,16 +113,15 @@ class Port:
         return (yield done)
 
 
-def utilisation(ports: list[Port], edges: np.ndarray) -> np.ndarray:
-    """Busy officer-hours / on-shift officer-hours, port x quarter x (roles..., all officers).
+def officer_hours(ports: list[Port], edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Busy and on-shift officer-hours, each port x quarter x role (:data:`ROLES`).
 
     ``edges`` are the quarter boundaries in hours. On-shift hours are the scheduled ones
     (officers x opening hours x days, with the shift in force that quarter) plus overtime, the
-    part of a service that runs past closing, so the ratio never exceeds 1. NaN where a role
-    has no officers.
+    part of a service that runs past closing, so busy never exceeds on-shift.
     """
     start, end = edges[:-1], edges[1:]
-    busy = np.zeros((len(ports), len(start), len(ROLES) + 1))
+    busy = np.zeros((len(ports), len(start), len(ROLES)))
     on_shift = np.zeros_like(busy)
     for i, port in enumerate(ports):
         for r, role in enumerate(ROLES):
@@ -135,9 +134,7 @@ def utilisation(ports: list[Port], edges: np.ndarray) -> np.ndarray:
                 if closes - opens < HOURS_PER_DAY and len(s):
                     close = (s // HOURS_PER_DAY) * HOURS_PER_DAY + closes
                     on_shift[i, q, r] += _overlap(np.maximum(s, close), e, start[window], end[window])[0]
-    busy[..., -1], on_shift[..., -1] = busy.sum(axis=2), on_shift.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(on_shift > 0, busy / np.where(on_shift > 0, on_shift, 1), np.nan)
+    return busy, on_shift
 
 
 def _overlap(s: np.ndarray, e: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Ports and quarters are pooled the way a ministry would report them: a rate is the ratio of
 sums (each port-quarter weighted by the count it is a rate of), counts and amounts are summed,
-officer utilisation is averaged. The P90 release time pooled this way is the released-weighted
+officer utilisation is busy over on-shift hours. The P90 release time pooled this way is the released-weighted
 mean of the quarterly P90s, an approximation of the pooled percentile. Confidence intervals
 are Student-t intervals across replications (scipy.stats).
 """
@@ -12,27 +12,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-# rate -> the count it is a rate of
-RATES = {
-    "release_time_mean_h": "released",
-    "release_time_import_mean_h": "released_import",
-    "release_time_export_mean_h": "released_export",
-    "release_time_p50_h": "released",
-    "release_time_p90_h": "released",
-    "inspection_rate": "declarations",
-    "physical_inspection_rate": "declarations",
-    "nii_share": "inspections",
-    "hit_rate": "inspections",
-    "violation_rate": "declarations",
-    "detection_rate": "violations",
-    "inspections_per_declaration": "declarations",
-    "partner_aeo_inspection_rate": "partner_aeo_declarations",
-}
-COUNTS = ("declarations", "released", "seized", "inspections", "violations", "detected",
-          "compliant_inspected", "smuggling_attempts", "smuggling_seized", "revenue_due",
-          "revenue_collected", "revenue_leakage")
-AVERAGED = ("officer_utilization",)
-METRICS = (*RATES, *COUNTS, *AVERAGED)
+from sim.metrics import METRICS as SCHEMA
+
+# rate -> the count it is a rate of (its pooling weight), from the metric schema
+RATES = {m.name: m.denominator for m in SCHEMA if m.pooled and m.weighted}
+COUNTS = tuple(m.name for m in SCHEMA if m.pooled and not m.weighted)
+AVERAGED: tuple[str, ...] = ()
+METRICS = (*RATES, *COUNTS)
 # the summary of a run (counts there are per quarter)
 HEADLINE = ("declarations", "release_time_mean_h", "release_time_import_mean_h", "release_time_export_mean_h",
             "release_time_p90_h", "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate",

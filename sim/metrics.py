@@ -1,0 +1,151 @@
+"""The metric schema: every column of the `quarterly` table, once.
+
+Each :class:`Metric` says what kind of quantity it is, what it counts or is a ratio of, its
+unit and human label, and so how it pools over ports and quarters. The ledger builds the
+`quarterly` columns from it; pooling, comparisons, figures and the report read names, labels,
+units and pooling rules from here and nowhere else.
+
+Kinds and how they pool over port-quarters:
+
+- ``count`` and ``amount``: summed.
+- ``rate`` and ``time``: ``numerator / denominator`` of two ledger sums; pooled as the ratio of
+  the pooled sums, i.e. the mean of the rows weighted by ``denominator`` (a column too).
+- ``percentile``: per port-quarter; pooled as the ``denominator``-weighted mean of the rows (an
+  approximation of the pooled percentile, said so in the docs).
+- ``stock``: a level at a point in time (declarations in process); not pooled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK = "count", "amount", "rate", "time", "percentile", "stock"
+KINDS = (COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK)
+KEYS = ("scenario", "replication", "seed", "port", "quarter", "pilot")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One column of the quarterly table.
+
+    Attributes:
+        name: Column name.
+        kind: One of :data:`KINDS`.
+        label: Human label for figures and tables.
+        unit: Unit as shown to people ("share" for rates in [0, 1]).
+        doc: What it means, one line (the README's column table).
+        numerator: Ledger sum it is built from (counts and amounts: the sum itself; empty when
+            the ledger computes the column otherwise, e.g. percentiles and stocks).
+        denominator: For rates, times and percentiles: the count column it is a rate of, which
+            is also the pooling weight.
+        scale: Factor applied before showing it (amounts in million CNY).
+    """
+    name: str
+    kind: str
+    label: str
+    unit: str
+    doc: str
+    numerator: str = ""
+    denominator: str = ""
+    scale: float = 1.0
+
+    @property
+    def pooled(self) -> bool:
+        """Whether the metric can be pooled over ports and quarters."""
+        return self.kind != STOCK
+
+    @property
+    def weighted(self) -> bool:
+        """Pooled as a weighted mean (by :attr:`denominator`) rather than a sum."""
+        return self.kind in (RATE, TIME, PERCENTILE)
+
+
+def _count(name, label, doc, numerator=None):
+    return Metric(name, COUNT, label, "declarations", doc, numerator=numerator or name)
+
+
+def _rate(name, label, doc, numerator, denominator):
+    return Metric(name, RATE, label, "share", doc, numerator=numerator, denominator=denominator)
+
+
+def _amount(name, label, doc):
+    return Metric(name, AMOUNT, label, "million CNY", doc, numerator=name, scale=1e-6)
+
+
+METRICS: tuple[Metric, ...] = (
+    _count("declarations", "Declarations", "declarations that arrived in the quarter"),
+    _count("released", "Released", "declarations released in the quarter"),
+    _count("seized", "Seized", "declarations seized in the quarter"),
+    Metric("in_process_start", STOCK, "In process at the quarter's start", "declarations",
+           "arrived but neither released nor seized, at the quarter's start"),
+    Metric("in_process", STOCK, "In process at the quarter's end", "declarations",
+           "arrived but neither released nor seized, at the quarter's end"),
+    Metric("release_time_mean_h", TIME, "Mean release time", "hours",
+           "arrival to release, over declarations released in the quarter", "release_h", "released"),
+    Metric("release_time_p50_h", PERCENTILE, "Median release time", "hours",
+           "median arrival-to-release time of the quarter's releases", denominator="released"),
+    Metric("release_time_p90_h", PERCENTILE, "90th percentile release time", "hours",
+           "90th percentile arrival-to-release time of the quarter's releases", denominator="released"),
+    Metric("release_time_import_mean_h", TIME, "Mean release time, imports", "hours",
+           "arrival to release of imports", "release_h_import", "released_import"),
+    Metric("release_time_export_mean_h", TIME, "Mean release time, exports", "hours",
+           "arrival to release of exports", "release_h_export", "released_export"),
+    _rate("inspection_rate", "Inspection rate", "share that got an NII scan or a physical inspection",
+          "inspections", "declarations"),
+    _rate("physical_inspection_rate", "Physical inspection rate", "share that got a physical inspection",
+          "physical", "declarations"),
+    _rate("nii_share", "NII share of inspections", "NII-only inspections / all inspections",
+          "nii_only", "inspections"),
+    _rate("hit_rate", "Hit rate", "inspections that found a violation / inspections (observed)",
+          "hits", "inspections"),
+    _rate("violation_rate", "Violation rate", "true violations / declarations (ground truth)",
+          "violations", "declarations"),
+    _rate("detection_rate", "Detection rate", "violations found at the border or by audit / true violations",
+          "detected", "violations"),
+    _amount("revenue_due", "Revenue due", "duty owed in truth (CNY)"),
+    _amount("revenue_collected", "Revenue collected", "duty collected: declared plus recovered (CNY)"),
+    _amount("revenue_leakage", "Revenue leakage", "duty lost: due minus collected (CNY)"),
+    _count("compliant_inspected", "Compliant declarations inspected",
+           "inspections of compliant declarations (burden on honest traders)"),
+    _rate("officer_utilization", "Officer utilisation", "busy officer-hours / on-shift officer-hours, all roles",
+          "officer_busy_h", "officer_on_shift_h"),
+    _count("smuggling_attempts", "Smuggling attempts", "declarations by smuggling networks"),
+    _count("smuggling_seized", "Smuggling attempts seized", "smuggling networks' declarations seized"),
+    _count("inspections", "Inspections", "NII scans or physical inspections"),
+    _count("violations", "Violations", "true violations among the quarter's declarations"),
+    _count("detected", "Violations detected", "violations found at the border or by audit"),
+    _count("released_import", "Imports released", "imports released in the quarter"),
+    _count("released_export", "Exports released", "exports released in the quarter"),
+    _rate("inspections_per_declaration", "Inspections per declaration",
+          "customs plus separate other-agency inspections per declaration", "all_inspections", "declarations"),
+    _count("agency_inspections", "Separate agency inspections", "inspections by another agency on its own"),
+    _count("joint_inspections", "Joint inspections", "inspections shared by customs and other agencies"),
+    _count("voluntary_disclosures", "Voluntary disclosures", "errors the traders disclosed themselves"),
+    _count("partner_aeo_declarations", "Declarations with AEO partners",
+           "trade with an AEO-certified counterpart abroad"),
+    _rate("partner_aeo_inspection_rate", "Inspection rate, AEO partners",
+          "inspected share of trade with an AEO counterpart", "partner_aeo_inspections", "partner_aeo_declarations"),
+    Metric("officer_busy_h", AMOUNT, "Officer busy hours", "hours", "officer-hours spent serving, all roles",
+           numerator="officer_busy_h"),
+    Metric("officer_on_shift_h", AMOUNT, "Officer on-shift hours", "hours",
+           "officer-hours on shift (scheduled plus overtime), all roles", numerator="officer_on_shift_h"),
+)
+BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+POOLED: tuple[str, ...] = tuple(m.name for m in METRICS if m.pooled)
+QUARTERLY_COLUMNS: tuple[str, ...] = KEYS + tuple(m.name for m in METRICS)
+
+
+def metric(name: str) -> Metric:
+    """The schema entry of ``name``; a column not in the schema (e.g. a derived figure
+    quantity) gets a generic entry inferred from its name."""
+    if name in BY_NAME:
+        return BY_NAME[name]
+    unit = "hours" if name.endswith("_h") else "share" if name.endswith(("_rate", "_share")) else "count"
+    kind = TIME if unit == "hours" else RATE if unit == "share" else COUNT
+    return Metric(name, kind, name.replace("_", " ").capitalize(), unit, "")
+
+
+def label(name: str) -> str:
+    """"Mean release time (hours)": the label and unit of a metric, for axes and tables."""
+    m = metric(name)
+    unit = "million CNY" if m.scale == 1e-6 else m.unit
+    return f"{m.label} ({unit})"
