@@ -45,13 +45,14 @@ def _bare(overrides: list[str]) -> dict:
 
 
 def bare_simpy(cfg) -> int:
-    """The same ports, rates, channel mix and service times, one simpy process per declaration.
+    """The same ports, business mixes, paperwork, channel mix and service times, one simpy
+    process per declaration (and one per permit).
 
     Returns the number of declarations that arrived after the warm-up.
     """
     from sim.calendar import Calendar
     from sim.policies.inspection import Inspection
-    w, s = cfg.world, cfg.world.service
+    w, s, pop = cfg.world, cfg.world.service, cfg.population
     rates = Inspection.Params(**cfg.policy["inspection"]["params"])
     env = simpy.Environment(initial_time=-w.warmup_days * 24.0)
     end = Calendar(w.start, w.horizon_quarters, w.warmup_days).end_h
@@ -60,49 +61,76 @@ def bare_simpy(cfg) -> int:
     counted = [0]
     releases = []
 
-    def gate(port):
+    def until_open(open_hour, close_hour):
         hour = env.now % 24.0
-        if port.open_hour <= hour < port.close_hour:
-            return 0.0
-        return (port.open_hour - hour) % 24.0
+        return 0.0 if open_hour <= hour < close_hour else (open_hour - hour) % 24.0
+
+    def office_work(hours, open_hour, close_hour):
+        """Work that pauses outside office hours, in steps of at most one opening."""
+        left = hours
+        while left > 0:
+            yield env.timeout(until_open(open_hour, close_hour))
+            step = min(left, close_hour - (env.now % 24.0))
+            yield env.timeout(step)
+            left -= step
 
     def serve(port, res, mean):
         with res.request() as req:
             yield req
-            yield env.timeout(gate(port))
+            yield env.timeout(until_open(port.open_hour, port.close_hour))
             yield env.timeout(expo(mean))
 
-    def declaration(port, res, imports):
+    def permit(done):
+        yield from office_work(expo(s.permit_h), w.agencies.open_hour, w.agencies.close_hour)
+        done.succeed()
+
+    def declaration(port, kind, model, imports):
         arrival = env.now
-        lodging = w.lodging
-        if rng.random() >= (lodging.prelodge_import if imports else lodging.prelodge_export):
-            yield env.timeout(expo(lodging.delay_import_h if imports else lodging.delay_export_h))
+        if rng.random() >= model.prelodge:
+            if model.manual:
+                yield from office_work(expo(model.prep_h), pop.trader.office_open_hour, pop.trader.office_close_hour)
+            else:
+                yield env.timeout(expo(model.prep_h))
         yield env.timeout(s.screening_h)
+        granted = None
+        if rng.random() < (model.import_permit_share if imports else model.export_permit_share):
+            granted = env.event()
+            env.process(permit(granted))
         u = rng.random()
         if u < rates.physical_rate + rates.nii_rate:
-            yield env.timeout(s.transfer_h)
+            yield env.timeout(kind.transfer_h)
             if u >= rates.physical_rate:
-                yield from serve(port, res["scanner"], s.nii_scan_h)
-                yield from serve(port, res["nii"], s.nii_image_h)
-            if u < rates.physical_rate or rng.random() < cfg.population.nii_escalation:
-                with res["bay"].request() as bay:
+                yield from serve(port, res_of[id(port)]["scanner"], s.nii_scan_h)
+                yield from serve(port, res_of[id(port)]["nii"], s.nii_image_h)
+            if u < rates.physical_rate or rng.random() < pop.nii_escalation:
+                with res_of[id(port)]["bay"].request() as bay:
                     yield bay
-                    yield from serve(port, res["physical"], s.physical_h)
+                    yield from serve(port, res_of[id(port)]["physical"], kind.physical_h)
         elif u < rates.physical_rate + rates.nii_rate + rates.document_rate:
-            yield from serve(port, res["document"], s.document_h)
-        if imports:
+            yield from serve(port, res_of[id(port)]["document"], s.document_h)
+        if rng.random() < pop.agency_check_share:
+            yield env.timeout(expo(s.agency_check_h))
+        if granted is not None:
+            yield granted
+        if imports and rng.random() >= pop.trader.guarantee_share:
             yield env.timeout(expo(s.payment_h))
         releases.append(env.now - arrival)
 
+    res_of = {}
+
     def arrivals(port):
-        res = {role: simpy.Resource(env, max(getattr(port.officers, role), 1))
-               for role in ("document", "nii", "physical")}
-        res["scanner"], res["bay"] = simpy.Resource(env, port.scanners), simpy.Resource(env, port.bays)
+        res_of[id(port)] = {role: simpy.Resource(env, max(getattr(port.officers, role), 1))
+                            for role in ("document", "nii", "physical")}
+        res_of[id(port)]["scanner"] = simpy.Resource(env, port.scanners)
+        res_of[id(port)]["bay"] = simpy.Resource(env, port.bays)
+        names = list(port.business_mix)
+        weights = [port.business_mix[n] for n in names]
         rate = port.declarations_per_day / 24.0
         while True:
             yield env.timeout(rng.expovariate(rate))
             counted[0] += env.now >= 0
-            env.process(declaration(port, res, rng.random() < port.import_share))
+            model = pop.business_models[rng.choices(names, weights)[0]]
+            env.process(declaration(port, w.kinds[port.kind], model, rng.random() < port.import_share))
 
     for port in w.ports.values():
         if port.declarations_per_day > 0:

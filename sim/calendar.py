@@ -56,3 +56,18 @@ class Calendar:
         first_year, first_q = parse_quarter(self.labels[0])
         offset = (year - first_year) * 4 + (q - first_q)
         return int(min(max(offset, 0), self.n_quarters) + 1)
+
+
+def after_work(start: np.ndarray, work: np.ndarray, open_hour: float, close_hour: float) -> np.ndarray:
+    """When ``work`` hours of office time, begun (or queued) at ``start``, are done, for an
+    office open ``open_hour``-``close_hour`` every day: work waits for the opening and pauses
+    overnight. Round the clock (0-24) it is simply ``start + work``; no work is no wait."""
+    length = close_hour - open_hour
+    if length >= HOURS_PER_DAY:
+        return start + work
+    day, hour = np.divmod(start, HOURS_PER_DAY)
+    done = day * length + np.clip(hour - open_hour, 0.0, length) + work  # office hours since day 0
+    day, rest = np.divmod(done, length)
+    finished_at_close = (rest == 0) & (work > 0)  # ends exactly at a closing, not at the next opening
+    day, rest = np.where(finished_at_close, day - 1, day), np.where(finished_at_close, length, rest)
+    return np.where(work > 0, np.maximum(day * HOURS_PER_DAY + open_hour + rest, start), start)

@@ -39,14 +39,24 @@ class Staff:
 @dataclass
 class PortConfig:
     """One customs port or supervision zone."""
-    kind: str = _f("sea", doc="sea | air | land | parcel")
+    kind: str = _f("sea", doc="sea | air | land | parcel: sets transfer, inspection and pick-up times (world.kinds)")
     declarations_per_day: float = _f(100.0, 0, unit="declarations/day")
-    import_share: float = _f(0.55, 0, 1, doc="share of declarations that are imports")
+    import_share: float = _f(0.55, 0, 1, doc="share of the port's declarations that are imports")
+    business_mix: Dict[str, float] = _f({}, doc="share of the port's declarations by business model "
+                                            "(names of population.business_models; sums to 1)")
     open_hour: float = _f(8.0, 0, 24, unit="h", doc="officers' shift start (hour of day)")
     close_hour: float = _f(20.0, 0, 24, unit="h", doc="shift end; open 0, close 24 = round the clock")
     officers: Staff = _f(Staff())
     scanners: int = _f(1, 0, unit="NII scanners")
     bays: int = _f(2, 0, unit="inspection bays")
+
+
+@dataclass
+class PortKind:
+    """What a kind of port (sea, air, land, parcel) does to the times of handling goods."""
+    transfer_h: float = _f(3.0, 0, unit="h", doc="moving goods to the scanner or bay")
+    physical_h: float = _f(2.5, 0, unit="h", doc="physical inspection in a bay")
+    pickup_h: float = _f(6.0, 0, unit="h", doc="release to removal of the goods by the trader's haulier")
 
 
 @dataclass
@@ -56,22 +66,18 @@ class ServiceTimes:
     document_h: float = _f(1.0, 0, unit="h", doc="document review by an officer")
     nii_scan_h: float = _f(0.2, 0, unit="h", doc="NII scanner occupancy per declaration")
     nii_image_h: float = _f(0.3, 0, unit="h", doc="image analysis by an NII analyst")
-    physical_h: float = _f(2.5, 0, unit="h", doc="physical inspection in a bay")
-    transfer_h: float = _f(3.0, 0, unit="h", doc="moving goods to the scanner or bay")
-    payment_h: float = _f(2.0, 0, unit="h", doc="duty payment after clearance, dutiable imports")
+    payment_h: float = _f(2.0, 0, unit="h", doc="duty payment after assessment, dutiable imports")
     correction_h: float = _f(8.0, 0, unit="h", doc="correction and fine after a non-seizure finding")
     agency_check_h: float = _f(6.0, 0, unit="h", doc="a separate inspection by another agency")
+    permit_h: float = _f(8.0, 0, unit="h", doc="another agency's work on a permit or licence (office hours)")
     cv: float = _f(1.0, 0, unit="", doc="coefficient of variation of service times; 1 = exponential")
 
 
 @dataclass
-class Lodging:
-    """When declarations are lodged relative to the goods' arrival."""
-    prelodge_import: float = _f(0.45, 0, 1, doc="share of imports lodged before arrival")
-    prelodge_export: float = _f(0.6, 0, 1, doc="share of exports lodged before arrival")
-    lead_h: float = _f(12.0, 0, unit="h", doc="mean lead of pre-arrival lodging")
-    delay_import_h: float = _f(11.0, 0, unit="h", doc="mean delay of post-arrival lodging, imports")
-    delay_export_h: float = _f(7.0, 0, unit="h", doc="mean delay of post-arrival lodging, exports")
+class Agencies:
+    """Other agencies' (quarantine, licensing) working hours for permits."""
+    open_hour: float = _f(8.0, 0, 24, unit="h", doc="agencies' office opening (hour of day)")
+    close_hour: float = _f(18.0, 0, 24, unit="h", doc="agencies' office closing")
 
 
 @dataclass
@@ -82,15 +88,17 @@ class WorldConfig:
     warmup_days: int = _f(14, 0, 365, unit="days", doc="simulated, then dropped from metrics")
     arrival_profile: str = _f("flat", doc="flat | daytime (70% of arrivals 8-20 h)")
     ports: Dict[str, PortConfig] = _f({})
+    kinds: Dict[str, PortKind] = _f({})
     service: ServiceTimes = _f(ServiceTimes())
-    lodging: Lodging = _f(Lodging())
+    agencies: Agencies = _f(Agencies())
 
 
 @dataclass
 class BusinessModel:
-    """A business model's trade and compliance profile."""
+    """A business model's trade, paperwork and compliance profile."""
     share: float = _f(0.0, 0, 1, doc="share of enterprises")
-    import_share: float = _f(0.5, 0, 1, doc="share of its declarations that are imports")
+    import_share: float = _f(0.5, 0, 1, doc="share of its declarations that are imports, before the port's "
+                             "import share adjusts it (0 or 1: export or import only)")
     value_median: float = _f(60000.0, 0, unit="CNY", open_lo=True)
     value_sigma: float = _f(1.2, 0, doc="log-normal sigma of declared value")
     duty_rate: float = _f(0.06, 0, 1, doc="mean ad valorem duty+VAT-at-border rate on imports")
@@ -98,6 +106,23 @@ class BusinessModel:
                                "violation, at the prior perceived risk")
     error_prob: float = _f(0.01, 0, 1, doc="probability of an unintentional error (misclassification)")
     parcels: float = _f(1.0, 1, unit="parcels/declaration", doc="parcels batched per declaration")
+    prelodge: float = _f(0.4, 0, 1, doc="share lodged before the goods arrive (advance declaration)")
+    prep_h: float = _f(3.0, 0, unit="h", doc="mean work to prepare and enter a declaration after arrival")
+    manual: bool = _f(True, doc="prepared by brokers in office hours (false: automated, round the clock)")
+    import_permit_share: float = _f(0.2, 0, 1, doc="share of its imports that need another agency's permit "
+                                    "or licence (quarantine, licences)")
+    export_permit_share: float = _f(0.05, 0, 1, doc="share of its exports that need one (export licences, "
+                                    "certificates)")
+
+
+@dataclass
+class Trader:
+    """The trader's side of clearance: advance declarations, office hours, re-entry, guarantees."""
+    lead_h: float = _f(12.0, 0, unit="h", doc="mean lead of an advance declaration before arrival")
+    office_open_hour: float = _f(8.0, 0, 24, unit="h", doc="brokers' office opening (hour of day)")
+    office_close_hour: float = _f(20.0, 0, 24, unit="h", doc="brokers' office closing")
+    reentry_h: float = _f(1.0, 0, unit="h", doc="mean time to re-enter the data into one other agency's system")
+    guarantee_share: float = _f(0.3, 0, 1, doc="share of dutiable imports released against a guarantee")
 
 
 @dataclass
@@ -154,7 +179,9 @@ class Agency:
     """A partner agency (tax, market regulation, FX) that shares violation records."""
     detect_prob: float = _f(0.1, 0, 1, doc="share of violations customs missed that it finds")
     sees: List[str] = _f([], doc="violation types its own records reveal")
-    lag_days: float = _f(30.0, 0, unit="days", doc="delay before customs receives its record")
+    lag_days: float = _f(30.0, 0, unit="days", doc="delay before customs receives its record (data exchange "
+                         "outside the single window)")
+    single_window_lag_days: float = _f(1.0, 0, unit="days", doc="the same through the single window")
 
 
 @dataclass
@@ -185,6 +212,13 @@ class Smugglers:
     learning_rate: float = _f(0.2, 0, 1, doc="weight of each outcome in the learned values")
     temperature: float = _f(0.25, 0, doc="softmax temperature of choices", open_lo=True)
     seizure_loss: float = _f(3.0, 0, doc="payoff of a seizure relative to -1 x a success")
+    switch_cost: float = _f(1.0, 0, doc="cost of moving to another port (new routes, logistics), in "
+                            "units of one success's payoff")
+    prior_seizure_risk: float = _f(0.05, 0, 1, doc="share of attempts a network expects to lose at the start")
+    deterrence_elasticity: float = _f(0.5, 0, doc="elasticity of the attempt volume to the seizure risk "
+                                      "a network has learned")
+    risk_memory: float = _f(0.05, 0, 1, doc="weight of each outcome in the learned seizure risk")
+    max_volume_factor: float = _f(3.0, 1, doc="most the attempt volume can grow when the learned risk is low")
     concealments: Dict[str, Concealment] = _f({})
 
 
@@ -203,6 +237,7 @@ class PopulationConfig:
     disclosure_prob: float = _f(0.1, 0, 1, doc="chance a trader discloses its own error before checks")
     high_risk_goods_share: float = _f(0.15, 0, 1, doc="share of declarations of high-risk goods")
     agency_check_share: float = _f(0.04, 0, 1, doc="share of goods another agency must inspect too")
+    trader: Trader = _f(Trader())
     officer_skill_cv: float = _f(0.15, 0, doc="spread of officers' skill (multiplies detection)")
     behaviour: Behaviour = _f(Behaviour())
     credit: Credit = _f(Credit())

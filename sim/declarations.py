@@ -1,85 +1,22 @@
-"""A day's declarations as a structure of numpy arrays (no object per declaration).
+"""A day's declarations as a :class:`sim.records.Truth` (no object per declaration).
 
-:class:`DeclarationSource` draws arrivals, who declares, goods value and duty, lodging time
-and the ground truth (intentional violation decided by each trader, unintentional error,
-evaded duty) for all ports at once. Every stream draws the same number of values whatever
-the policies do, so scenarios share their random numbers.
+:class:`DeclarationSource` draws arrivals, who declares (by each port's business-model mix),
+direction, goods value and duty, the trader's paperwork (advance declaration, or preparation
+after arrival in brokers' office hours), which goods need another agency's permit or inspection,
+and the ground truth (intentional violation decided by each trader, unintentional error, evaded
+duty) for all ports at once. Every stream draws the same number of values whatever the
+policies do, so scenarios share their random numbers.
 """
 from __future__ import annotations
-
-import dataclasses
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.agents.enterprise import Population
 from sim.behaviour.compliance import Compliance
-from sim.calendar import HOURS_PER_DAY
+from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
+from sim.records import IMPORT, NO_VIOLATION, Truth
 from sim.streams import Streams
-
-IMPORT, EXPORT = 0, 1
-NO_VIOLATION = -1
-
-
-@dataclass
-class Batch:
-    """One day's declarations; policies adjust the inspection probabilities in place."""
-    day: int
-    port: np.ndarray
-    enterprise: np.ndarray
-    direction: np.ndarray
-    business_model: np.ndarray
-    arrival: np.ndarray
-    lodged: np.ndarray
-    value: np.ndarray
-    duty: np.ndarray
-    violation: np.ndarray       # violation type index, or NO_VIOLATION
-    evaded: np.ndarray          # duty evaded (CNY)
-    intentional: np.ndarray     # a decision, not an error
-    high_risk: np.ndarray       # high-risk goods (rule-based targeting, traceability)
-    agency_check: np.ndarray    # goods that another agency must inspect too (e.g. quarantine)
-    smuggler: np.ndarray = None  # network index, -1 for ordinary trade
-    nii_factor: np.ndarray = None   # concealment: scales the chance an NII scan finds it
-    physical_factor: np.ndarray = None
-    tier: np.ndarray = None     # credit tier at screening (filled by the model)
-    partner_aeo: np.ndarray = None  # the foreign counterpart is an AEO (filled by the model)
-    # Set at screening, by policies (defaults from the config via ``screening_defaults``):
-    p_document: np.ndarray = field(init=False)
-    p_nii: np.ndarray = field(init=False)
-    p_physical: np.ndarray = field(init=False)
-    p_audit: np.ndarray = field(init=False)       # chance of a post-clearance audit
-    p_disclose: np.ndarray = field(init=False)    # chance an error is voluntarily disclosed
-    detect_factor: np.ndarray = field(init=False)  # scales every check's chance of finding
-    joint: np.ndarray = field(init=False)         # other agencies join customs' inspection
-    pay_deferred: np.ndarray = field(init=False)  # duty paid later (consolidated), no wait
-    priority: np.ndarray = field(init=False)      # served first in every queue
-
-    def __post_init__(self) -> None:
-        n = len(self.port)
-        self.smuggler = np.full(n, -1, np.int16) if self.smuggler is None else self.smuggler
-        for name in ("nii_factor", "physical_factor"):
-            if getattr(self, name) is None:
-                setattr(self, name, np.ones(n))
-        self.tier = np.ones(n, np.int8) if self.tier is None else self.tier
-        self.partner_aeo = np.zeros(n, bool) if self.partner_aeo is None else self.partner_aeo
-        self.p_document, self.p_nii, self.p_physical, self.p_audit, self.p_disclose = (np.zeros(n) for _ in range(5))
-        self.detect_factor = np.ones(n)
-        self.joint, self.pay_deferred, self.priority = (np.zeros(n, bool) for _ in range(3))
-
-    def screening_defaults(self, audit_rate: float, disclosure_prob: float) -> None:
-        """Baseline audit and disclosure chances, before the policies act."""
-        self.p_audit[:] = audit_rate
-        self.p_disclose[:] = disclosure_prob
-
-    def __len__(self) -> int:
-        return len(self.port)
-
-    def __add__(self, other: "Batch") -> "Batch":
-        """The rows of this batch followed by those of ``other`` (same day)."""
-        arrays = {f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
-                  for f in dataclasses.fields(self) if f.init and f.name != "day"}
-        return Batch(day=self.day, **arrays)
 
 
 class DeclarationSource:
@@ -90,46 +27,62 @@ class DeclarationSource:
         self.rate = np.array([p.declarations_per_day for p in ports])
         self.population, self.compliance, self.streams = population, compliance, streams
         self.daytime = cfg.world.arrival_profile == "daytime"
-        lodging = cfg.world.lodging
-        self.prelodge = np.array([lodging.prelodge_import, lodging.prelodge_export])
-        self.delay = np.array([lodging.delay_import_h, lodging.delay_export_h])
-        self.lead_h = lodging.lead_h
-        violations = list(cfg.population.violations)
-        self.violation_cdf = np.cumsum([v.share for v in cfg.population.violations.values()])
-        self.evaded_fraction = np.array([v.evaded_fraction for v in cfg.population.violations.values()])
-        self.error_type = violations.index(cfg.population.error_type)
-        self.high_risk_share = cfg.population.high_risk_goods_share
-        self.agency_check_share = cfg.population.agency_check_share
+        pop = cfg.population
+        models = list(pop.business_models.values())
+        self.prelodge = np.array([m.prelodge for m in models])
+        self.prep_h = np.array([m.prep_h for m in models])
+        self.manual = np.array([m.manual for m in models])
+        self.permit_share = np.array([[m.import_permit_share, m.export_permit_share] for m in models])
+        self.trader = pop.trader
+        self.violation_cdf = np.cumsum([v.share for v in pop.violations.values()])
+        self.evaded_fraction = np.array([v.evaded_fraction for v in pop.violations.values()])
+        self.error_type = list(pop.violations).index(pop.error_type)
+        self.high_risk_share = pop.high_risk_goods_share
+        self.agency_check_share = pop.agency_check_share
 
-    def draw_day(self, day: int) -> Batch:
+    def draw_day(self, day: int) -> Truth:
         """Declarations arriving on ``day`` (day 0 starts at hour 0 = world.start)."""
         rng, pop = self.streams.get("arrivals", day), self.population
         counts = rng.poisson(self.rate)
         port = np.repeat(np.arange(len(counts)), counts)
         n = len(port)
-        u = rng.random((n, 7))
+        u = rng.random((n, 9))
         enterprise = np.empty(n, dtype=np.int64)
         offsets = np.concatenate(([0], np.cumsum(counts)))
         for p in np.flatnonzero(counts):
-            enterprise[offsets[p]:offsets[p + 1]] = pop.draw(p, u[offsets[p]:offsets[p + 1], 0])
+            rows = slice(offsets[p], offsets[p + 1])
+            enterprise[rows] = pop.draw(p, u[rows, 0], u[rows, 7])
+        model = pop.business_model[enterprise]
         hour = u[:, 1] * HOURS_PER_DAY
         if self.daytime:  # 70% of arrivals in 8-20 h, the rest spread over the day
             hour = np.where(u[:, 2] < 0.7, 8.0 + u[:, 1] * 12.0, hour)
         arrival = day * HOURS_PER_DAY + hour
-        direction = (u[:, 3] >= pop.import_share[enterprise]).astype(np.int8)
+        direction = (u[:, 3] >= pop.p_import[port, model]).astype(np.int8)
         value = pop.value_median[enterprise] * np.exp(
             pop.value_sigma[enterprise] * rng.standard_normal(n)) * pop.parcels[enterprise]
         duty = np.where(direction == IMPORT, value * pop.duty_rate[enterprise], 0.0)
-        before = u[:, 4] < self.prelodge[direction]
-        gap = rng.exponential(1.0, n)
-        lodged = np.where(before, arrival - gap * self.lead_h, arrival + gap * self.delay[direction])
+        prelodged = u[:, 4] < self.prelodge[model]
+        lodged, reentry = self._paperwork(arrival, model, prelodged, rng.exponential(1.0, (n, 3)))
         high_risk = u[:, 5] < self.high_risk_share
         violation, intentional = self._ground_truth(enterprise, port, high_risk, self.streams.get("behaviour", day))
         evaded = np.where(violation >= 0, duty * self.evaded_fraction[np.maximum(violation, 0)], 0.0)
-        return Batch(day=day, port=port, enterprise=enterprise, direction=direction,
-                     business_model=pop.business_model[enterprise], arrival=arrival, lodged=lodged,
-                     value=value, duty=duty, violation=violation, evaded=evaded, intentional=intentional,
-                     high_risk=high_risk, agency_check=u[:, 6] < self.agency_check_share)
+        return Truth(day=day, port=port, enterprise=enterprise, direction=direction, business_model=model,
+                     arrival=arrival, lodged=lodged, prelodged=prelodged, reentry_h=reentry, value=value,
+                     duty=duty, violation=violation, evaded=evaded, intentional=intentional, high_risk=high_risk,
+                     agency_check=u[:, 6] < self.agency_check_share,
+                     permit=u[:, 8] < self.permit_share[model, direction])
+
+    def _paperwork(self, arrival: np.ndarray, model: np.ndarray, prelodged: np.ndarray,
+                   e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """When each declaration is lodged, and the trader's time to re-enter its data into one
+        other agency's system (``e``: unit exponentials). An advance declaration is lodged a
+        lead time before arrival; otherwise preparation starts when the goods arrive and, for
+        manual formats, is done by brokers in office hours."""
+        t = self.trader
+        work = e[:, 0] * self.prep_h[model]
+        by_hand = after_work(arrival, work, t.office_open_hour, t.office_close_hour)
+        after = np.where(self.manual[model], by_hand, arrival + work)
+        return np.where(prelodged, arrival - e[:, 1] * t.lead_h, after), e[:, 2] * t.reentry_h
 
     def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
                       rng: np.random.Generator):

@@ -1,11 +1,13 @@
-"""Streaming quarterly metrics; the output schema (`quarterly`, `breakdown`) lives here.
+"""Streaming quarterly metrics: the `quarterly` and `breakdown` tables of a replication.
 
-Counts are accumulated per batch with ``np.bincount`` into dense arrays indexed by
-port x quarter x direction x business model x channel; nothing per declaration is kept but the
+Counts are accumulated with ``np.bincount`` into dense arrays indexed by port x quarter x
+direction x business model x credit tier x channel; nothing per declaration is kept but the
 release times each port-quarter needs for its percentiles. Two clocks, both documented in the
 README: *cohort* metrics (declarations, inspections, violations, detection, revenue) belong to
 the quarter a declaration arrived; *event* metrics (released, seized, release times) to the
 quarter the release or seizure happened. Quarter index 0 is the warm-up, n + 1 after the horizon.
+Every declaration is recorded exactly once, when it is settled (or, still in process, at the
+horizon), so conservation holds exactly. Settled parts are buffered and counted in bulk.
 """
 from __future__ import annotations
 
@@ -15,34 +17,21 @@ import pandas as pd
 from sim.agents.enterprise import TIERS
 from sim.agents.port import ROLES
 from sim.calendar import Calendar
-from sim.clearance import (
-    AGENCY_BIT,
-    CHANNELS,
-    DOCUMENT,
-    NII,
-    PHYSICAL_BIT,
-    RELEASED,
-    SEIZED,
-    STEPS,
-    T_ARRIVAL,
-    T_DONE,
-    T_LODGED,
-    Outcomes,
-)
-from sim.declarations import Batch
+from sim.clearance import Cleared, Parts
 from sim.metrics import AMOUNT, COUNT, METRICS, QUARTERLY_COLUMNS, RATE, STOCK, TIME
+from sim.records import CHANNELS, DIRECTIONS, DOCUMENT, HOLDERS, IN_PROCESS, NII, RELEASED, SEIZED, STEP_NAMES, STEPS, S
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
           "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized",
           "agency_inspections", "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations",
-          "partner_aeo_inspections")
-EVENT = ("released", "seized", "release_h") + tuple(f"step_{s}" for s in STEPS) + \
-        tuple(f"visit_{s}" for s in STEPS)
-DIRECTIONS = ("import", "export")
+          "partner_aeo_inspections", "duplicate_submissions")
+EVENT = ("released", "seized", "release_h", "exit_h") + tuple(f"step_{s}" for s in STEP_NAMES) + \
+        tuple(f"visit_{s}" for s in STEP_NAMES)
+FLUSH_ROWS = 50_000  # count the buffered parts once they hold this many declarations
 
 
 class QuarterlyLedger:
-    """Accumulates one replication's metrics per port x quarter as batches flow through."""
+    """Accumulates one replication's metrics per port x quarter as declarations are settled."""
 
     def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str]):
         self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
@@ -52,44 +41,68 @@ class QuarterlyLedger:
         self.cohort = np.zeros((len(COHORT), size))
         self.event = np.zeros((len(EVENT), size))
         self.release_hours: list[tuple[np.ndarray, np.ndarray]] = []
+        self._parts: list[Cleared] = []
+        self._buffered = 0
 
-    def _key(self, batch: Batch, rows, quarter: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    def _key(self, c: Parts, quarter: np.ndarray) -> np.ndarray:
         _, nq, nd, nb, nt, nc = self.shape
-        return ((((batch.port[rows] * nq + quarter) * nd + batch.direction[rows]) * nb
-                 + batch.business_model[rows]) * nt + batch.tier[rows]) * nc + channel
+        return ((((c.truth("port") * nq + quarter) * nd + c.truth("direction")) * nb
+                 + c.truth("business_model")) * nt + c.screening("tier")) * nc + c.decision("channel")
 
-    def _add(self, target: np.ndarray, key: np.ndarray, weights: np.ndarray) -> None:
-        for i, w in enumerate(weights):
-            target[i] += np.bincount(key, weights=w, minlength=target.shape[1])
+    def record(self, c: Cleared) -> None:
+        """Buffer a settled part; it is counted with the others at the next :meth:`flush`."""
+        self._parts.append(c)
+        self._buffered += len(c.rows)
+        if self._buffered >= FLUSH_ROWS:
+            self.flush()
 
-    def record_cohort(self, batch: Batch, out: Outcomes) -> None:
-        """Per-arrival metrics of a batch, known once it is screened."""
-        key = self._key(batch, slice(None), self.calendar.quarter_index(batch.arrival), out.channel)
-        has_v = batch.violation >= 0
-        self._add(self.cohort, key, (
-            None, has_v, out.detected | out.audit_found, out.inspected, out.physical,
-            out.inspected & ~out.physical, out.inspected & out.detected, out.inspected & ~has_v,
-            batch.duty, out.collected, batch.smuggler >= 0, (batch.smuggler >= 0) & out.detected,
-            out.agency, out.joint, out.disclosed, batch.partner_aeo, batch.partner_aeo & out.inspected))
+    def flush(self) -> None:
+        """Count every buffered part: cohort metrics by arrival quarter, events (release or
+        seizure) by the quarter they happened in (call before reading the sums)."""
+        if not self._parts:
+            return
+        c = Parts(self._parts)
+        event_key, events = self._events(c)
+        for target, key, weights in ((self.cohort, self._key(c, self.calendar.quarter_index(c.truth("arrival"))),
+                                      self._cohort(c)), (self.event, event_key, events)):
+            for i, row in enumerate(weights):
+                target[i] += np.bincount(key, weights=row, minlength=target.shape[1])
+        self._parts, self._buffered = [], 0
 
-    def record_times(self, batch: Batch, rows, path: np.ndarray, times: np.ndarray, status: np.ndarray) -> None:
-        """Release and seizure events with their TRS timestamps (``clearance.T_*``) and paths."""
-        channel = path & 3
-        physical, agency = (path & PHYSICAL_BIT) > 0, (path & AGENCY_BIT) > 0
-        arrival = times[:, T_ARRIVAL]
-        released = status == RELEASED
-        event_t = np.where(released, np.maximum(arrival, times[:, T_DONE]), times[:, T_DONE])
-        quarter = np.where(status == 0, self.shape[1] - 1, self.calendar.quarter_index(event_t))
-        key = self._key(batch, rows, quarter, channel)
-        clipped = np.clip(times[:, T_LODGED:], arrival[:, None], event_t[:, None])
-        steps = np.column_stack([clipped[:, 0] - arrival, np.diff(clipped, axis=1)]) * released[:, None]
-        visits = np.column_stack([
-            released & (times[:, T_LODGED] > arrival), released, *([released & (channel == DOCUMENT)] * 2),
-            *([released & (channel == NII)] * 2), *([released & physical] * 2), released & agency, released])
+    def _cohort(self, c: Parts) -> np.ndarray:
+        violation, smuggler = c.truth("violation"), c.truth("smuggler") >= 0
+        has_v = violation >= 0
+        inspected = c.decision("channel") >= NII
+        found = c.detected | c.audit_found
+        disclosed = c.decision("disclosed")
+        collected = c.truth("duty") - c.truth("evaded") * ~(found | disclosed)
+        partner_aeo = c.screening("partner_aeo")
+        separate_data = (c.truth("permit").astype(int) + c.truth("agency_check")) * ~c.screening("single_window")
+        return np.array((np.ones(len(has_v)), has_v, found, inspected, c.physical, inspected & ~c.physical,
+                         inspected & c.detected, inspected & ~has_v, c.truth("duty"), collected, smuggler,
+                         smuggler & c.detected, c.decision("agency_separate"), c.decision("joint"), disclosed,
+                         partner_aeo, partner_aeo & inspected, separate_data), dtype=float)
+
+    def _events(self, c: Parts) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and weights of the release and seizure events, with the TRS step hours."""
+        released = c.status == RELEASED
+        arrival = c.stamps[:, S["arrival"]]
+        event_t = np.where(c.status == SEIZED, c.stamps[:, S["physical_end"]], c.stamps[:, S["released"]])
+        quarter = np.where(c.status == IN_PROCESS, self.shape[1] - 1, self.calendar.quarter_index(event_t))
+        key = self._key(c, quarter)
+        clipped = np.clip(c.stamps, arrival[:, None], np.maximum(event_t, arrival)[:, None])
+        steps = np.diff(clipped, axis=1) * released[:, None]
+        channel = c.decision("channel")
+        visited = (~c.truth("prelodged"), np.ones(len(arrival), bool), channel == DOCUMENT, channel == DOCUMENT,
+                   channel >= NII, channel == NII, channel == NII, c.physical, c.physical,
+                   c.decision("agency_separate"), c.truth("permit"), c.detected & ~c.decision("seizable"),
+                   c.decision("pay_h") > 0)  # per STEPS, in order
+        visits = np.array(np.broadcast_arrays(*visited), dtype=float) * released
         hours = (event_t - arrival) * released
-        self._add(self.event, key, (released, status == SEIZED, hours, *steps.T, *visits.T))
-        cell = (batch.port[rows] * self.shape[1] + quarter) * 2 + batch.direction[rows]
+        weights = np.vstack([released, c.status == SEIZED, hours, (c.exited - arrival) * released, steps.T, visits])
+        cell = (c.truth("port") * self.shape[1] + quarter) * 2 + c.truth("direction")
         self.release_hours.append(((cell * len(CHANNELS) + channel)[released], hours[released]))
+        return key, weights
 
     def _sum(self, metrics: np.ndarray, names: tuple, name: str, keep: tuple[int, ...]) -> np.ndarray:
         """Sum a metric over every axis but ``keep`` (axes of ``self.shape``)."""
@@ -138,7 +151,7 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     reported = lambda values: values[:, 1:n_q + 1]  # noqa: E731  (drop warm-up and after-horizon)
     by_dir = lambda name: reported(ledger.event_sum(name, keep=(0, 1, 2)))  # noqa: E731
     sums = {name: reported(ledger.cohort_sum(name)) for name in COHORT}
-    sums.update({name: reported(ledger.event_sum(name)) for name in ("released", "seized", "release_h")})
+    sums.update({name: reported(ledger.event_sum(name)) for name in ("released", "seized", "release_h", "exit_h")})
     for d, direction in enumerate(DIRECTIONS):
         sums[f"released_{direction}"] = by_dir("released")[..., d]
         sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
@@ -193,16 +206,18 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
         emit(dimension, levels, "smuggling_attempts", c("smuggling_attempts"))
         emit(dimension, levels, "released", e("released"))
         emit(dimension, levels, "release_time_mean_h", ratio(e("release_h"), e("released")))
-    step_h = np.stack([ledger.event_sum(f"step_{s}") for s in STEPS], axis=-1)
-    visits = np.stack([ledger.event_sum(f"visit_{s}") for s in STEPS], axis=-1)
-    emit("trs_step", STEPS, "hours_per_released", ratio(step_h, ledger.event_sum("released")[..., None]))
-    emit("trs_step", STEPS, "mean_h_when_visited", ratio(step_h, visits))
-    emit("trs_step", STEPS, "visits", visits)
+    step_h = np.stack([ledger.event_sum(f"step_{s}") for s in STEP_NAMES], axis=-1)
+    visits = np.stack([ledger.event_sum(f"visit_{s}") for s in STEP_NAMES], axis=-1)
+    emit("trs_step", STEP_NAMES, "hours_per_released", ratio(step_h, ledger.event_sum("released")[..., None]))
+    emit("trs_step", STEP_NAMES, "mean_h_when_visited", ratio(step_h, visits))
+    emit("trs_step", STEP_NAMES, "visits", visits)
+    holder = np.array([[s.holder == h for h in HOLDERS] for s in STEPS], dtype=float)  # step x holder
+    emit("trs_holder", HOLDERS, "hours_per_released", ratio(step_h @ holder, ledger.event_sum("released")[..., None]))
     for group_axis, dimension, groups in ((2, "trs_step_by_direction", DIRECTIONS),
                                           (5, "trs_step_by_channel", CHANNELS)):
-        per_step = np.stack([ledger.event_sum(f"step_{s}", keep=(0, 1, group_axis)) for s in STEPS], axis=-1)
+        per_step = np.stack([ledger.event_sum(f"step_{s}", keep=(0, 1, group_axis)) for s in STEP_NAMES], axis=-1)
         released = ledger.event_sum("released", keep=(0, 1, group_axis))[..., None]
-        levels = [f"{g}/{s}" for g in groups for s in STEPS]
+        levels = [f"{g}/{s}" for g in groups for s in STEP_NAMES]
         emit(dimension, levels, "hours_per_released",
              ratio(per_step, released).reshape(*per_step.shape[:2], -1))
     pct = (10, 25, 50, 75, 90)

@@ -38,6 +38,7 @@ class Metric:
         denominator: For rates, times and percentiles: the count column it is a rate of, which
             is also the pooling weight.
         scale: Factor applied before showing it (amounts in million CNY).
+
     """
     name: str
     kind: str
@@ -85,6 +86,8 @@ METRICS: tuple[Metric, ...] = (
            "median arrival-to-release time of the quarter's releases", denominator="released"),
     Metric("release_time_p90_h", PERCENTILE, "90th percentile release time", "hours",
            "90th percentile arrival-to-release time of the quarter's releases", denominator="released"),
+    Metric("exit_time_mean_h", TIME, "Mean time to removal", "hours",
+           "arrival to removal of the goods (release plus the trader's pick-up)", "exit_h", "released"),
     Metric("release_time_import_mean_h", TIME, "Mean release time, imports", "hours",
            "arrival to release of imports", "release_h_import", "released_import"),
     Metric("release_time_export_mean_h", TIME, "Mean release time, exports", "hours",
@@ -120,6 +123,8 @@ METRICS: tuple[Metric, ...] = (
     _count("agency_inspections", "Separate agency inspections", "inspections by another agency on its own"),
     _count("joint_inspections", "Joint inspections", "inspections shared by customs and other agencies"),
     _count("voluntary_disclosures", "Voluntary disclosures", "errors the traders disclosed themselves"),
+    _count("duplicate_submissions", "Duplicate data submissions",
+           "the declaration's data entered again for another agency (permits, inspections) outside the single window"),
     _count("partner_aeo_declarations", "Declarations with AEO partners",
            "trade with an AEO-certified counterpart abroad"),
     _rate("partner_aeo_inspection_rate", "Inspection rate, AEO partners",

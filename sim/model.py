@@ -1,8 +1,12 @@
 """SupervisionModel: builds the world from a validated Config, runs it, returns a RunResult.
 
 One clock: the simpy environment. A daily process draws the next day's declarations for all
-ports at once (two days ahead, so declarations can be lodged before the goods arrive), lets
-the policies screen them, and hands them to the clearance process.
+ports at once, ``LOOKAHEAD_H`` ahead (when the goods are shipped and the trader decides how to
+declare them; an advance declaration can then be lodged before they arrive), lets the
+policies prevent and screen, and hands them to the clearance. A clock process settles finished
+cases and, at the end of each day, delivers what agents and policies learned during it
+(:mod:`sim.feed`): nobody reacts to a check before it has been made, and everyone takes stock
+once a day (traders, the credit bureau, partner agencies and networks alike).
 """
 from __future__ import annotations
 
@@ -19,20 +23,23 @@ import simpy
 from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
 from sim.agents.officer import Roster
-from sim.agents.port import Port, officer_hours
+from sim.agents.port import ROLES, Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.credit import CreditBureau
 from sim.calendar import HOURS_PER_DAY, Calendar
-from sim.clearance import GREEN, Clearance, Outcomes
+from sim.clearance import Clearance, Cleared
 from sim.config import Config
-from sim.declarations import Batch, DeclarationSource
+from sim.declarations import DeclarationSource
+from sim.feed import Feed, Lesson, Rows
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
-from sim.policies import PolicyStack
+from sim.policies import ORDER, PolicyStack
+from sim.records import IN_PROCESS, Screening
 from sim.snapshot import Snapshots
 from sim.streams import Streams
 
-LOOKAHEAD_H = 72.0  # a day's batch is drawn this long before the day starts (pre-arrival lodging)
+LOOKAHEAD_H = 72.0  # a day's declarations are drawn this long before the day starts
+LEARN_EVERY_H = HOURS_PER_DAY  # what became known during a day is learned at its end
 
 
 @dataclass
@@ -52,31 +59,35 @@ class SupervisionModel(mesa.Model):
         self.streams = Streams(seed)
         super().__init__(rng=self.streams.get("mesa"))
         self.cfg, self.replication, self.on_day = cfg, replication, on_day
-        world = cfg.world
+        world, pop_cfg = cfg.world, cfg.population
         self.calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
-        self.env = simpy.Environment(initial_time=-self.calendar.warmup_h - LOOKAHEAD_H)
+        start = -self.calendar.warmup_h - LOOKAHEAD_H
+        self.env = simpy.Environment(initial_time=start)
         names = list(world.ports)
-        self.ports = [Port(self.env, name, world.ports[name]) for name in names]
-        volumes = np.array([p.declarations_per_day for p in world.ports.values()])
-        pop_cfg = cfg.population
-        self.population = pop = Population(pop_cfg, volumes, self.streams.get("enterprises"))
+        self.population = pop = Population(cfg, self.streams.get("enterprises"))
         for row in range(len(pop.size)):
             Enterprise(self, row)
-        self.roster = Roster(self, [p.staff for p in self.ports], names, pop_cfg.officer_skill_cv,
-                             self.streams.get("officers"))
-        self.compliance = Compliance(pop_cfg, pop, len(names))
-        self.credit = CreditBureau(self.env, pop_cfg.credit, pop)
+        staff = [{role: getattr(p.officers, role) for role in ROLES} for p in world.ports.values()]
+        self.roster = Roster(self, staff, names, pop_cfg.officer_skill_cv, self.streams.get("officers"))
+        self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES})
+                      for i, name in enumerate(names)]
+        volume = np.array([p.declarations_per_day for p in world.ports.values()])
+        self.compliance = Compliance(pop_cfg, pop, volume)
+        self.credit = CreditBureau(pop_cfg.credit, pop)
         self.agencies = [PartnerAgency(self, name, a, list(pop_cfg.violations))
                          for name, a in pop_cfg.agencies.items()]
         self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, len(names),
                                        list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
-        self.policies = PolicyStack(cfg.policy, self.calendar, names)
+        self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
         self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names)
         self.source = DeclarationSource(cfg, pop, self.compliance, self.streams)
-        self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.ledger, self.streams,
-                                   self.calendar.end_h)
+        self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
+                                                "agency": self._learn_agency})
+        self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
+                                   self._cleared)
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
+        self.env.process(self._clock())
         self.policies.start(self)
         self.env.process(self._quarters())
 
@@ -86,40 +97,69 @@ class SupervisionModel(mesa.Model):
             drawn_at = day * HOURS_PER_DAY - LOOKAHEAD_H
             if drawn_at > self.env.now:
                 yield self.env.timeout(drawn_at - self.env.now)
-            batch = self.source.draw_day(day) + self.smugglers.declarations(day)
-            np.maximum(batch.lodged, drawn_at, out=batch.lodged)
-            batch.tier = self.population.tier(batch.enterprise)
-            batch.partner_aeo = self.population.partner_aeo[batch.enterprise]
-            batch.screening_defaults(self.cfg.population.audit_rate, self.cfg.population.disclosure_prob)
-            start = np.minimum(batch.arrival, batch.lodged)
-            contexts = self.policies.screen(batch, self.calendar.quarter_index(start), self.streams)
-            out = self.clearance.dispatch(batch)
-            self.policies.outcome(batch, out, contexts)
-            self._adapt(batch, out)
+            truth = self.source.draw_day(day) + self.smugglers.declarations(day)
+            np.maximum(truth.lodged, drawn_at, out=truth.lodged)
+            started = self.calendar.quarter_index(np.minimum(truth.arrival, truth.lodged))
+            contexts = self.policies.contexts(truth, started, self.streams)
+            self.policies.prevent(truth, contexts)
+            truth.freeze()
+            pop = self.population
+            screening = Screening(tier=pop.tier(truth.enterprise), partner_aeo=pop.partner_aeo[truth.enterprise],
+                                  record_age_h=self.env.now - pop.record_at[truth.enterprise])
+            screening.p_audit[:] = self.cfg.population.audit_rate
+            screening.p_disclose[:] = self.cfg.population.disclosure_prob
+            self.policies.screen(truth, screening, contexts)
+            self.clearance.dispatch(truth, screening, contexts)
             if self.on_day:
                 self.on_day()
 
-    def _adapt(self, batch: Batch, out: Outcomes) -> None:
-        """Agents respond to a screened batch: perceived risk, credit, agencies, smugglers."""
-        pop_cfg, enterprise = self.cfg.population, batch.enterprise
-        self.compliance.learn(enterprise, batch.port, out.channel != GREEN)
-        self.credit.record_clearance(enterprise, out.detected | out.disclosed, batch.intentional)
-        audit_at = float(batch.arrival.max(initial=0.0)) + pop_cfg.audit_lag_days * HOURS_PER_DAY
-        for intentional, penalty in ((True, pop_cfg.credit.violation_penalty), (False, pop_cfg.credit.error_penalty)):
-            self.credit.penalise_at(audit_at, enterprise[out.audit_found & (batch.intentional == intentional)],
-                                    penalty)
-        missed = (batch.violation >= 0) & ~out.detected & ~out.audit_found
-        u = self.streams.get("agencies", batch.day).random((len(batch), max(len(self.agencies), 1)))
+    def _clock(self):
+        """Settle finished cases and deliver what has become known, every LEARN_EVERY_H."""
+        while True:
+            yield self.env.timeout(LEARN_EVERY_H)
+            self.clearance.settle()
+            self.feed.deliver(self.env.now)
+
+    def _cleared(self, c: Cleared) -> None:
+        """A settled part: counted, and scheduled for those who learn from it."""
+        self.ledger.record(c)
+        done = np.flatnonzero(c.status != IN_PROCESS)
+        self.feed.schedule("cleared", c.event_time[done], Subset(c, done))
+
+    def _learn_cleared(self, lesson: Lesson) -> None:
+        """Releases and seizures: traders, credit, smugglers and policies learn of them; the
+        post-clearance audit's and partner agencies' clocks start."""
+        enterprise, now = lesson["enterprise"], self.env.now
+        self.compliance.learn(enterprise, lesson["port"], lesson["checked"])
+        self.credit.record_clearance(enterprise, lesson["found"] | lesson["disclosed"], lesson["intentional"])
+        self.smugglers.learn(lesson["smuggler"], lesson["port"], enterprise, lesson["concealment"], lesson["found"])
+        self.policies.outcome(lesson)
+        audited = lesson["audit_found"]
+        self.feed.schedule("audit", np.full(int(audited.sum()), now + self.clearance.decider.audit_lag_h),
+                           Rows(enterprise=enterprise[audited], intentional=lesson["intentional"][audited]))
+        missed = lesson["released"] & (lesson["violation"] >= 0) & ~lesson["found"] & ~audited
         for k, agency in enumerate(self.agencies):
-            agency.observe(enterprise, batch.violation, missed, u[:, k], self.credit, pop_cfg.credit.agency_penalty)
-        self.smugglers.learn(batch, out.detected)
+            found, lag = agency.discover(lesson["violation"], missed, lesson["agency_u"][:, k], lesson["single_window"])
+            self.feed.schedule("agency", now + lag[found], Rows(enterprise=enterprise[found],
+                                                                agency=np.full(int(found.sum()), k)))
+
+    def _learn_audit(self, lesson: Lesson) -> None:
+        """A post-clearance audit's finding costs the trader credit."""
+        self.credit.adjust(lesson["enterprise"], -self.credit.penalty(lesson["intentional"]))
+
+    def _learn_agency(self, lesson: Lesson) -> None:
+        """A partner agency's record: credit lost, and the trader on the watch list from now."""
+        self.credit.adjust(lesson["enterprise"], -self.cfg.population.credit.agency_penalty)
+        self.population.record_at[lesson["enterprise"]] = self.env.now
+        for k, count in enumerate(np.bincount(lesson["agency"], minlength=len(self.agencies))):
+            self.agencies[k].records += int(count)
 
     def _quarters(self):
         """At each quarter start: policies' quarter hook, ports' opening hours; at each quarter
         end but the last (taken in :meth:`run`): the agent snapshot."""
         cal = self.calendar
         self._quarter_start(0)
-        for q, (start, label) in enumerate(zip(cal.edges[:-1], cal.labels), start=1):
+        for q, start in enumerate(cal.edges[:-1], start=1):
             yield self.env.timeout(start - self.env.now)
             if q > 1:
                 self.snapshots.take(cal.labels[q - 2])
@@ -136,6 +176,7 @@ class SupervisionModel(mesa.Model):
             self.env.run(until=self.calendar.end_h)
         self.snapshots.take(self.calendar.labels[-1])
         self.clearance.close()
+        self.ledger.flush()
         cal = self.calendar
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         busy, on_shift = officer_hours(self.ports, cal.edges)
@@ -143,6 +184,16 @@ class SupervisionModel(mesa.Model):
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
                          self.snapshots.table(ids))
+
+
+class Subset:
+    """Entries ``done`` of a settled part, as a lesson source for the feed."""
+
+    def __init__(self, part: Cleared, done: np.ndarray):
+        self.part, self.done = part, done
+
+    def lesson(self, idx: np.ndarray) -> Lesson:
+        return self.part.lesson(self.done[idx])
 
 
 @contextmanager
@@ -162,9 +213,23 @@ def long_lived_world():
 
 
 def check_config(cfg: Config) -> None:
-    """Everything that can be checked before a run: ranges, then policies and rollouts."""
-    from sim.config import validate
+    """Everything that can be checked before a run: ranges, then the ports' mixes, policies and
+    rollouts."""
+    from sim.agents.enterprise import import_probabilities, model_counts, port_mix
+    from sim.config import ConfigError, validate
     validate(cfg)
     world = cfg.world
+    mix = port_mix(cfg)
+    import_probabilities(cfg, mix)
+    for name, port in world.ports.items():
+        if port.kind not in world.kinds:
+            raise ConfigError(f"world.ports.{name}.kind: no entry world.kinds.{port.kind}; kinds: "
+                              f"{', '.join(world.kinds) or 'none'}")
+    counts = model_counts(cfg.population)
+    for b, model in enumerate(cfg.population.business_models):
+        ports = int(((mix[:, b] > 0) & (np.array([p.declarations_per_day for p in world.ports.values()]) > 0)).sum())
+        if counts[b] < ports:
+            raise ConfigError(f"population.enterprises: {counts[b]} {model} trader(s) for the {ports} ports whose "
+                              f"business_mix includes it; raise enterprises or {model}'s share")
     calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
-    PolicyStack(cfg.policy, calendar, list(world.ports)).check(cfg)
+    PolicyStack(cfg.policy, calendar, list(world.ports), ORDER).check(cfg)

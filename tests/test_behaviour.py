@@ -19,6 +19,7 @@ RATIONAL = [
     "population.behaviour.learning_rate=0", "population.behaviour.peer_weight=0",
     "population.behaviour.detection_given_check=1",
     "policy.inspection.params.nii_rate=0", "policy.inspection.params.physical_rate=0",
+    *[f"policy.watch_list.params.{r}_rate=0" for r in ("document", "nii", "physical")],
     *[f"population.business_models.{m}.error_prob=0" for m in MODELS],
 ]
 
@@ -40,9 +41,10 @@ def test_rational_traders_play_the_inspection_game(fine, p):
 
 
 TIGHTEN = ("+policy.tighten={name: inspection, params: {document_rate: 0.1, nii_rate: 0.05, "
-           "physical_rate: 0.15}, rollout: {from: 2024Q3, ports: [seaport]}}")
-WORLD = ["world.horizon_quarters=6", "run.replications=4", "run.workers=2"]
-LATER = ["2025Q1", "2025Q2"]
+           "physical_rate: 0.15}, rollout: {from: 2024Q2, ports: [seaport]}}")
+# twelve networks, so that where they go is less lumpy than with six
+WORLD = ["world.horizon_quarters=6", "run.replications=6", "run.workers=2", "population.smugglers.networks=12"]
+LATER = ["2024Q4", "2025Q1", "2025Q2"]  # two to four quarters after the tightening: displacement takes quarters
 
 
 @pytest.fixture(scope="module")

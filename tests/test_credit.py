@@ -1,37 +1,34 @@
-"""Credit score dynamics and partner agencies' lagged records (unit tests)."""
+"""Credit score dynamics (unit tests) and partner agencies' records (discovery and data lag)."""
 from __future__ import annotations
 
-import mesa
 import numpy as np
 import pytest
-import simpy
 
 from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import AEO, DISHONEST, GENERAL, Population
 from sim.behaviour.credit import CreditBureau
 from sim.config import Agency
+from tests.helpers import run
 
 DAY = 24.0
 
 
 @pytest.fixture
 def world(compose):
-    cfg = compose("population.enterprises=50", "population.smugglers.networks=0").population
-    model = mesa.Model(rng=1)
-    model.env = simpy.Environment()
-    population = Population(cfg, np.array([1.0, 1.0]), np.random.default_rng(1))
+    cfg = compose("population.enterprises=200", "population.smugglers.networks=0")
+    population = Population(cfg, np.random.default_rng(1))
     population.score[:] = 60.0
-    return model, population, CreditBureau(model.env, cfg.credit, population), cfg.credit
+    return population, CreditBureau(cfg.population.credit, population), cfg.population.credit
 
 
 def test_tiers_follow_score_thresholds(world):
-    _, pop, _, credit = world
+    pop, _, credit = world
     pop.score[:3] = [credit.aeo_threshold, credit.aeo_threshold - 0.01, credit.dishonest_threshold - 0.01]
     assert list(pop.tier([0, 1, 2])) == [AEO, GENERAL, DISHONEST], "tiers from thresholds"
 
 
 def test_clean_history_raises_violations_lower_and_scores_stay_in_range(world):
-    _, pop, bureau, credit = world
+    pop, bureau, credit = world
     rows = np.array([0, 0, 0, 1, 2])
     found = np.array([False, False, False, True, True])
     intentional = np.array([False, False, False, True, False])
@@ -43,19 +40,26 @@ def test_clean_history_raises_violations_lower_and_scores_stay_in_range(world):
     assert (pop.score[3], pop.score[4]) == (100.0, 0.0), "scores are clipped to [0, 100]"
 
 
-@pytest.mark.parametrize("lag_days", [0, 30])
-def test_agency_records_reach_the_tier_after_the_lag(world, lag_days):
-    model, pop, bureau, credit = world
-    pop.score[7] = credit.dishonest_threshold + 5  # one agency record takes it to the dishonest tier
-    agency = PartnerAgency(model, "tax", Agency(detect_prob=1.0, lag_days=lag_days, sees=["undervaluation"]),
+def test_an_agency_reports_only_what_it_sees_with_its_data_lag():
+    import mesa
+    agency = PartnerAgency(mesa.Model(rng=1), "tax",
+                           Agency(detect_prob=1.0, lag_days=30, single_window_lag_days=1, sees=["undervaluation"]),
                            ["misclassification", "undervaluation", "prohibited_goods"])
-    enterprise = np.array([7, 8])
-    violation = np.array([1, 0], dtype=np.int8)  # 7: undervaluation (seen), 8: misclassification (not)
-    agency.observe(enterprise, violation, np.array([True, True]), np.zeros(2), bureau, credit.agency_penalty)
-    model.env.run(until=max(lag_days - 1, 0) * DAY + 1e-9)
-    if lag_days:
-        assert pop.tier(7) == GENERAL, f"before {lag_days} days the record has not arrived"
-        model.env.run(until=(lag_days + 1) * DAY)
-    assert pop.tier(7) == DISHONEST, f"after {lag_days} days the record lowers the tier"
-    assert pop.score[8] == 60.0, "an agency only reports violation types its records reveal"
-    assert agency.records == 1, "one record shared"
+    violation = np.array([1, 0, 1, -1], dtype=np.int8)
+    missed = np.array([True, True, False, True])
+    found, lag = agency.discover(violation, missed, np.zeros(4), np.array([False, False, False, True]))
+    assert list(found) == [True, False, False, False], "only missed violations of the types its records reveal"
+    assert list(lag) == [30 * DAY, 30 * DAY, 30 * DAY, 1 * DAY], "the single window's lag where it applies"
+
+
+def test_agency_records_reach_customs_after_their_lag():
+    """Records customs has received by the end of the first quarter: with a 60-day lag only those
+    found in its first month have arrived, with a 1-day lag those of the whole quarter."""
+    def shared_in_first_quarter(lag_days: int) -> float:
+        agencies = [f"population.agencies.{a}.lag_days={lag_days}" for a in ("tax", "market_regulation", "fx")]
+        a = run("run=smoke", "world.warmup_days=0", *agencies).agents
+        return a[(a.metric == "records_shared") & (a.quarter == "2024Q1")].value.sum()
+
+    soon, late = shared_in_first_quarter(1), shared_in_first_quarter(60)
+    assert soon > 20, f"agencies report missed violations ({soon} records in a quarter)"
+    assert late < 0.5 * soon, f"a 60-day lag holds most records back ({late} vs {soon} with a 1-day lag)"

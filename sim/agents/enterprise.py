@@ -9,24 +9,36 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from scipy.optimize import brentq
+from scipy.special import expit, logit
 
-from sim.config import PopulationConfig
+from sim.config import Config, ConfigError, PopulationConfig
 
 AEO, GENERAL, DISHONEST = 0, 1, 2
 TIERS = ("aeo", "general", "dishonest")
 
 
 class Population:
-    """Array state of all enterprises and the per-port draw of who declares."""
+    """Array state of all enterprises and the per-port draw of who declares.
 
-    def __init__(self, cfg: PopulationConfig, port_volumes: np.ndarray, rng: np.random.Generator):
-        self.cfg = cfg
+    Each port's declarations follow its business-model mix (``world.ports.X.business_mix``);
+    the traders of a business model live at the ports whose mix includes it, in proportion to
+    the volume it has there, so that a port draws a declaration's business model from its mix
+    and then the trader among that model's traders at the port, larger traders more often.
+    """
+
+    def __init__(self, config: Config, rng: np.random.Generator):
+        cfg = self.cfg = config.population
+        ports = list(config.world.ports.values())
+        self.mix = port_mix(config)
+        port_volumes = np.array([p.declarations_per_day for p in ports])
         n_fronts = cfg.smugglers.networks * cfg.smugglers.fronts_per_network
         n = cfg.enterprises + n_fronts
         self.model_names = list(cfg.business_models)
         models = list(cfg.business_models.values())
-        shares = np.array([m.share for m in models])
-        self.business_model = rng.choice(len(models), size=n, p=shares / shares.sum())
+        self.business_model = np.zeros(n, dtype=np.int64)
+        self.business_model[: cfg.enterprises] = rng.permutation(
+            np.repeat(np.arange(len(models)), model_counts(cfg)))
         self.front = np.arange(n) >= cfg.enterprises
         covers = [self.model_names.index(c) for c in cfg.smugglers.covers] or [0]
         self.business_model[self.front] = np.resize(covers, n_fronts)
@@ -38,26 +50,38 @@ class Population:
         pick = lambda attr: np.array([getattr(m, attr) for m in models])[self.business_model]  # noqa: E731
         self.propensity = np.where(self.front, 0.0, np.minimum(pick("violation_prob") * honesty, 0.999))
         self.error_prob = pick("error_prob")
-        self.import_share = pick("import_share")
+        self.p_import = import_probabilities(config, self.mix)
         self.duty_rate = pick("duty_rate") * rng.uniform(0.5, 1.5, size=n)
         self.value_median = pick("value_median")
         self.value_sigma = pick("value_sigma")
         self.parcels = pick("parcels")
-        self.home_port = self._home_ports(port_volumes, rng)
-        self._cdf = [self._port_cdf(p) for p in range(len(port_volumes))]
+        self.home_port = self._home_ports(port_volumes[:, None] * self.mix, rng)
+        self._mix_cdf = np.cumsum(self.mix, axis=1)
+        self._cdf = [[self._cdf_of(p, b) for b in range(len(models))] for p in range(len(ports))]
         self.partner, self.partner_aeo = self._partners(rng)
         self.score = self._initial_scores(rng)
         self.perceived = np.full(n, cfg.behaviour.prior_risk)
+        self.record_at = np.full(n, -np.inf)  # when customs last got a partner agency's record on it (h)
 
-    def _home_ports(self, volumes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Ports in proportion to volume; every port with traffic gets at least one trader."""
-        active = np.flatnonzero(volumes > 0)  # config validation: enterprises >= len(active)
-        home = rng.choice(len(volumes), size=len(self.size), p=volumes / volumes.sum())
-        home[: len(active)] = active
+    def _home_ports(self, volume: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Each trader's port: by the volume its business model has at each port (``volume``:
+        port x model); every port where a model has volume gets at least one of its traders."""
+        home = np.zeros(len(self.size), dtype=np.int64)
+        for b, name in enumerate(self.model_names):
+            members = np.flatnonzero((self.business_model == b) & ~self.front)
+            weight = volume[:, b]
+            active = np.flatnonzero(weight > 0)
+            if not len(active):
+                continue
+            if len(members) < len(active):
+                raise ConfigError(f"population.enterprises: only {len(members)} {name} trader(s) for the "
+                                  f"{len(active)} ports whose business_mix includes it; add enterprises")
+            home[members] = rng.choice(len(weight), size=len(members), p=weight / weight.sum())
+            home[members[: len(active)]] = active
         return home
 
-    def _port_cdf(self, port: int) -> tuple[np.ndarray, np.ndarray]:
-        members = np.flatnonzero((self.home_port == port) & ~self.front)
+    def _cdf_of(self, port: int, model: int) -> tuple[np.ndarray, np.ndarray]:
+        members = np.flatnonzero((self.home_port == port) & (self.business_model == model) & ~self.front)
         cdf = np.cumsum(self.size[members])
         return members, cdf / cdf[-1] if len(cdf) else cdf
 
@@ -94,10 +118,17 @@ class Population:
         return np.where(score >= c.aeo_threshold, AEO, np.where(score < c.dishonest_threshold,
                                                                   DISHONEST, GENERAL)).astype(np.int8)
 
-    def draw(self, port: int, u: np.ndarray) -> np.ndarray:
-        """Enterprise ids for uniforms ``u``: larger enterprises declare more often."""
-        members, cdf = self._cdf[port]
-        return members[np.minimum(np.searchsorted(cdf, u), len(members) - 1)]
+    def draw(self, port: int, u_model: np.ndarray, u_trader: np.ndarray) -> np.ndarray:
+        """Enterprise ids at ``port``: the business model from the port's mix (uniforms
+        ``u_model``), then a trader of that model (``u_trader``), larger ones more often."""
+        cdf = self._mix_cdf[port]
+        model = np.minimum(np.searchsorted(cdf, u_model * cdf[-1], side="right"), len(cdf) - 1)
+        out = np.empty(len(u_model), dtype=np.int64)
+        for b in np.unique(model):
+            rows = model == b
+            members, weights = self._cdf[port][b]
+            out[rows] = members[np.minimum(np.searchsorted(weights, u_trader[rows]), len(members) - 1)]
+        return out
 
 
 class Enterprise(mesa.Agent):
@@ -123,3 +154,53 @@ class Enterprise(mesa.Agent):
     @property
     def perceived_risk(self) -> float:
         return float(self.model.population.perceived[self.row])
+
+
+def model_counts(cfg: PopulationConfig) -> np.ndarray:
+    """How many enterprises each business model has: its share of ``enterprises``, rounded
+    by largest remainders so the counts add up."""
+    shares = np.array([m.share for m in cfg.business_models.values()])
+    exact = shares / shares.sum() * cfg.enterprises
+    counts = np.floor(exact).astype(np.int64)
+    counts[np.argsort(-(exact - counts), kind="stable")[: cfg.enterprises - counts.sum()]] += 1
+    return counts
+
+
+def port_mix(cfg: Config) -> np.ndarray:
+    """Port x business model: each port's share of declarations by business model."""
+    names = list(cfg.population.business_models)
+    mix = np.zeros((len(cfg.world.ports), len(names)))
+    for p, (port, pcfg) in enumerate(cfg.world.ports.items()):
+        for name, share in pcfg.business_mix.items():
+            if name not in names:
+                raise ConfigError(f"world.ports.{port}.business_mix.{name}: unknown business model; "
+                                  f"known: {', '.join(names)}")
+            mix[p, names.index(name)] = share
+        total = mix[p].sum()
+        if pcfg.declarations_per_day > 0 and abs(total - 1) > 1e-6:
+            raise ConfigError(f"world.ports.{port}.business_mix: the shares must sum to 1; they sum to {total:.4g}")
+    return mix
+
+
+def import_probabilities(cfg: Config, mix: np.ndarray) -> np.ndarray:
+    """Port x business model: the chance a declaration is an import.
+
+    A business model's own import share (0 or 1 for export- or import-only formats) is shifted
+    on the logit scale, by one shift per port, so that the port's mix gives the port's
+    configured ``import_share``; ConfigError when the mix cannot reach it."""
+    base = np.array([m.import_share for m in cfg.population.business_models.values()])
+    fixed = (base <= 0) | (base >= 1)
+    logits = logit(np.clip(base, 1e-9, 1 - 1e-9))
+    shares = lambda shift: np.where(fixed, base, expit(logits + shift))  # noqa: E731
+    out = np.zeros_like(mix)
+    for p, (port, pcfg) in enumerate(cfg.world.ports.items()):
+        reach = lambda shift: float(mix[p] @ shares(shift))  # noqa: E731
+        low, high, target = reach(-50.0), reach(50.0), pcfg.import_share
+        if pcfg.declarations_per_day > 0 and not low - 1e-9 <= target <= high + 1e-9:
+            raise ConfigError(f"world.ports.{port}.import_share: with its business_mix it must be within "
+                              f"[{low:.3f}, {high:.3f}]; got {target}")
+        if low < target < high:
+            out[p] = shares(brentq(lambda x: reach(x) - target, -50.0, 50.0))
+        else:
+            out[p] = shares(-50.0 if target <= low else 50.0)
+    return out

@@ -1,9 +1,9 @@
 """Officers: customs officers by port and role, each with a skill that scales detection.
 
-Officers are mesa agents held in per-port, per-role pools; the checks of a batch are assigned
-across a pool at random (a roster), and the assigned officer's skill multiplies the chance
-that the check finds a violation. Their counts live in arrays the agents view. Queueing for
-officers is the port's job (:mod:`sim.agents.port`).
+Officers are mesa agents held in per-port, per-role pools; a check is done by whichever
+officer of the pool becomes free for it (the port's queue, :mod:`sim.agents.port`), and that
+officer's skill multiplies the chance that the check finds a violation. Their skills, checks
+and findings live in arrays the agents view.
 """
 from __future__ import annotations
 
@@ -49,13 +49,14 @@ class Roster:
                          for role in ROLES for p in range(len(names))
                          for i in range(self.offset[role][p], self.offset[role][p] + self.size[role][p])]
 
-    def assign(self, role: str, port: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """The officer (flat index within the role) for each declaration, from uniforms ``u``."""
-        size = self.size[role][port]
-        return self.offset[role][port] + np.minimum((u * size).astype(np.int64), size - 1)
+    def ids(self, role: str, port: int) -> range:
+        """The flat indices (within ``role``) of a port's officers of that role."""
+        start = int(self.offset[role][port])
+        return range(start, start + int(self.size[role][port]))
 
-    def record(self, role: str, officer: np.ndarray, found: np.ndarray) -> None:
-        """Count the checks and findings of the officers who did them."""
-        n = len(self.skill[role])
-        self.checks[role] += np.bincount(officer, minlength=n)
-        self.findings[role] += np.bincount(officer, weights=found, minlength=n).astype(np.int64)
+    def check(self, role: str, officer: int, chance: float, u: float) -> bool:
+        """A check by ``officer``: it finds the violation if ``u`` < chance x skill; counted."""
+        found = u < chance * self.skill[role][officer]
+        self.checks[role][officer] += 1
+        self.findings[role][officer] += found
+        return bool(found)

@@ -19,47 +19,50 @@ ROLES = ("document", "nii", "physical")
 
 
 class Servers:
-    """A pool of identical servers with a first-come-first-served queue, and a priority lane
-    that is served first (e.g. AEO traders' "priority inspection").
+    """A pool of servers (officers, scanners or bays, each with an id) with a first-come-
+    first-served queue, and a priority lane that is served first (e.g. AEO traders' "priority
+    inspection").
 
     Like ``simpy.Resource`` but lighter: taking a free server costs no event, which matters
-    on the clearance path where most requests find a server free.
+    on the clearance path where most requests find a server free. The id tells who serves
+    (an officer's skill belongs to the officer who does the check).
     """
 
-    def __init__(self, env: simpy.Environment, capacity: int):
-        self.env, self.free = env, max(capacity, 1)
+    def __init__(self, env: simpy.Environment, ids: range):
+        self.env = env
+        self.free = list(reversed(ids)) or [ids.start]  # a pool without servers still holds one
         self.waiting, self.priority = deque(), deque()
 
-    def acquire(self, priority: bool = False) -> simpy.Event | None:
-        """None if a server was free (now taken), else an event that fires when one is."""
+    def acquire(self, priority: bool = False) -> tuple[int | None, simpy.Event | None]:
+        """(server id, None) if one was free (now taken), else (None, an event whose value is
+        the id of the server that becomes free for this request)."""
         if self.free:
-            self.free -= 1
-            return None
+            return self.free.pop(), None
         turn = self.env.event()
         (self.priority if priority else self.waiting).append(turn)
-        return turn
+        return None, turn
 
-    def release(self) -> None:
+    def release(self, server: int) -> None:
         """Hand the server to the first in line (priority lane first), or back to the pool."""
         if self.priority:
-            self.priority.popleft().succeed()
+            self.priority.popleft().succeed(server)
         elif self.waiting:
-            self.waiting.popleft().succeed()
+            self.waiting.popleft().succeed(server)
         else:
-            self.free += 1
+            self.free.append(server)
 
 
 class Port:
     """One port's resources and the log of officer busy intervals (for utilisation)."""
 
-    def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig):
-        self.env, self.name = env, name
+    def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig, officer_ids: dict[str, range]):
+        self.env, self.name, self.kind = env, name, cfg.kind
         self.open_hour, self.close_hour = cfg.open_hour, cfg.close_hour
         self.round_the_clock = cfg.open_hour == 0 and cfg.close_hour == HOURS_PER_DAY
         self.staff = {role: getattr(cfg.officers, role) for role in ROLES}
-        self.servers = {role: Servers(env, n) for role, n in self.staff.items()}
-        self.servers["scanner"] = Servers(env, cfg.scanners)
-        self.bay = Servers(env, cfg.bays)
+        self.servers = {role: Servers(env, officer_ids[role]) for role in ROLES}
+        self.servers["scanner"] = Servers(env, range(cfg.scanners))
+        self.bay = Servers(env, range(cfg.bays))
         self.busy = {role: ([], []) for role in self.servers}
         self.shifts: dict[int, tuple[float, float]] = {}  # (open, close) in force, by quarter index
 
@@ -83,33 +86,34 @@ class Port:
             return HOURS_PER_DAY - hour + self.open_hour
         return 0.0
 
-    def serve_then(self, role: str, duration: float, then: Callable[[float], None], priority: bool = False) -> None:
+    def serve_then(self, role: str, duration: float, then: Callable[[float, int], None],
+                   priority: bool = False) -> None:
         """Wait for a server (an officer of ``role``, or the scanner), then for opening hours,
-        serve, and call ``then(start)`` at the end. Callbacks, not a process: the cheapest way
-        through simpy for the many declarations that need one officer and nothing else."""
+        serve, and call ``then(start, server id)`` at the end. Callbacks, not a process: the
+        cheapest way through simpy for the many declarations that need one officer and nothing else."""
         servers = self.servers[role]
 
-        def begin(_=None) -> None:
+        def begin(server: int) -> None:
             start = self.env.now + self.until_open(self.env.now)
             starts, ends = self.busy[role]  # logged now, so work under way at the horizon counts
             starts.append(start)
             ends.append(start + duration)
-            self.env.timeout(start - self.env.now + duration).callbacks.append(lambda _: end(start))
+            self.env.timeout(start - self.env.now + duration).callbacks.append(lambda _: end(start, server))
 
-        def end(start: float) -> None:
-            servers.release()
-            then(start)
+        def end(start: float, server: int) -> None:
+            servers.release(server)
+            then(start, server)
 
-        turn = servers.acquire(priority)
-        if turn:
-            turn.callbacks.append(begin)
+        server, turn = servers.acquire(priority)
+        if turn is None:
+            begin(server)
         else:
-            begin()
+            turn.callbacks.append(lambda event: begin(event.value))
 
     def serve(self, role: str, duration: float, priority: bool = False):
-        """The same as a simpy sub-process (``yield from``); returns the service start time."""
+        """The same as a simpy sub-process (``yield from``); returns (start time, server id)."""
         done = self.env.event()
-        self.serve_then(role, duration, done.succeed, priority)
+        self.serve_then(role, duration, lambda start, server: done.succeed((start, server)), priority)
         return (yield done)
 
 

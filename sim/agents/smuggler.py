@@ -3,11 +3,16 @@
 Each week a network chooses a port, one of its front companies (and so the business-model
 cover and the credit tier it travels under) and a concealment method, by softmax over values
 it learns from its own outcomes (+1 for an attempt that got through, -seizure_loss for a
-seizure). Ports that tighten therefore lose traffic to their neighbours (displacement), and
-fronts that reach a low-inspection tier attract it (credit gaming). Fronts also lodge clean
-cover trade, which builds their credit like anyone else's.
+seizure) as they happen. Moving to another port costs ``switch_cost`` (new routes, logistics,
+unknown officers), so a network leaves a port only once its record there has gone clearly bad:
+displacement takes weeks to quarters, not days. How many attempts a network makes responds to
+the seizure risk it has learned, with a deterrence elasticity. Ports that tighten lose traffic
+to their neighbours (displacement), and fronts that reach a low-inspection tier attract it
+(credit gaming). Fronts also lodge clean cover trade, which builds their credit.
 """
 from __future__ import annotations
+
+import math
 
 import mesa
 import numpy as np
@@ -16,35 +21,59 @@ from scipy.special import softmax
 from sim.agents.enterprise import Population
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Smugglers
-from sim.declarations import IMPORT, NO_VIOLATION, Batch
+from sim.records import IMPORT, NO_VIOLATION, Truth
 from sim.streams import Streams
 
 DAYS_PER_WEEK = 7
 
 
-class SmugglerNetwork(mesa.Agent):
-    """One network: its fronts, learned values and this week's plan."""
+def poisson_quantile(u: float, mean: float) -> int:
+    """The Poisson(``mean``) count whose CDF first reaches ``u`` (one uniform per count, so a
+    changed mean never shifts the stream's other draws: common random numbers)."""
+    k, p = 0, math.exp(-mean)
+    total = p
+    while u > total and p > 0:
+        k += 1
+        p *= mean / k
+        total += p
+    return k
 
-    def __init__(self, model: mesa.Model, index: int, fronts: np.ndarray, n_ports: int, n_methods: int):
+
+class SmugglerNetwork(mesa.Agent):
+    """One network: its fronts, learned values, learned seizure risk and this week's plan."""
+
+    def __init__(self, model: mesa.Model, index: int, fronts: np.ndarray, n_ports: int, n_methods: int,
+                 prior_risk: float):
         super().__init__(model)
         self.index, self.fronts = index, fronts
-        self.values = {"port": np.zeros(n_ports), "front": np.zeros(len(fronts)),
-                       "method": np.zeros(n_methods)}
-        self.plan = {"port": 0, "front": 0, "method": 0}
+        self.values = {"port": np.zeros(n_ports), "front": np.zeros(len(fronts)), "method": np.zeros(n_methods)}
+        self.plan = {"port": -1, "front": 0, "method": 0}  # no port yet: the first choice costs nothing extra
+        self.risk = prior_risk
         self.attempts = np.zeros(n_ports, dtype=np.int64)  # by port
         self.seized = np.zeros(n_ports, dtype=np.int64)
 
-    def choose(self, u: np.ndarray, temperature: float) -> None:
-        """Choose the week's port, front and method: softmax over learned values (3 uniforms)."""
+    def choose(self, u: np.ndarray, temperature: float, switch_cost: float) -> None:
+        """Choose the week's port, front and method: softmax over learned values (3 uniforms);
+        every port but the current one carries the cost of switching."""
         for (what, values), x in zip(self.values.items(), u):
+            if what == "port":
+                values = values - switch_cost * (np.arange(len(values)) != self.plan["port"])
             cdf = np.cumsum(softmax(values / temperature))
             self.plan[what] = int(min(np.searchsorted(cdf, x * cdf[-1]), len(values) - 1))
 
-    def learn(self, rewards: np.ndarray, alpha: float) -> None:
-        """Move the values of this week's choices towards each attempt's payoff."""
-        for reward in rewards:
-            for what, values in self.values.items():
-                values[self.plan[what]] += alpha * (reward - values[self.plan[what]])
+    def learn(self, port: int, front: int, method: int, caught: bool, cfg: Smugglers) -> None:
+        """Move the values of the choices an attempt used towards its payoff; update the risk."""
+        reward = -cfg.seizure_loss if caught else 1.0
+        for what, chosen in (("port", port), ("front", front), ("method", method)):
+            self.values[what][chosen] += cfg.learning_rate * (reward - self.values[what][chosen])
+        self.risk += cfg.risk_memory * (caught - self.risk)
+        self.attempts[port] += 1
+        self.seized[port] += caught
+
+    def weekly_attempts(self, cfg: Smugglers) -> float:
+        """Attempts per week: the base volume scaled by (learned risk / prior risk) ^ -elasticity."""
+        factor = (max(self.risk, 1e-9) / max(cfg.prior_seizure_risk, 1e-9)) ** -cfg.deterrence_elasticity
+        return cfg.attempts_per_week * min(factor, cfg.max_volume_factor)
 
 
 class SmugglingRing:
@@ -58,17 +87,18 @@ class SmugglingRing:
         methods = list(cfg.concealments.values())
         self.method_names = list(cfg.concealments)
         self.factors = np.array([[m.nii_factor, m.physical_factor] for m in methods]).reshape(-1, 2)
-        self.networks = [SmugglerNetwork(model, i, f, n_ports, len(methods)) for i, f in enumerate(fronts)]
+        self.networks = [SmugglerNetwork(model, i, f, n_ports, len(methods), cfg.prior_seizure_risk)
+                         for i, f in enumerate(fronts)]
 
-    def declarations(self, day: int) -> Batch:
+    def declarations(self, day: int) -> Truth:
         """The networks' declarations arriving on ``day``: attempts and clean cover trade."""
         rng, c, pop = self.streams.get("smugglers", day), self.cfg, self.population
         parts = {"network": [], "port": [], "method": [], "front": [], "attempt": []}
         for net in self.networks:
-            u = rng.random(3)
-            if day % DAYS_PER_WEEK == 0:
-                net.choose(u, c.temperature)
-            attempts = rng.poisson(c.attempts_per_week / DAYS_PER_WEEK)
+            u = rng.random(4)
+            if day % DAYS_PER_WEEK == 0 or net.plan["port"] < 0:
+                net.choose(u[:3], c.temperature, c.switch_cost)
+            attempts = poisson_quantile(u[3], net.weekly_attempts(c) / DAYS_PER_WEEK)
             cover = rng.poisson(c.cover_per_week / DAYS_PER_WEEK * len(net.fronts))
             n = attempts + cover
             parts["front"].append(np.concatenate([np.full(attempts, net.fronts[net.plan["front"]]),
@@ -82,24 +112,25 @@ class SmugglingRing:
         arrival = day * HOURS_PER_DAY + rng.random(n) * HOURS_PER_DAY
         value = np.where(attempt, c.value_median, pop.value_median[enterprise]) * np.exp(0.8 * rng.standard_normal(n))
         duty = value * np.where(attempt, c.duty_rate, pop.duty_rate[enterprise])
-        factors = self.factors[joined["method"].astype(np.int64)] if len(self.factors) else np.ones((n, 2))
-        return Batch(day=day, port=joined["port"].astype(np.int64), enterprise=enterprise,
+        method = joined["method"].astype(np.int64)
+        factors = self.factors[method] if len(self.factors) else np.ones((n, 2))
+        no = np.zeros(n, bool)
+        return Truth(day=day, port=joined["port"].astype(np.int64), enterprise=enterprise,
                      direction=np.full(n, IMPORT, np.int8), business_model=pop.business_model[enterprise],
-                     arrival=arrival, lodged=arrival.copy(), value=value, duty=duty,
-                     violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
+                     arrival=arrival, lodged=arrival.copy(), prelodged=no, reentry_h=np.zeros(n), value=value,
+                     duty=duty, violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
                      evaded=np.where(attempt, duty, 0.0), intentional=attempt, high_risk=attempt.copy(),
-                     agency_check=np.zeros(n, bool),
+                     agency_check=no.copy(), permit=no.copy(),
                      smuggler=np.where(attempt, joined["network"], -1).astype(np.int16),
+                     concealment=np.where(attempt, method, -1).astype(np.int8),
                      nii_factor=np.where(attempt, factors[:, 0], 1.0),
                      physical_factor=np.where(attempt, factors[:, 1], 1.0))
 
-    def learn(self, batch: Batch, found: np.ndarray) -> None:
-        """Each network learns from its attempts' outcomes (found = detected at the border)."""
-        attempt = batch.smuggler >= 0
-        for net in self.networks:
-            mine = attempt & (batch.smuggler == net.index)
-            if mine.any():
-                caught = found[mine]
-                np.add.at(net.attempts, batch.port[mine], 1)
-                np.add.at(net.seized, batch.port[mine], caught.astype(np.int64))
-                net.learn(np.where(caught, -self.cfg.seizure_loss, 1.0), self.cfg.learning_rate)
+    def learn(self, smuggler: np.ndarray, port: np.ndarray, enterprise: np.ndarray, concealment: np.ndarray,
+              caught: np.ndarray) -> None:
+        """Each network learns from its attempts' outcomes (caught = seized at the border), in
+        the order they became known."""
+        for i in np.flatnonzero(smuggler >= 0):
+            net = self.networks[smuggler[i]]
+            front = int(np.flatnonzero(net.fronts == enterprise[i])[0])
+            net.learn(int(port[i]), front, int(concealment[i]), bool(caught[i]), self.cfg)

@@ -20,8 +20,9 @@ def fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}" if abs(value) >= 10 else f"{value:.4g}"
 
 
-def run_summary_markdown(cfg, summary: pd.DataFrame) -> str:
-    """summary.md of a run: what was run and the headline metrics with their 95% CIs."""
+def run_summary_markdown(cfg, summary: pd.DataFrame, roles: pd.DataFrame | None = None) -> str:
+    """summary.md of a run: what was run, the headline metrics and officer utilisation by role
+    (``roles``, from :func:`sim.analysis.summary.role_utilisation`) with their 95% CIs."""
     lines = [f"# {cfg.scenario}", "", cfg.description or "", "",
              f"{cfg.run.replications} replication(s), seed {cfg.run.seed}, "
              f"{cfg.world.horizon_quarters} quarters from {cfg.world.start}, all ports pooled; "
@@ -30,6 +31,12 @@ def run_summary_markdown(cfg, summary: pd.DataFrame) -> str:
     for row in summary.itertuples():
         ci = "n/a" if row.ci_low != row.ci_low else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
         lines.append(f"| {row.metric} | {fmt(row.mean)} | {ci} |")
+    if roles is not None:
+        lines += ["", "Officer utilisation by role (busy / on-shift hours, all ports):", "",
+                  "| role | utilisation | 95% CI |", "|---|---:|---:|"]
+        for row in roles.itertuples():
+            ci = "n/a" if row.ci_low != row.ci_low else f"{fmt(row.ci_low)} – {fmt(row.ci_high)}"
+            lines.append(f"| {row.role} | {fmt(row.mean)} | {ci} |")
     return "\n".join(lines) + "\n"
 
 

@@ -74,3 +74,14 @@ def summary_table(quarterly: pd.DataFrame) -> pd.DataFrame:
     per_rep[list(COUNTS)] /= quarterly["quarter"].nunique()
     rows = [(metric, *mean_ci(per_rep[metric].to_numpy())) for metric in HEADLINE]
     return pd.DataFrame(rows, columns=["metric", "mean", "ci_low", "ci_high"])
+
+
+def role_utilisation(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """Officer utilisation by role (busy / on-shift hours, all ports and quarters pooled): mean
+    over replications and its 95% CI."""
+    hours = breakdown[(breakdown["dimension"] == "officer_role")
+                      & breakdown["metric"].isin(["officer_busy_h", "officer_on_shift_h"])]
+    sums = hours.pivot_table(index=["replication", "level"], columns="metric", values="value", aggfunc="sum")
+    per_rep = (sums["officer_busy_h"] / sums["officer_on_shift_h"]).rename("value").reset_index()
+    rows = [(role, *mean_ci(group["value"].to_numpy())) for role, group in per_rep.groupby("level", sort=False)]
+    return pd.DataFrame(rows, columns=["role", "mean", "ci_low", "ci_high"])

@@ -22,9 +22,11 @@ from sim.config import PopulationConfig
 class Compliance:
     """Decides intentional violations and updates perceived risk from experience."""
 
-    def __init__(self, cfg: PopulationConfig, population: Population, n_ports: int):
+    def __init__(self, cfg: PopulationConfig, population: Population, daily_volume: np.ndarray):
         self.b, self.population = cfg.behaviour, population
-        self.port_risk = np.full(n_ports, self.b.prior_risk)
+        self.port_risk = np.full(len(daily_volume), self.b.prior_risk)
+        # peers' memory: each declaration weighs 1 / (memory_days x the port's daily volume)
+        self.port_weight = 1.0 / (self.b.peer_memory_days * np.maximum(daily_volume, 1.0))
         shares = np.array([v.share for v in cfg.violations.values()])
         audit_detect = np.array([v.detect_audit for v in cfg.violations.values()])
         self.audit_catch = cfg.audit_rate * float(shares @ audit_detect) / shares.sum()
@@ -54,7 +56,8 @@ class Compliance:
         return u < expit(self.b.rationality * payoff + self.log_odds[high_risk.astype(np.int64)])
 
     def learn(self, enterprise: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
-        """Each trader's own checks (exponential smoothing per declaration) and its port's rate."""
+        """Each trader's own checks, and its port's check rate, by exponential smoothing per
+        declaration (called as checks become known to the traders: at release or seizure)."""
         n = len(self.population.perceived)
         count = np.bincount(enterprise, minlength=n)
         seen = np.flatnonzero(count)
@@ -64,6 +67,6 @@ class Compliance:
             (1 - keep) * hits / count[seen]
         per_port = np.bincount(port, minlength=len(self.port_risk))
         active = per_port > 0
-        today = np.bincount(port, weights=checked, minlength=len(self.port_risk))[active] / per_port[active]
-        alpha = 1.0 / self.b.peer_memory_days
-        self.port_risk[active] += alpha * (today - self.port_risk[active])
+        rate = np.bincount(port, weights=checked, minlength=len(self.port_risk))[active] / per_port[active]
+        keep = (1 - self.port_weight[active]) ** per_port[active]
+        self.port_risk[active] = keep * self.port_risk[active] + (1 - keep) * rate

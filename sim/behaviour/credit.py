@@ -1,12 +1,12 @@
 """Credit dynamics: clean history raises a trader's score, violations found lower it.
 
-Findings at the border count at once; post-clearance audit findings and partner agencies'
-records count when customs learns of them (scheduled on the simpy clock).
+Every change happens when customs learns of it on the clock (:mod:`sim.feed`): a release or a
+finding at the border, a post-clearance audit's finding months later, a partner agency's record
+after its data exchange lag.
 """
 from __future__ import annotations
 
 import numpy as np
-import simpy
 
 from sim.agents.enterprise import Population
 from sim.config import Credit
@@ -15,8 +15,8 @@ from sim.config import Credit
 class CreditBureau:
     """Keeps scores in [0, 100]; tiers follow from them (:meth:`Population.tier`)."""
 
-    def __init__(self, env: simpy.Environment, cfg: Credit, population: Population):
-        self.env, self.cfg, self.population = env, cfg, population
+    def __init__(self, cfg: Credit, population: Population):
+        self.cfg, self.population = cfg, population
 
     def adjust(self, enterprise: np.ndarray, delta: np.ndarray | float) -> None:
         """Add ``delta`` to the scores of ``enterprise`` (repeats add up), then clip."""
@@ -28,16 +28,8 @@ class CreditBureau:
 
     def record_clearance(self, enterprise: np.ndarray, found: np.ndarray, intentional: np.ndarray) -> None:
         """Border outcomes: a gain per clean declaration, a penalty per finding."""
-        c = self.cfg
-        delta = np.where(found, -np.where(intentional, c.violation_penalty, c.error_penalty), c.clean_gain)
-        self.adjust(enterprise, delta)
+        self.adjust(enterprise, np.where(found, -self.penalty(intentional), self.cfg.clean_gain))
 
-    def penalise_at(self, when_h: float, enterprise: np.ndarray, amount: float) -> None:
-        """Lower the scores of ``enterprise`` by ``amount`` once customs learns of it at ``when_h``."""
-        if not len(enterprise):
-            return
-        if when_h <= self.env.now:
-            self.adjust(enterprise, -amount)
-            return
-        event = self.env.timeout(when_h - self.env.now)
-        event.callbacks.append(lambda _: self.adjust(enterprise, -amount))
+    def penalty(self, intentional: np.ndarray) -> np.ndarray:
+        """Score lost per finding: an intentional violation costs more than an error."""
+        return np.where(intentional, self.cfg.violation_penalty, self.cfg.error_penalty)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sim import output
 from sim.cli.compose import ROOT, UserError, load_config
 from sim.cli.reporting import draw_figures
+from sim.cli.runs import warn_overload
 from sim.config import Config
 
 COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
@@ -92,6 +93,8 @@ def compare(args: list[str]) -> int:
     configs = {label: load_config([*own, *replications, *overrides])[0]
                for label, own in E.variants(exp).items()}
     base = configs[exp.baseline]
+    for cfg in configs.values():
+        warn_overload(cfg)
     if len({cfg.run.seed for cfg in configs.values()}) > 1:
         raise UserError("the scenarios set different run.seed values: no common random numbers")
     root = experiment_folder(exp, options, overrides)

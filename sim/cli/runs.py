@@ -1,6 +1,7 @@
 """``tradesim run``: one scenario's replications into one run folder."""
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ def cmd_run(args: list[str]) -> int:
         from sim.cli.sweep import cmd_sweep
         return cmd_sweep([a for a in args if a not in ("-m", "--multirun")])
     cfg, run_dir = load_config(args)
+    warn_overload(cfg)
     try:
         output.check_free(run_dir)
     except output.OutputExists as exc:
@@ -25,17 +27,24 @@ def cmd_run(args: list[str]) -> int:
     return 0
 
 
+def warn_overload(cfg: Config) -> None:
+    """Say, before the run, where the offered load reaches capacity (simulating it is allowed)."""
+    from sim.capacity import overload_warnings
+    for line in overload_warnings(cfg):
+        print(f"tradesim: warning: {line}", file=sys.stderr)
+
+
 def run_and_write(cfg: Config, run_dir: Path, extra_manifest: dict | None = None) -> str:
     """Run ``cfg``'s replications, write the run folder atomically; return summary.md."""
     from sim.analysis.evaluation import run_summary_markdown
-    from sim.analysis.summary import summary_table
+    from sim.analysis.summary import role_utilisation, summary_table
     from sim.experiment import run_replications, seed_manifest
     from sim.manifest import build_manifest
     started = time.time()
     result = run_replications(cfg)
     manifest = build_manifest(cfg, result.policies, seed_manifest(cfg), time.time() - started)
     manifest.update(extra_manifest or {})
-    text = run_summary_markdown(cfg, summary_table(result.quarterly))
+    text = run_summary_markdown(cfg, summary_table(result.quarterly), role_utilisation(result.breakdown))
     tables = {"quarterly": result.quarterly, "breakdown": result.breakdown}
     if cfg.run.agent_snapshots:
         tables["agents"] = result.agents

@@ -1,4 +1,11 @@
-"""Supervision policies: importing this package registers every policy module."""
+"""Supervision policies: importing this package registers every policy module.
+
+:data:`ORDER` is the one order in which policies apply to a day's declarations: prevention
+first (it changes what there is to find), then the inspection rate and its targeting, then
+the regimes that scale checks by who trades (credit tiers, AEO recognition, sandbox,
+self-declaration), the watch list after them (a partner agency's record overrides a relaxed
+regime), then what shapes the process (disclosure, joint inspection, single window, hours).
+"""
 from sim.policies import (  # noqa: F401  (each import registers its policy)
     aeo_mutual_recognition,
     classification_assist,
@@ -12,7 +19,13 @@ from sim.policies import (  # noqa: F401  (each import registers its policy)
     smart_monitoring_24h,
     targeting,
     traceability,
+    watch_list,
 )
 from sim.policies.base import REGISTRY, Policy, PolicyStack, Rollout, register
 
-__all__ = ["REGISTRY", "Policy", "PolicyStack", "Rollout", "register"]
+ORDER = ("traceability", "classification_assist", "inspection", "targeting", "credit_tier",
+         "aeo_mutual_recognition", "sandbox", "self_declaration_audit", "watch_list",
+         "first_violation_no_penalty", "joint_inspection", "single_window", "smart_monitoring_24h")
+assert sorted(ORDER) == sorted(REGISTRY), "every registered policy has its place in ORDER"
+
+__all__ = ["ORDER", "REGISTRY", "Policy", "PolicyStack", "Rollout", "register"]

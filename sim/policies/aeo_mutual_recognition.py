@@ -14,7 +14,6 @@ from sim.policies.base import Context, Policy, check_names, register
 @register
 class AeoMutualRecognition(Policy):
     name = "aeo_mutual_recognition"
-    order = 25
     description = "partner-country AEO counterparts get AEO treatment (fewer checks, deferred payment)"
 
     @dataclass
@@ -32,10 +31,10 @@ class AeoMutualRecognition(Policy):
                                         model.cfg.population.partner_countries, "partner country")
         self.population = model.population
 
-    def screen(self, batch, ctx: Context) -> None:
-        partner = np.isin(self.population.partner[batch.enterprise], self.partner_rows)
-        mine = ctx.on & partner & batch.partner_aeo
-        for probs in (batch.p_document, batch.p_nii, batch.p_physical):
+    def screen(self, truth, screening, ctx: Context) -> None:
+        partner = np.isin(self.population.partner[truth.enterprise], self.partner_rows)
+        mine = ctx.on & partner & screening.partner_aeo
+        for probs in (screening.p_document, screening.p_nii, screening.p_physical):
             probs[mine] *= self.params.check_multiplier
         if self.params.deferred_payment:
-            batch.pay_deferred[mine] = True
+            screening.pay_deferred[mine] = True

@@ -5,6 +5,13 @@ are a dataclass (``Params``) with defaults, units and ranges, validated like the
 config. A :class:`Rollout` says where and when it applies (``from``/``until`` quarter, ``ports``,
 optional ``waves``); hooks receive a :class:`Context` whose ``on`` mask marks the declarations
 the rollout covers (see :meth:`PolicyStack.screen`), so a policy never looks at dates itself.
+Policies apply in the one order of :data:`sim.policies.ORDER`.
+
+Hooks, each optional: ``prevent`` (a would-be violation does not happen: traceability,
+classification help) runs before the truth is frozen; ``screen`` writes the day's
+:class:`~sim.records.Screening` (check probabilities, audit, flags) — the only record a policy
+writes; ``on_outcome`` sees outcomes when they become known on the clock; ``on_quarter`` runs at
+each quarter start.
 """
 from __future__ import annotations
 
@@ -29,16 +36,18 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 @dataclass
 class Context:
     """What a hook needs to know: which declarations of the batch the rollout covers, and the
-    policy's own random streams for the batch's day (so its draws never shift anyone else's)."""
+    policy's own random streams for the batch's day (so its draws never shift anyone else's).
+    ``marks`` is the policy's own per-declaration note from ``screen`` (e.g. "inside the
+    sandbox"), handed back with the outcomes."""
     on: np.ndarray  # bool per declaration: lodged at a covered port in a covered quarter
-    rng: Callable[[str], np.random.Generator]
+    rng: Callable[[str], np.random.Generator] | None = None
+    marks: np.ndarray | None = None
 
 
 class Policy:
     """A supervision setting. Override only the hooks the setting needs."""
 
     name: ClassVar[str]
-    order: ClassVar[int]  # position in the fixed application order (lower first)
     description: ClassVar[str]
 
     @dataclass
@@ -55,11 +64,14 @@ class Policy:
     def on_start(self, model) -> None:
         """Allocate state, keep references to the parts of the world the policy acts on."""
 
-    def screen(self, batch, ctx: Context) -> None:
-        """Adjust a day's batch in place: check, audit and disclosure chances, flags."""
+    def prevent(self, truth, ctx: Context) -> None:
+        """Stop would-be violations of the day's declarations (``truth.prevent(rows)``)."""
 
-    def on_outcome(self, batch, out, ctx: Context) -> None:
-        """See what screening decided (findings, audits): credit, penalties, guardrails."""
+    def screen(self, truth, screening, ctx: Context) -> None:
+        """Adjust the day's screening in place: check, audit and disclosure chances, flags."""
+
+    def on_outcome(self, lesson: dict, ctx: Context) -> None:
+        """Outcomes as they become known (a release or a seizure): credit, guardrails."""
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
         """At each quarter start; ``active`` marks the ports under the rollout this quarter."""
@@ -111,9 +123,9 @@ class Rollout:
 
 
 class PolicyStack:
-    """The active policies in their fixed order; builds each from its config entry."""
+    """The active policies in the fixed order of :data:`sim.policies.ORDER`."""
 
-    def __init__(self, specs: dict[str, dict], calendar: Calendar, ports: list[str]):
+    def __init__(self, specs: dict[str, dict], calendar: Calendar, ports: list[str], order: tuple[str, ...]):
         built = []
         for key, entry in specs.items():
             spec = _spec(key, entry)
@@ -125,7 +137,7 @@ class PolicyStack:
             where = f"policy.{key}.params"
             policy = cls(_params(cls, spec.params, where), where)
             rollout = Rollout(spec.rollout, f"policy.{key}.rollout", calendar, ports)
-            built.append((cls.order, len(built), key, policy, rollout))
+            built.append((order.index(name), len(built), key, policy, rollout))
         built.sort(key=lambda item: item[:2])
         self.entries = [(key, policy, rollout) for _, _, key, policy, rollout in built]
 
@@ -142,26 +154,33 @@ class PolicyStack:
         for _, policy, _ in self.entries:
             policy.on_start(model)
 
-    def screen(self, batch, quarter: np.ndarray, streams) -> list[Context]:
-        """Apply each policy, in order, to the declarations its rollout covers.
+    def contexts(self, truth, quarter: np.ndarray, streams) -> list[Context]:
+        """Each policy's context for a day's declarations.
 
         ``quarter`` is, per declaration, the quarter of the earlier of arrival and lodging: a
         declaration already lodged or arrived when a pilot starts keeps the old rules, so a
-        pilot changes nothing before its first quarter. Returns each policy's context.
-        """
-        contexts = []
-        for key, policy, rollout in self.entries:
-            ctx = Context(rollout.active[batch.port, quarter],
-                          lambda name, key=key: streams.get(f"policy.{key}.{name}", batch.day))
-            if ctx.on.any():
-                policy.screen(batch, ctx)
-            contexts.append(ctx)
-        return contexts
+        pilot changes nothing before its first quarter."""
+        return [Context(rollout.active[truth.port, quarter],
+                        lambda name, key=key: streams.get(f"policy.{key}.{name}", truth.day))
+                for key, _, rollout in self.entries]
 
-    def outcome(self, batch, out, contexts: list[Context]) -> None:
+    def prevent(self, truth, contexts: list[Context]) -> None:
         for (_, policy, _), ctx in zip(self.entries, contexts):
             if ctx.on.any():
-                policy.on_outcome(batch, out, ctx)
+                policy.prevent(truth, ctx)
+
+    def screen(self, truth, screening, contexts: list[Context]) -> None:
+        """Apply each policy, in order, to the declarations its rollout covers."""
+        for (_, policy, _), ctx in zip(self.entries, contexts):
+            if ctx.on.any():
+                policy.screen(truth, screening, ctx)
+
+    def outcome(self, lesson: dict) -> None:
+        """Outcomes as they become known; ``lesson["on"]``/``["marks"]``: declaration x policy."""
+        for i, (_, policy, _) in enumerate(self.entries):
+            on = lesson["on"][:, i]
+            if on.any():
+                policy.on_outcome(lesson, Context(on, marks=lesson["marks"][:, i]))
 
     def quarter_start(self, quarter: int) -> None:
         for _, policy, rollout in self.entries:

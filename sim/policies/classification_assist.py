@@ -8,14 +8,12 @@ from typing import List
 import numpy as np
 
 from sim.config import _f
-from sim.declarations import NO_VIOLATION
 from sim.policies.base import Context, ForBusinessModels, Policy, register
 
 
 @register
 class ClassificationAssist(ForBusinessModels, Policy):
     name = "classification_assist"
-    order = 6
     description = "AI classification help: fewer unintentional classification errors"
 
     @dataclass
@@ -27,10 +25,8 @@ class ClassificationAssist(ForBusinessModels, Policy):
         super().on_start(model)
         self.error_type = list(model.cfg.population.violations).index(model.cfg.population.error_type)
 
-    def screen(self, batch, ctx: Context) -> None:
-        u = ctx.rng("assist").random(len(batch))
-        errors = ctx.on & np.isin(batch.business_model, self.models) & ~batch.intentional & \
-            (batch.violation == self.error_type)
-        avoided = errors & (u < self.params.error_reduction)
-        batch.violation[avoided] = NO_VIOLATION
-        batch.evaded[avoided] = 0.0
+    def prevent(self, truth, ctx: Context) -> None:
+        u = ctx.rng("assist").random(len(truth))
+        errors = ctx.on & np.isin(truth.business_model, self.models) & ~truth.intentional & \
+            (truth.violation == self.error_type)
+        truth.prevent(errors & (u < self.params.error_reduction))

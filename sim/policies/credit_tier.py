@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.agents.enterprise import AEO
 from sim.config import _f
 from sim.policies.base import Context, Policy, register
 
@@ -18,7 +19,6 @@ from sim.policies.base import Context, Policy, register
 @register
 class CreditTier(Policy):
     name = "credit_tier"
-    order = 20
     description = "inspection multipliers by credit tier (AEO / general / dishonest)"
 
     @dataclass
@@ -29,12 +29,12 @@ class CreditTier(Policy):
         aeo_priority: bool = _f(False, doc="AEO declarations go first in every queue")
         aeo_deferred_payment: bool = _f(False, doc="AEO traders pay duty later, release without waiting")
 
-    def screen(self, batch, ctx: Context) -> None:
-        on = ctx.on
-        factor = np.array([self.params.aeo, self.params.general, self.params.dishonest])[batch.tier[on]]
-        probs = np.stack([batch.p_document[on], batch.p_nii[on], batch.p_physical[on]]) * factor
+    def screen(self, truth, screening, ctx: Context) -> None:
+        s, on = screening, ctx.on
+        factor = np.array([self.params.aeo, self.params.general, self.params.dishonest])[s.tier[on]]
+        probs = np.stack([s.p_document[on], s.p_nii[on], s.p_physical[on]]) * factor
         probs /= np.maximum(probs.sum(axis=0), 1.0)
-        batch.p_document[on], batch.p_nii[on], batch.p_physical[on] = probs
-        aeo = on & (batch.tier == 0)
-        batch.priority[aeo] |= self.params.aeo_priority
-        batch.pay_deferred[aeo] |= self.params.aeo_deferred_payment
+        s.p_document[on], s.p_nii[on], s.p_physical[on] = probs
+        aeo = on & (s.tier == AEO)
+        s.priority[aeo] |= self.params.aeo_priority
+        s.pay_deferred[aeo] |= self.params.aeo_deferred_payment

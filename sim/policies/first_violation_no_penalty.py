@@ -14,7 +14,6 @@ from sim.policies.base import Context, Policy, check_names, register
 @register
 class FirstViolationNoPenalty(Policy):
     name = "first_violation_no_penalty"
-    order = 40
     description = "first minor error corrected without penalty; more voluntary disclosure"
 
     @dataclass
@@ -32,14 +31,15 @@ class FirstViolationNoPenalty(Policy):
         self.credit, self.penalty = model.credit, model.cfg.population.credit.error_penalty
         self.forgiven = np.zeros(len(model.population.score), bool)
 
-    def screen(self, batch, ctx: Context) -> None:
-        minor = ctx.on & self.minor[batch.violation] & ~batch.intentional & ~self.forgiven[batch.enterprise]
-        batch.p_disclose[minor] = np.maximum(batch.p_disclose[minor], self.params.disclosure_prob)
+    def screen(self, truth, screening, ctx: Context) -> None:
+        minor = ctx.on & self.minor[truth.violation] & ~truth.intentional & ~self.forgiven[truth.enterprise]
+        screening.p_disclose[minor] = np.maximum(screening.p_disclose[minor], self.params.disclosure_prob)
 
-    def on_outcome(self, batch, out, ctx: Context) -> None:
+    def on_outcome(self, lesson: dict, ctx: Context) -> None:
         """Give back the credit penalty of each trader's first minor error (disclosed or found)."""
-        first = ctx.on & self.minor[batch.violation] & ~batch.intentional & (out.disclosed | out.detected)
-        rows = np.flatnonzero(first & ~self.forgiven[batch.enterprise])
-        enterprise = np.unique(batch.enterprise[rows])
+        first = ctx.on & self.minor[lesson["violation"]] & ~lesson["intentional"] & \
+            (lesson["disclosed"] | lesson["found"])
+        rows = np.flatnonzero(first & ~self.forgiven[lesson["enterprise"]])
+        enterprise = np.unique(lesson["enterprise"][rows])
         self.forgiven[enterprise] = True
         self.credit.adjust(enterprise, self.penalty)

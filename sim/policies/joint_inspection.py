@@ -11,12 +11,11 @@ from sim.policies.base import Context, Policy, register
 @register
 class JointInspection(Policy):
     name = "joint_inspection"
-    order = 50
     description = "one joint inspection serves customs and other agencies"
 
     @dataclass
     class Params:
         pass
 
-    def screen(self, batch, ctx: Context) -> None:
-        batch.joint[ctx.on] = True
+    def screen(self, truth, screening, ctx: Context) -> None:
+        screening.joint[ctx.on] = True

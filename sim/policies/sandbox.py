@@ -21,7 +21,6 @@ from sim.policies.base import Context, ForBusinessModels, Policy, register
 @register
 class Sandbox(ForBusinessModels, Policy):
     name = "sandbox"
-    order = 30
     description = "relaxed pre-release checks + audit for new formats, with volume cap and exit trigger"
 
     @dataclass
@@ -52,25 +51,26 @@ class Sandbox(ForBusinessModels, Policy):
         self.exited |= ended
         self.declared[:], self.found[:] = 0, 0
 
-    def _inside(self, batch, ctx: Context) -> np.ndarray:
+    def _inside(self, truth, ctx: Context) -> np.ndarray:
         """Declarations in the sandbox: its formats, at open ports, the first daily_cap per port."""
-        mine = ctx.on & np.isin(batch.business_model, self.models) & ~self.exited[batch.port]
-        inside = np.zeros(len(batch), bool)
-        for port in np.unique(batch.port[mine]):
-            inside[np.flatnonzero(mine & (batch.port == port))[: self.params.daily_cap]] = True
+        mine = ctx.on & np.isin(truth.business_model, self.models) & ~self.exited[truth.port]
+        inside = np.zeros(len(truth), bool)
+        for port in np.unique(truth.port[mine]):
+            inside[np.flatnonzero(mine & (truth.port == port))[: self.params.daily_cap]] = True
         return inside
 
-    def screen(self, batch, ctx: Context) -> None:
-        inside = self._inside(batch, ctx)
-        for probs in (batch.p_document, batch.p_nii, batch.p_physical):
+    def screen(self, truth, screening, ctx: Context) -> None:
+        inside = ctx.marks = self._inside(truth, ctx)
+        for probs in (screening.p_document, screening.p_nii, screening.p_physical):
             probs[inside] *= self.params.check_multiplier
-        batch.p_audit[inside] = np.maximum(batch.p_audit[inside], self.params.audit_rate)
-        self.inside = inside
+        screening.p_audit[inside] = np.maximum(screening.p_audit[inside], self.params.audit_rate)
 
-    def on_outcome(self, batch, out, ctx: Context) -> None:
-        n = len(self.exited)
-        self.declared += np.bincount(batch.port[self.inside], minlength=n)
-        self.found += np.bincount(batch.port[self.inside & (out.detected | out.audit_found)], minlength=n)
+    def on_outcome(self, lesson: dict, ctx: Context) -> None:
+        """Count the sandbox's declarations and findings as their clearance ends."""
+        n, inside = len(self.exited), ctx.marks
+        self.declared += np.bincount(lesson["port"][inside], minlength=n)
+        found = inside & (lesson["found"] | lesson["audit_found"])
+        self.found += np.bincount(lesson["port"][found], minlength=n)
 
     def snapshot(self) -> list[tuple[int, str, float]]:
         return [(p, "sandbox_open", float(not e)) for p, e in enumerate(self.exited)]

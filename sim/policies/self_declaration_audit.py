@@ -14,7 +14,6 @@ from sim.policies.base import Context, Policy, register
 @register
 class SelfDeclarationAudit(Policy):
     name = "self_declaration_audit"
-    order = 35
     description = "eligible traders self-declare and pay later; checks replaced by audit"
 
     @dataclass
@@ -26,9 +25,9 @@ class SelfDeclarationAudit(Policy):
     def on_start(self, model) -> None:
         self.population = model.population
 
-    def screen(self, batch, ctx: Context) -> None:
-        eligible = ctx.on & (self.population.score[batch.enterprise] >= self.params.min_score)
-        for probs in (batch.p_document, batch.p_nii, batch.p_physical):
+    def screen(self, truth, screening, ctx: Context) -> None:
+        eligible = ctx.on & (self.population.score[truth.enterprise] >= self.params.min_score)
+        for probs in (screening.p_document, screening.p_nii, screening.p_physical):
             probs[eligible] *= self.params.check_multiplier
-        batch.p_audit[eligible] = np.maximum(batch.p_audit[eligible], self.params.audit_rate)
-        batch.pay_deferred[eligible] = True
+        screening.p_audit[eligible] = np.maximum(screening.p_audit[eligible], self.params.audit_rate)
+        screening.pay_deferred[eligible] = True

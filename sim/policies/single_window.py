@@ -1,38 +1,28 @@
-"""Single window: one data submission for all agencies. Documents are ready sooner (shorter
-post-arrival lodging delay, as traders no longer file the same data with each agency), and
-partner agencies' records reach customs sooner (shorter data lag, applied while any port is
-covered)."""
+"""Single window: one data submission shared with every agency.
+
+The mechanism, not a factor on any output: through the single window (i) another agency
+receives the declaration's data when it is lodged — before arrival for an advance declaration —
+so its permit work starts then, instead of after the goods are in and the trader has re-entered
+the data in that agency's own system (:meth:`sim.clearance.decisions.Decider.permit_ready`); and
+(ii) partner agencies' records about the declaration reach customs through the platform, after
+their ``single_window_lag_days`` instead of ``lag_days`` (:mod:`sim.agents.agency`), which moves
+credit scores and the watch list sooner. Both only for declarations lodged at covered ports.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from sim.config import _f
 from sim.policies.base import Context, Policy, register
 
 
 @register
 class SingleWindow(Policy):
     name = "single_window"
-    order = 55
-    description = "shorter lodging (no duplicate filing), shorter agency data lag"
+    description = "one data submission for every agency: permits start at lodging, agency records arrive sooner"
 
     @dataclass
     class Params:
-        lodging_factor: float = _f(0.5, 0, 1, doc="multiplier on the post-arrival lodging delay")
-        agency_lag_factor: float = _f(0.25, 0, 1, doc="multiplier on partner agencies' data lag")
+        pass
 
-    def on_start(self, model) -> None:
-        self.agencies = model.agencies
-        self.lags = [agency.cfg.lag_days for agency in self.agencies]
-
-    def screen(self, batch, ctx: Context) -> None:
-        late = ctx.on & (batch.lodged > batch.arrival)
-        batch.lodged[late] = batch.arrival[late] + (batch.lodged[late] - batch.arrival[late]) * \
-            self.params.lodging_factor
-
-    def on_quarter(self, quarter: int, active: np.ndarray) -> None:
-        factor = self.params.agency_lag_factor if active.any() else 1.0
-        for agency, lag in zip(self.agencies, self.lags):
-            agency.lag_days = lag * factor
+    def screen(self, truth, screening, ctx: Context) -> None:
+        screening.single_window[ctx.on] = True

@@ -13,7 +13,6 @@ from sim.policies.base import Policy, register
 @register
 class SmartMonitoring24h(Policy):
     name = "smart_monitoring_24h"
-    order = 60
     description = "round-the-clock operation at the covered ports"
 
     @dataclass

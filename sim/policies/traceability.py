@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.config import _f
-from sim.declarations import NO_VIOLATION
 from sim.policies.base import Context, Policy, register
 
 
 @register
 class Traceability(Policy):
     name = "traceability"
-    order = 5  # before any check is chosen: it changes what is there to find
     description = "traceable high-risk goods: fewer misdeclarations, easier verification"
 
     @dataclass
@@ -22,11 +22,15 @@ class Traceability(Policy):
         prevention: float = _f(0.5, 0, 1, doc="share of would-be violations on covered goods deterred")
         detect_factor: float = _f(1.5, 1, doc="multiplier on the chance a check finds a violation")
 
-    def screen(self, batch, ctx: Context) -> None:
-        u = ctx.rng("coverage").random((len(batch), 2))
-        covered = ctx.on & batch.high_risk & (batch.smuggler < 0) & (u[:, 0] < self.params.coverage)
-        prevented = covered & batch.intentional & (u[:, 1] < self.params.prevention)
-        batch.violation[prevented] = NO_VIOLATION
-        batch.evaded[prevented] = 0.0
-        batch.intentional[prevented] = False
-        batch.detect_factor[covered] *= self.params.detect_factor
+    def covered(self, truth, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """Covered high-risk goods (traceability records), and uniforms for prevention."""
+        u = ctx.rng("coverage").random((len(truth), 2))
+        return ctx.on & truth.high_risk & (truth.smuggler < 0) & (u[:, 0] < self.params.coverage), u[:, 1]
+
+    def prevent(self, truth, ctx: Context) -> None:
+        covered, u = self.covered(truth, ctx)
+        truth.prevent(covered & truth.intentional & (u < self.params.prevention))
+
+    def screen(self, truth, screening, ctx: Context) -> None:
+        covered, _ = self.covered(truth, ctx)
+        screening.detect_factor[covered] *= self.params.detect_factor
