@@ -2,7 +2,9 @@
 
 The library takes a validated :class:`~sim.config.Config` and returns tidy tables::
 
+    from sim.compose import load_config
     from sim.experiment import run_replications
-    result = run_replications(cfg)        # RunResult(quarterly, breakdown, policies)
+    cfg, _ = load_config(["scenario=inspection_targeting", "run=smoke"])   # Hydra overrides
+    result = run_replications(cfg)        # RunResult(quarterly, breakdown, policies, agents)
 """
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ def _peak_mb() -> float:
 
 
 def _tradesim(overrides: list[str]) -> dict:
-    from sim.cli import load_config
+    from sim.compose import load_config
     from sim.experiment import run_replications
     started = time.perf_counter()
     cfg, _ = load_config(overrides)
@@ -35,7 +35,7 @@ def _tradesim(overrides: list[str]) -> dict:
 
 
 def _bare(overrides: list[str]) -> dict:
-    from sim.cli import load_config
+    from sim.compose import load_config
     from sim.model import long_lived_world
     cfg, _ = load_config(overrides)
     started = time.perf_counter()

@@ -210,26 +210,3 @@ def long_lived_world():
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-def check_config(cfg: Config) -> None:
-    """Everything that can be checked before a run: ranges, then the ports' mixes, policies and
-    rollouts."""
-    from sim.agents.enterprise import import_probabilities, model_counts, port_mix
-    from sim.config import ConfigError, validate
-    validate(cfg)
-    world = cfg.world
-    mix = port_mix(cfg)
-    import_probabilities(cfg, mix)
-    for name, port in world.ports.items():
-        if port.kind not in world.kinds:
-            raise ConfigError(f"world.ports.{name}.kind: no entry world.kinds.{port.kind}; kinds: "
-                              f"{', '.join(world.kinds) or 'none'}")
-    counts = model_counts(cfg.population)
-    for b, model in enumerate(cfg.population.business_models):
-        ports = int(((mix[:, b] > 0) & (np.array([p.declarations_per_day for p in world.ports.values()]) > 0)).sum())
-        if counts[b] < ports:
-            raise ConfigError(f"population.enterprises: {counts[b]} {model} trader(s) for the {ports} ports whose "
-                              f"business_mix includes it; raise enterprises or {model}'s share")
-    calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
-    PolicyStack(cfg.policy, calendar, list(world.ports), ORDER).check(cfg)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.cli import load_config
+from sim.compose import load_config
 
 
 @pytest.fixture

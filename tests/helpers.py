@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from sim.cli import load_config
+from sim.compose import load_config
 from sim.experiment import run_replications
 
 

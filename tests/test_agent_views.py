@@ -7,7 +7,7 @@ import pytest
 
 from sim.agents.enterprise import TIERS, Enterprise
 from sim.agents.officer import Officer
-from sim.cli import load_config
+from sim.compose import load_config
 from sim.model import SupervisionModel
 from sim.streams import replication_seeds
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from sim.analysis import compare
-from sim.cli import ROOT, main
+from sim.cli import main
+from sim.compose import ROOT
 from sim.experiment import Precision, available_experiments, check_scenarios, load_experiment
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
@@ -105,7 +106,7 @@ def test_observed_vs_true_puts_the_two_pictures_side_by_side(pilot_experiment):
     (["scenarios=[inspection_targeting,no_such_scenario]"], "scenario 'no_such_scenario' does not exist"),
     (["experiment=smoke_pilot", "scenarios=[inspection_targeting]"], "not both"),
     (["scenarios=[inspection_targeting]", "auto.metric=hit_rate"], "need run.replications=auto"),
-    (["experiment=smoke_pilot", "run.replications=0"], "run.replications: must be >= 1"),
+    (["experiment=smoke_pilot", "run.replications=0"], "run.replications: must be in [1, 10000]"),
 ])
 def test_a_mistake_is_one_line_exit_2_and_nothing_is_written(tmp_path, capsys, args, says):
     folder = tmp_path / "exp"

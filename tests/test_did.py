@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from sim.analysis import did
-from sim.cli import ROOT, load_config
-from sim.experiment import load_experiment, run_replications
+from sim.compose import ROOT, load_config
+from sim.experiment import load_experiment
+from sim.experiment import run_replications
 
 QUARTERS = ["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3"]
 PORTS = {"sea": True, "parcel": True, "air": False, "land": False}  # port -> in the pilot

@@ -13,7 +13,7 @@ RATES = ["inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate",
 
 @pytest.fixture(scope="module")
 def result():
-    from sim.cli import load_config
+    from sim.compose import load_config
     cfg, _ = load_config(["run.replications=2", "world.horizon_quarters=3", "run.progress=false"])
     return run_replications(cfg)
 

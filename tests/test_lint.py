@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sim.cli import ROOT
+from sim.compose import ROOT
 
 
 def test_ruff_finds_nothing():

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from sim.calendar import Calendar
-from sim.cli import load_config
+from sim.compose import load_config
 from sim.experiment import run_replications
 from tests.helpers import t_ci
 

@@ -75,7 +75,7 @@ def test_a_killed_experiment_resumes_to_the_tables_of_an_uninterrupted_one(paral
 
 def test_a_failing_replication_is_reported_and_the_others_finish(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "exp"
-    short = [*SMALL, "world.horizon_quarters=1", f"hydra.run.dir={folder}"]
+    short = [*SMALL, "world.horizon_quarters=3", f"hydra.run.dir={folder}"]
     real = sim.experiment.run_replication
 
     def fail_once(cfg, replication, on_day=None):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.cli import ROOT
+from sim.compose import ROOT
 from sim.policies.targeting import precision_at, risk_shift
 
 DATA = ROOT.parent / "shared" / "data" / "customs-declarations"

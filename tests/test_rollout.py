@@ -15,7 +15,7 @@ METRICS = ["declarations", "released", "seized", "in_process", "release_time_mea
 
 
 def _pair(extra: list[str]):
-    from sim.cli import load_config
+    from sim.compose import load_config
     key = ["replication", "port", "quarter"]
     return tuple(run_replications(load_config(BASE + extra + more)[0]).quarterly.set_index(key)
                  for more in ([], PILOT))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import ROOT, main
+from sim.cli import main
+from sim.compose import ROOT
 
 DESIGN_SCENARIOS = ["baseline_2024", "inspection_targeting", "credit_zero_inspection", "aeo_mutual_recognition",
                     "sandbox_cbec", "first_violation_no_penalty", "self_declaration_audit", "joint_inspection",

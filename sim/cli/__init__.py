@@ -1,4 +1,5 @@
-"""The ``tradesim`` command. User mistakes (a key that does not exist, a value out of range, a
+"""The ``tradesim`` command: parses argv and dispatches; the work is done below (sim.compose,
+sim.experiments, sim.report). User mistakes (a key that does not exist, a value out of range, a
 missing scenario, an output folder that already holds results) end with exit code 2 and one line
 on stderr, no traceback.
 """
@@ -8,12 +9,14 @@ import sys
 import textwrap
 
 from sim.cli.compare import cmd_compare
-from sim.cli.compose import ROOT, UserError, load_config
+from sim.cli.errors import UserError
 from sim.cli.reporting import cmd_report
 from sim.cli.runs import cmd_run
-from sim.cli.sweep import cmd_collect
+from sim.cli.sweep import cmd_collect, cmd_sweep
+from sim.compose import ROOT
+from sim.config import ConfigError
 
-__all__ = ["ROOT", "UserError", "load_config", "main", "entry"]
+__all__ = ["main", "entry"]
 
 USAGE = """usage: tradesim COMMAND [hydra overrides]
 
@@ -38,6 +41,13 @@ examples:
   tradesim compare experiment=sandbox_pilot resume=true
 """
 
+def cmd_run_or_sweep(args: list[str]) -> int:
+    """``tradesim run``; with ``-m``, a Hydra sweep."""
+    if "-m" in args or "--multirun" in args:
+        return cmd_sweep([a for a in args if a not in ("-m", "--multirun")])
+    return cmd_run(args)
+
+
 def cmd_list(args: list[str]) -> int:
     from sim.catalogue import catalogue
     from sim.experiment import available_experiments, load_experiment
@@ -56,7 +66,7 @@ def cmd_bench(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "compare": cmd_compare, "report": cmd_report, "collect": cmd_collect,
+COMMANDS = {"run": cmd_run_or_sweep, "compare": cmd_compare, "report": cmd_report, "collect": cmd_collect,
             "list": cmd_list, "bench": cmd_bench}
 
 
@@ -70,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if command not in COMMANDS:
             raise UserError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)}")
         return COMMANDS[command](rest)
-    except UserError as exc:
+    except ConfigError as exc:
         print(f"tradesim: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into head: nothing more to say

@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 from sim import output
-from sim.cli.compose import ROOT, UserError, load_config
+from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
 from sim.cli.runs import warn_overload
+from sim.compose import ROOT, load_config
 from sim.config import Config
 
 COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
@@ -36,17 +37,17 @@ def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
 
 def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     """The experiment to run, its precision target (``run.replications=auto``) and overrides."""
-    from sim import experiment as E
+    from sim import experiment as definitions
     if ("experiment" in options) == ("scenarios" in options):
         which = "not both" if "experiment" in options else "one of them"
         raise UserError(f"compare needs experiment=NAME or scenarios=[a,b] ({which}); experiments: "
-                        f"{', '.join(E.available_experiments(ROOT / 'experiments')) or 'none'}")
+                        f"{', '.join(definitions.available_experiments(ROOT / 'experiments')) or 'none'}")
     if "experiment" in options:
-        exp = E.load_experiment(ROOT / "experiments", str(options["experiment"]))
+        exp = definitions.load_experiment(ROOT / "experiments", str(options["experiment"]))
     else:
         names = options["scenarios"] if isinstance(options["scenarios"], list) else [options["scenarios"]]
-        exp = E.parse_experiment({"name": "+".join(map(str, names)), "scenarios": names}, "compare")
-    E.check_scenarios(exp, ROOT / "scenarios")
+        exp = definitions.parse_experiment({"name": "+".join(map(str, names)), "scenarios": names}, "compare")
+    definitions.check_scenarios(exp, ROOT / "scenarios")
     wants_auto = "run.replications=auto" in overrides or (exp.auto is not None and not any(
         o.startswith("run.replications=") for o in overrides))
     overrides = [o for o in overrides if o != "run.replications=auto"]
@@ -55,9 +56,9 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     if not wants_auto:
         return exp, None, overrides
     try:
-        precision = E.Precision(**{**dataclasses.asdict(exp.auto or E.Precision()), **auto})
+        precision = definitions.Precision(**{**dataclasses.asdict(exp.auto or definitions.Precision()), **auto})
     except TypeError:
-        allowed = ", ".join(f"auto.{f.name}" for f in dataclasses.fields(E.Precision))
+        allowed = ", ".join(f"auto.{f.name}" for f in dataclasses.fields(definitions.Precision))
         raise UserError(f"auto: unknown setting among {', '.join(auto)}; allowed: {allowed}") from None
     return exp, precision, overrides
 
@@ -85,31 +86,32 @@ def cmd_compare(args: list[str]) -> int:
 
 def compare(args: list[str]) -> int:
     """``tradesim compare``: check everything, run what is missing, then write the tables."""
-    from sim import experiment as E
     from sim.analysis.evaluation import widest_half_width
+    from sim.experiment import open_folder, plan, run_jobs, run_until_precise
+    from sim.experiment import variants
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
     replications = [f"run.replications={exp.replications}"] if exp.replications else []
     configs = {label: load_config([*own, *replications, *overrides])[0]
-               for label, own in E.variants(exp).items()}
+               for label, own in variants(exp).items()}
     base = configs[exp.baseline]
     for cfg in configs.values():
         warn_overload(cfg)
     if len({cfg.run.seed for cfg in configs.values()}) > 1:
         raise UserError("the scenarios set different run.seed values: no common random numbers")
     root = experiment_folder(exp, options, overrides)
-    if not E.open_folder(root, exp.name, must_exist=options.get("resume") is True):
+    if not open_folder(root, exp.name, must_exist=options.get("resume") is True):
         output.replace_files(root, {}, {"experiment.json": output.to_json(
             {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
-             "runs": E.variants(exp), "overrides": overrides})})
+             "runs": variants(exp), "overrides": overrides})})
     started = time.time()
     if precision:
         widest = lambda runs: widest_half_width(runs, exp.baseline, precision.metric, precision.port_group)
-        jobs, ran, failures = E.run_until_precise(configs, root, precision, base.run.workers,
+        jobs, ran, failures = run_until_precise(configs, root, precision, base.run.workers,
                                                   base.run.progress, widest)
     else:
-        jobs = E.plan(configs, base.run.replications, root)
-        ran, failures = E.run_jobs(jobs, base.run.workers, base.run.progress)
+        jobs = plan(configs, base.run.replications, root)
+        ran, failures = run_jobs(jobs, base.run.workers, base.run.progress)
     if failures:
         print(f"tradesim: {len(failures)} of {len(jobs)} runs failed; the {len(jobs) - len(failures)} "
               f"others are saved: rerun with hydra.run.dir={root} to compute the missing ones", file=sys.stderr)
@@ -122,7 +124,8 @@ def compare(args: list[str]) -> int:
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float) -> str:
     """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json."""
     from sim.analysis.evaluation import evaluate, experiment_summary_markdown
-    from sim.experiment import load_runs, seed_manifest
+    from sim.experiment import load_runs
+    from sim.experiment import seed_manifest
     from sim.manifest import build_manifest
     tables, skipped = evaluate(load_runs(jobs), exp.baseline, list(exp.metrics))
     base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)

@@ -5,7 +5,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from sim.cli.compose import UserError
+from sim.cli.errors import UserError
 
 
 def cmd_report(args: list[str]) -> int:

@@ -8,14 +8,12 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from sim import output
-from sim.cli.compose import UserError, load_config
+from sim.cli.errors import UserError
+from sim.compose import load_config
 from sim.config import Config
 
 
 def cmd_run(args: list[str]) -> int:
-    if "-m" in args or "--multirun" in args:
-        from sim.cli.sweep import cmd_sweep
-        return cmd_sweep([a for a in args if a not in ("-m", "--multirun")])
     cfg, run_dir = load_config(args)
     warn_overload(cfg)
     try:

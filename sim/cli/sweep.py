@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from sim import output
-from sim.cli.compose import CONFIG_DIR, UserError, _explain, _load, _validated
+from sim.cli.errors import UserError
 from sim.cli.runs import run_and_write
+from sim.compose import CONFIG_DIR, compose_run, explain, validated
 
 
 def sweep_jobs(overrides: list[str]) -> list[list[str]]:
@@ -17,7 +18,7 @@ def sweep_jobs(overrides: list[str]) -> list[list[str]]:
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except HydraException as exc:
-        raise UserError(_explain(exc)) from None
+        raise UserError(explain(exc)) from None
     choices = [[f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
                if o.is_sweep_override() else [o.input_line] for o in parsed]
     return [list(combo) for combo in itertools.product(*choices)]
@@ -28,7 +29,7 @@ def cmd_sweep(overrides: list[str]) -> int:
     import hydra
     from hydra.core.global_hydra import GlobalHydra
     jobs = sweep_jobs(overrides)
-    sweep_dir = [_load(job)[1] for job in jobs][0]["sweep"].resolve()
+    sweep_dir = [compose_run(job)[1] for job in jobs][0]["sweep"].resolve()
     try:
         output.check_free(sweep_dir)
     except output.OutputExists as exc:
@@ -51,7 +52,7 @@ def sweep_job(composed) -> str:
     folder, with the job's overrides in manifest.json; no progress bar (jobs run side by side)."""
     from hydra.core.hydra_config import HydraConfig
     job = HydraConfig.get()
-    cfg = _validated(composed)
+    cfg = validated(composed)
     cfg.run.progress = False
     folder = Path(job.runtime.output_dir)
     run_and_write(cfg, folder, {"job": job.job.num, "overrides": list(job.overrides.task)})

@@ -22,7 +22,7 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 
 from sim.calendar import Calendar
-from sim.config import ConfigError, PolicySpec, _walk
+from sim.config import ConfigError, PolicySpec
 
 REGISTRY: dict[str, type["Policy"]] = {}
 
@@ -82,61 +82,37 @@ class Policy:
 
 
 class Rollout:
-    """Ports x quarters where a policy applies; no ``from``/``ports``/``waves`` = always, everywhere."""
+    """Ports x quarters where a policy applies; no ``from``/``ports``/``waves`` = always, everywhere.
 
-    KEYS = ("from", "until", "ports", "waves")
+    The spec is validated before (sim/validation.py): quarters inside the horizon, known ports.
+    """
 
-    def __init__(self, spec: dict, where: str, calendar: Calendar, ports: list[str]):
-        unknown = set(spec) - set(self.KEYS)
-        if unknown:
-            raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown rollout key; allowed: "
-                              f"{', '.join(self.KEYS)}")
+    def __init__(self, spec: dict, calendar: Calendar, ports: list[str]):
         self.is_pilot = any(spec.get(k) for k in ("from", "ports", "waves"))
         waves = spec.get("waves") or [{"from": spec.get("from"), "ports": spec.get("ports")}]
         self.active = np.zeros((len(ports), calendar.n_quarters + 2), dtype=bool)
-        end = self._quarter(spec.get("until"), f"{where}.until", calendar, default=calendar.n_quarters + 2)
-        for i, wave in enumerate(waves):
-            w = f"{where}.waves[{i}]" if spec.get("waves") else where
-            start = self._quarter(wave.get("from"), f"{w}.from", calendar, default=0)
-            for port in self._ports(wave.get("ports"), f"{w}.ports", ports):
-                self.active[port, start:end] = True
-
-    @staticmethod
-    def _quarter(label, where: str, calendar: Calendar, default: int) -> int:
-        if label is None:
-            return default
-        try:
-            return calendar.index_of(label)
-        except ValueError:
-            raise ConfigError(f"{where}: must be a quarter like 2025Q3; got {label!r}")
-
-    @staticmethod
-    def _ports(names, where: str, ports: list[str]) -> list[int]:
-        if names is None or names == "all":
-            return list(range(len(ports)))
-        if isinstance(names, str):
-            names = [names]
-        for name in names:
-            if name not in ports:
-                raise ConfigError(f"{where}: unknown port {name!r}; ports are {', '.join(ports)}")
-        return [ports.index(n) for n in names]
+        until = spec.get("until")
+        end = calendar.index_of(until) if until else calendar.n_quarters + 2
+        for wave in waves:
+            start = calendar.index_of(wave["from"]) if wave.get("from") else 0
+            names = wave.get("ports")
+            names = ports if names in (None, "all") else [names] if isinstance(names, str) else names
+            for name in names:
+                self.active[ports.index(name), start:end] = True
 
 
 class PolicyStack:
-    """The active policies in the fixed order of :data:`sim.policies.ORDER`."""
+    """The active policies in the fixed order of :data:`sim.policies.ORDER`, each built from its
+    (validated: sim/validation.py) config entry."""
 
     def __init__(self, specs: dict[str, dict], calendar: Calendar, ports: list[str], order: tuple[str, ...]):
         built = []
         for key, entry in specs.items():
-            spec = _spec(key, entry)
+            spec = PolicySpec(**entry)
             name = spec.name or key
-            if name not in REGISTRY:
-                raise ConfigError(f"policy.{key}: unknown policy {name!r}; known: "
-                                  f"{', '.join(sorted(REGISTRY))}")
             cls = REGISTRY[name]
-            where = f"policy.{key}.params"
-            policy = cls(_params(cls, spec.params, where), where)
-            rollout = Rollout(spec.rollout, f"policy.{key}.rollout", calendar, ports)
+            policy = cls(cls.Params(**(spec.params or {})), f"policy.{key}.params")
+            rollout = Rollout(spec.rollout or {}, calendar, ports)
             built.append((order.index(name), len(built), key, policy, rollout))
         built.sort(key=lambda item: item[:2])
         self.entries = [(key, policy, rollout) for _, _, key, policy, rollout in built]
@@ -215,27 +191,3 @@ class ForBusinessModels:
     def _models(self, cfg) -> list[int]:
         return check_names(f"{self.where}.business_models", self.params.business_models,
                            cfg.population.business_models, "business model")
-
-
-def _spec(key: str, entry: Any) -> PolicySpec:
-    """A ``policy.KEY`` entry of the config as a :class:`PolicySpec` (keys checked)."""
-    allowed = [f.name for f in dataclasses.fields(PolicySpec)]
-    if not isinstance(entry, dict):
-        raise ConfigError(f"policy.{key}: must be a mapping with keys {', '.join(allowed)}; got {entry!r}")
-    for field_name, value in entry.items():
-        if field_name not in allowed:
-            raise ConfigError(f"policy.{key}.{field_name}: unknown key; allowed: {', '.join(allowed)}")
-        if field_name != "name" and value is not None and not isinstance(value, dict):
-            raise ConfigError(f"policy.{key}.{field_name}: must be a mapping; got {value!r}")
-    return PolicySpec(**{k: v or ({} if k != "name" else None) for k, v in entry.items()})
-
-
-def _params(cls: type[Policy], given: dict, where: str):
-    allowed = {f.name for f in dataclasses.fields(cls.Params)}
-    for key in given:
-        if key not in allowed:
-            raise ConfigError(f"{where}.{key}: unknown parameter of policy {cls.name!r}; allowed: "
-                              f"{', '.join(sorted(allowed)) or 'none'}")
-    params = cls.Params(**given)
-    _walk(where, params)
-    return params

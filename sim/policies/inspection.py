@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Dict
+from typing import Dict
 
 import numpy as np
 
-from sim.config import ConfigError, _f, _walk
+from sim.config import ConfigError, _f
 from sim.policies.base import Context, Policy, check_names, register
 
 
@@ -25,7 +25,7 @@ class Rates:
     physical_rate: float = _f(0.02, 0, 1, doc="share sent straight to physical inspection")
 
     def check(self, where: str) -> None:
-        _walk(where, self)
+        """Each rate's type and range are checked with the config (sim/validation.py); their sum here."""
         total = self.document_rate + self.nii_rate + self.physical_rate
         if total > 1:
             raise ConfigError(f"{where}: document_rate + nii_rate + physical_rate must be at most 1; got {total:.4g}")
@@ -38,8 +38,8 @@ class Inspection(Policy):
 
     @dataclass
     class Params(Rates):
-        by_business_model: Dict[str, Any] = _f({}, doc="business model -> {document_rate, nii_rate, physical_rate}"
-                                               ": its own rates (unset ones as above)")
+        by_business_model: Dict[str, Rates] = _f({}, may_be_empty=True, doc="business model -> {document_rate, "
+                                                 "nii_rate, physical_rate}: its own rates (unset ones as above)")
 
     def __init__(self, params: "Inspection.Params", where: str):
         params.check(where)

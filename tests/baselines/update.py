@@ -30,7 +30,7 @@ def compute(overrides: list[str]) -> dict[str, pd.DataFrame]:
     """The tables of one case, as `tradesim run` would write them (CSV round trip included)."""
     import io
 
-    from sim.cli import load_config
+    from sim.compose import load_config
     from sim.experiment import run_replications
     cfg, _ = load_config(["run.progress=false", *overrides])
     result = run_replications(cfg)

@@ -1,6 +1,7 @@
-"""Composing and validating configs with Hydra, and turning Hydra's errors into one line.
+"""Composing a config from the presets in ``configs/``, a scenario and overrides (Hydra), then
+validating it: what the CLI, ``tradesim bench``, the tests and Python code all call.
 
-The CLI package is the only part of tradesim that touches Hydra and argv.
+Hydra's and OmegaConf's errors become one :class:`~sim.config.ConfigError` line naming the key.
 """
 from __future__ import annotations
 
@@ -8,21 +9,18 @@ import dataclasses
 from pathlib import Path
 
 from omegaconf import OmegaConf, open_dict
-from omegaconf.errors import ConfigKeyError, OmegaConfBaseException
+from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBaseException
 
-from sim.config import Config, ConfigError, check_keys, register_schemas
+from sim.config import Config, ConfigError, register_schemas
+from sim.validation import check_plain, check_policies, check_rules
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "configs"
 # Hydra launcher plugins behind the cluster presets in configs/hydra/launcher -> pip extra
 LAUNCHER_EXTRAS = {"submitit_slurm": "slurm", "submitit_local": "slurm", "ray": "ray", "ray_aws": "ray"}
 
 
-class UserError(Exception):
-    """A mistake in what the user asked for; printed as one line, exit code 2."""
-
-
-def _explain(exc: Exception) -> str:
+def explain(exc: Exception) -> str:
     """One line naming the key and what is allowed, from a Hydra/OmegaConf error."""
     from hydra.errors import MissingConfigException
     if isinstance(exc, MissingConfigException):
@@ -39,6 +37,8 @@ def _explain(exc: Exception) -> str:
         return str(exc).splitlines()[0]
     key = getattr(cause, "full_key", None) or "config"
     kind = getattr(cause, "object_type", None)
+    if isinstance(cause, MissingMandatoryValue):
+        return f"{key}: has no value; every setting needs one (the presets in configs/ give them)"
     if isinstance(cause, (ConfigKeyError, AttributeError)):
         if dataclasses.is_dataclass(kind):
             allowed = ", ".join(f.name for f in dataclasses.fields(kind))
@@ -62,18 +62,18 @@ def _unknown_entry(key: str) -> str:
 
 def load_config(overrides: list[str]) -> tuple[Config, Path]:
     """Compose and validate the config; return it with the run's output folder."""
-    cfg, dirs = _load(overrides)
+    cfg, dirs = compose_run(overrides)
     return cfg, dirs["run"]
 
 
-def _load(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
+def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
     """The validated config and Hydra's run and sweep folders for ``overrides``."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
     if not CONFIG_DIR.is_dir():
-        raise UserError(f"no configs/ folder at {CONFIG_DIR}; install tradesim from its source "
-                        f"folder with pip install -e .")
+        raise ConfigError(f"no configs/ folder at {CONFIG_DIR}; install tradesim from its source "
+                          f"folder with pip install -e .")
     register_schemas()
     GlobalHydra.instance().clear()
     try:
@@ -82,19 +82,19 @@ def _load(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
         dirs = {"run": Path(composed.hydra.run.dir), "sweep": Path(composed.hydra.sweep.dir)}
         with open_dict(composed):
             del composed["hydra"]
-        return _validated(composed), dirs
+        return validated(composed), dirs
     except (HydraException, OmegaConfBaseException) as exc:
-        raise UserError(_explain(exc)) from None
+        raise ConfigError(explain(exc)) from None
 
 
-def _validated(composed) -> Config:
-    """The typed, range-checked config of a composed Hydra config (without its hydra node)."""
-    from sim.model import check_config
-    plain = OmegaConf.to_container(composed, resolve=True)
+def validated(composed) -> Config:
+    """The typed, validated config of a composed Hydra config (without its hydra node)."""
     try:
-        check_keys(plain, Config)
+        plain = OmegaConf.to_container(composed, resolve=True, throw_on_missing=True)
+        check_plain(plain)
         cfg: Config = OmegaConf.to_object(composed)
-        check_config(cfg)
-    except ConfigError as exc:
-        raise UserError(str(exc)) from None
+    except OmegaConfBaseException as exc:
+        raise ConfigError(explain(exc)) from None
+    check_rules(cfg, plain)
+    check_policies(cfg, plain)
     return cfg
