@@ -3,7 +3,7 @@
 The library takes a validated :class:`~sim.config.Config` and returns tidy tables::
 
     from sim.compose import load_config
-    from sim.experiment import run_replications
+    from sim.experiments.replications import run_replications
     cfg, _ = load_config(["scenario=inspection_targeting", "run=smoke"])   # Hydra overrides
     result = run_replications(cfg)        # RunResult(quarterly, breakdown, policies, agents)
 """

@@ -26,7 +26,7 @@ def _peak_mb() -> float:
 
 def _tradesim(overrides: list[str]) -> dict:
     from sim.compose import load_config
-    from sim.experiment import run_replications
+    from sim.experiments.replications import run_replications
     started = time.perf_counter()
     cfg, _ = load_config(overrides)
     result = run_replications(cfg, progress=False)

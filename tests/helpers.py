@@ -5,7 +5,7 @@ import numpy as np
 from scipy import stats
 
 from sim.compose import load_config
-from sim.experiment import run_replications
+from sim.experiments.replications import run_replications
 
 
 def run(*overrides: str):

@@ -7,7 +7,7 @@ import pytest
 from sim.analysis import compare
 from sim.cli import main
 from sim.compose import ROOT
-from sim.experiment import Precision, available_experiments, check_scenarios, load_experiment
+from sim.experiments.definitions import Precision, available_experiments, check_scenarios, load_experiment
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
 PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]

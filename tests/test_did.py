@@ -8,8 +8,8 @@ import pytest
 
 from sim.analysis import did
 from sim.compose import ROOT, load_config
-from sim.experiment import load_experiment
-from sim.experiment import run_replications
+from sim.experiments.definitions import load_experiment
+from sim.experiments.replications import run_replications
 
 QUARTERS = ["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3"]
 PORTS = {"sea": True, "parcel": True, "air": False, "land": False}  # port -> in the pilot

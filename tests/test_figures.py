@@ -326,7 +326,7 @@ def test_several_scenarios_get_one_figure_each_with_the_baseline():
 
 def test_figures_never_import_the_model():
     code = ("import sys, sim.figures, sim.report; "
-            "bad = [m for m in ('sim.model', 'sim.experiment', 'sim.clearance', 'matplotlib.pyplot') "
+            "bad = [m for m in ('sim.model', 'sim.experiments', 'sim.clearance', 'matplotlib.pyplot') "
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"figure code imported {out.stdout.strip()}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiment import run_replications
+from sim.experiments.replications import run_replications
 from sim.metrics import QUARTERLY_COLUMNS
 
 RATES = ["inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate", "violation_rate",

@@ -26,7 +26,7 @@ import pytest
 
 from sim.calendar import Calendar
 from sim.compose import load_config
-from sim.experiment import run_replications
+from sim.experiments.replications import run_replications
 from tests.helpers import t_ci
 
 REPLICATIONS = 10

@@ -12,7 +12,7 @@ import time
 import pandas as pd
 import pytest
 
-import sim.experiment
+import sim.experiments.jobs
 from sim.cli import main
 
 SMALL = ["compare", "experiment=smoke_pilot", "run.replications=2", "run.progress=false", "report=false"]
@@ -76,20 +76,20 @@ def test_a_killed_experiment_resumes_to_the_tables_of_an_uninterrupted_one(paral
 def test_a_failing_replication_is_reported_and_the_others_finish(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "exp"
     short = [*SMALL, "world.horizon_quarters=3", f"hydra.run.dir={folder}"]
-    real = sim.experiment.run_replication
+    real = sim.experiments.jobs.run_replication
 
     def fail_once(cfg, replication, on_day=None):
         if cfg.scenario == "inspection_targeting" and replication == 1:
             raise RuntimeError("disk full")
         return real(cfg, replication, on_day)
 
-    monkeypatch.setattr(sim.experiment, "run_replication", fail_once)
+    monkeypatch.setattr(sim.experiments.jobs, "run_replication", fail_once)
     assert main(short) == 1, "a failed run makes the exit code non-zero"
     err = capsys.readouterr().err
     assert "run inspection_targeting rep_1 failed: RuntimeError: disk full" in err, err
     assert len(finished_runs(folder)) == 3, "the other runs finished and are saved"
     assert not (folder / "comparison.csv").exists(), "no comparison while a run is missing"
-    monkeypatch.setattr(sim.experiment, "run_replication", real)
+    monkeypatch.setattr(sim.experiments.jobs, "run_replication", real)
     assert main(short) == 0, "rerunning computes the missing run"
     assert "1 run(s) computed now, 3 already done" in capsys.readouterr().out, "only the failed one reruns"
     assert main([*short, "run.seed=7"]) == 2, "other settings on a finished folder are refused"

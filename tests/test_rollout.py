@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.experiment import run_replications
+from sim.experiments.replications import run_replications
 
 PILOT = ["+policy.pilot={name: inspection, params: {physical_rate: 0.08}, "
          "rollout: {from: 2024Q2, ports: [seaport]}}"]

@@ -50,7 +50,7 @@ def cmd_run_or_sweep(args: list[str]) -> int:
 
 def cmd_list(args: list[str]) -> int:
     from sim.catalogue import catalogue
-    from sim.experiment import available_experiments, load_experiment
+    from sim.experiments.definitions import available_experiments, load_experiment
     folder = ROOT / "experiments"
     print(catalogue(ROOT))
     print("experiments (tradesim compare experiment=NAME):")

@@ -37,7 +37,7 @@ def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
 
 def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     """The experiment to run, its precision target (``run.replications=auto``) and overrides."""
-    from sim import experiment as definitions
+    from sim.experiments import definitions
     if ("experiment" in options) == ("scenarios" in options):
         which = "not both" if "experiment" in options else "one of them"
         raise UserError(f"compare needs experiment=NAME or scenarios=[a,b] ({which}); experiments: "
@@ -66,7 +66,7 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
 def experiment_folder(exp, options: dict, overrides: list[str]) -> Path:
     """hydra.run.dir if given, else the latest folder of the experiment (resume=true), else a new
     one: results/experiments/<name>/<time>."""
-    from sim.experiment import latest_folder
+    from sim.experiments.jobs import latest_folder
     given = [o.partition("=")[2] for o in overrides if o.startswith("hydra.run.dir=")]
     parent = Path("results") / "experiments" / exp.name
     if given:
@@ -77,7 +77,7 @@ def experiment_folder(exp, options: dict, overrides: list[str]) -> Path:
 
 
 def cmd_compare(args: list[str]) -> int:
-    from sim.experiment import ExperimentError
+    from sim.experiments.definitions import ExperimentError
     try:
         return compare(args)
     except ExperimentError as exc:
@@ -87,8 +87,8 @@ def cmd_compare(args: list[str]) -> int:
 def compare(args: list[str]) -> int:
     """``tradesim compare``: check everything, run what is missing, then write the tables."""
     from sim.analysis.evaluation import widest_half_width
-    from sim.experiment import open_folder, plan, run_jobs, run_until_precise
-    from sim.experiment import variants
+    from sim.experiments.jobs import open_folder, plan, run_jobs, run_until_precise
+    from sim.experiments.definitions import variants
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
     replications = [f"run.replications={exp.replications}"] if exp.replications else []
@@ -124,8 +124,8 @@ def compare(args: list[str]) -> int:
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float) -> str:
     """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json."""
     from sim.analysis.evaluation import evaluate, experiment_summary_markdown
-    from sim.experiment import load_runs
-    from sim.experiment import seed_manifest
+    from sim.experiments.jobs import load_runs
+    from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
     tables, skipped = evaluate(load_runs(jobs), exp.baseline, list(exp.metrics))
     base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)

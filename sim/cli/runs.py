@@ -36,7 +36,7 @@ def run_and_write(cfg: Config, run_dir: Path, extra_manifest: dict | None = None
     """Run ``cfg``'s replications, write the run folder atomically; return summary.md."""
     from sim.analysis.evaluation import run_summary_markdown
     from sim.analysis.summary import role_utilisation, summary_table
-    from sim.experiment import run_replications, seed_manifest
+    from sim.experiments.replications import run_replications, seed_manifest
     from sim.manifest import build_manifest
     started = time.time()
     result = run_replications(cfg)

@@ -31,7 +31,7 @@ def compute(overrides: list[str]) -> dict[str, pd.DataFrame]:
     import io
 
     from sim.compose import load_config
-    from sim.experiment import run_replications
+    from sim.experiments.replications import run_replications
     cfg, _ = load_config(["run.progress=false", *overrides])
     result = run_replications(cfg)
     tables = {"quarterly": result.quarterly, "breakdown": result.breakdown, "agents": result.agents}

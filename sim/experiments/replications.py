@@ -1,0 +1,68 @@
+"""Replications of one config: seeds from SeedSequence, worker processes, tables in order.
+
+Replication r always gets ``SeedSequence(run.seed).spawn(...)[r]``, so the same scenario gives
+the same tables whatever ``run.workers`` is, and two scenarios share their random numbers
+replication by replication (common random numbers).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.config import Config
+from sim.model import RunResult, SupervisionModel
+from sim.streams import replication_seeds
+
+
+def _days(cfg: Config) -> int:
+    from sim.calendar import Calendar
+    cal = Calendar(cfg.world.start, cfg.world.horizon_quarters, cfg.world.warmup_days)
+    return cal.days + cfg.world.warmup_days
+
+
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, explicitly: mesa sets it globally on import, and fork is unsafe with threads
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_replication(cfg: Config, replication: int, on_day=None) -> RunResult:
+    """One replication of ``cfg`` (the seed is derived from run.seed and the index)."""
+    seed = replication_seeds(cfg.run.seed, replication + 1)[replication]
+    return SupervisionModel(cfg, seed, replication, on_day=on_day).run()
+
+
+def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
+    """All ``run.replications`` replications, tables concatenated in replication order."""
+    reps = range(cfg.run.replications)
+    show = cfg.run.progress if progress is None else progress
+    bar = tqdm(total=len(reps) * _days(cfg), unit="day", delay=2.0, disable=not show,
+               file=sys.stderr, desc=f"{cfg.scenario}")
+    with bar:
+        if cfg.run.workers == 1 or len(reps) == 1:
+            results = [run_replication(cfg, r, on_day=lambda: bar.update(1)) for r in reps]
+        else:
+            with spawn_pool(min(cfg.run.workers, len(reps))) as pool:
+                futures = [pool.submit(run_replication, cfg, r) for r in reps]
+                results = []
+                for future in futures:
+                    results.append(future.result())
+                    bar.update(_days(cfg))
+    return RunResult(pd.concat([r.quarterly for r in results], ignore_index=True),
+                     pd.concat([r.breakdown for r in results], ignore_index=True),
+                     results[0].policies,
+                     pd.concat([r.agents for r in results], ignore_index=True))
+
+
+def seed_manifest(cfg: Config, replications: Optional[list[int]] = None) -> dict:
+    """How every replication's seed is derived, for manifest.json (all, or ``replications``)."""
+    reps = range(cfg.run.replications) if replications is None else replications
+    seqs = replication_seeds(cfg.run.seed, max(reps, default=-1) + 1)
+    return {"run_seed": cfg.run.seed, "derivation": "numpy.random.SeedSequence(run.seed).spawn(n)[r]",
+            "replications": [{"replication": r, "spawn_key": list(seqs[r].spawn_key),
+                              "state": int(seqs[r].generate_state(1, np.uint64)[0])} for r in reps]}
