@@ -87,8 +87,8 @@ def cmd_compare(args: list[str]) -> int:
 def compare(args: list[str]) -> int:
     """``tradesim compare``: check everything, run what is missing, then write the tables."""
     from sim.analysis.evaluation import widest_half_width
-    from sim.experiments.jobs import open_folder, plan, run_jobs, run_until_precise
     from sim.experiments.definitions import variants
+    from sim.experiments.jobs import open_folder, plan, run_jobs, run_until_precise
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
     replications = [f"run.replications={exp.replications}"] if exp.replications else []
