@@ -6,13 +6,15 @@ Hydra's and OmegaConf's errors become one :class:`~sim.config.ConfigError` line 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBaseException
 
 from sim.config import Config, ConfigError, register_schemas
-from sim.validation import check_plain, check_policies, check_rules
+from sim.userfiles import GROUPS, check_scenario_file
+from sim.validation import check_name, check_plain, check_policies, check_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "configs"
@@ -60,6 +62,40 @@ def _unknown_entry(key: str) -> str:
     return f"{key}: no such key here (add a new entry with +{key}=...)"
 
 
+def scenario_option(value: str) -> str:
+    """The ``scenario`` option Hydra should load for ``value``: a library scenario's name, or a
+    path to a user's scenario file, checked to be data and registered with Hydra under a name."""
+    if "/" not in value and "\\" not in value and not value.endswith((".yaml", ".yml")):
+        check_name("scenario", value)
+        if (CONFIG_DIR / "scenario" / f"{value}.yaml").is_file():
+            check_scenario_file(CONFIG_DIR / "scenario" / f"{value}.yaml", CONFIG_DIR)
+        return value
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"scenario: no scenario file at {value!r} (a name of scenarios/ or a path to a .yaml file)")
+    data = check_scenario_file(path, CONFIG_DIR)
+    data.setdefault("scenario", path.stem)
+    from hydra.core.config_store import ConfigStore
+    name = "_file_" + hashlib.sha256(str(path.resolve()).encode() + path.read_bytes()).hexdigest()[:12]
+    ConfigStore.instance().store(group="scenario", name=name, node=OmegaConf.create(data), package="_global_")
+    return name
+
+
+def user_overrides(overrides: list[str]) -> list[str]:
+    """``overrides`` with scenario files registered (``scenario=path/to/my.yaml``) and presets checked
+    to be plain names."""
+    out = []
+    for line in overrides:
+        key, sep, value = str(line).partition("=")
+        key = key.lstrip("+")
+        if sep and key == "scenario":
+            line = f"scenario={scenario_option(value)}"
+        elif sep and key in GROUPS:
+            check_name(key, value)
+        out.append(line)
+    return out
+
+
 def load_config(overrides: list[str]) -> tuple[Config, Path]:
     """Compose and validate the config; return it with the run's output folder."""
     cfg, dirs = compose_run(overrides)
@@ -78,7 +114,7 @@ def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            composed = compose("config", overrides=overrides, return_hydra_config=True)
+            composed = compose("config", overrides=user_overrides(overrides), return_hydra_config=True)
         dirs = {"run": Path(composed.hydra.run.dir), "sweep": Path(composed.hydra.sweep.dir)}
         with open_dict(composed):
             del composed["hydra"]

@@ -1,9 +1,54 @@
-"""Shared fixtures."""
+"""Shared fixtures, and a suite that leaves the checkout as it found it.
+
+Tests write only under pytest's tmp paths: no bytecode (also in the processes the tests start),
+no pytest cache (``-p no:cacheprovider`` in pyproject.toml), no hypothesis database; and at the
+end of the session ``git status`` (ignored files included) must be what it was at the start.
+"""
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
 
-from sim.compose import load_config
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from sim.compose import ROOT, load_config  # noqa: E402
+
+settings.register_profile("tradesim", database=None, deadline=None)
+settings.load_profile("tradesim")
+
+
+def checkout_status() -> set[str] | None:
+    """``git status`` of the checkout, ignored files listed one by one (the venv left out); None
+    outside a git checkout."""
+    try:
+        run = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", ".",
+                              ":(exclude).venv"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return set(run.stdout.splitlines()) if run.returncode == 0 else None
+
+
+def pytest_sessionstart(session):
+    session.config.checkout_before = checkout_status()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the session if the tests changed the checkout (a file written outside tmp paths)."""
+    before, after = getattr(session.config, "checkout_before", None), checkout_status()
+    if before is None or after is None or after == before:
+        return
+    changed = sorted(after ^ before)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.ensure_newline()
+        reporter.write_line(f"FAILED: the test suite changed the checkout (write under tmp_path only): {changed[:20]}",
+                            red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -44,3 +44,15 @@ def test_list_names_the_scenarios_and_policies(capsys):
     assert main(["list"]) == 0
     text = capsys.readouterr().out
     assert "baseline_2024" in text and "inspection" in text and "national" in text, text
+
+
+def test_a_scenario_file_is_run_by_path(tmp_path, capsys):
+    scenario = tmp_path / "my_pilot.yaml"
+    scenario.write_text("# @package _global_\ndescription: a user's own pilot\npolicy:\n  inspection:\n"
+                        "    params: {document_rate: 0.5}\n")
+    out = tmp_path / "run"
+    assert main(["run", f"scenario={scenario}", "run=smoke", f"hydra.run.dir={out}"]) == 0, "a scenario by path runs"
+    quarterly = pd.read_parquet(out / "quarterly.parquet")
+    assert set(quarterly["scenario"]) == {"my_pilot"}, "named after the file when it sets no scenario: key"
+    config = yaml.safe_load((out / "config.yaml").read_text())
+    assert config["policy"]["inspection"]["params"]["document_rate"] == 0.5, "the file's values are used"

@@ -8,6 +8,6 @@ from sim.compose import ROOT
 
 
 def test_ruff_finds_nothing():
-    run = subprocess.run([sys.executable, "-m", "ruff", "check", "sim", "tests"], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "sim", "tests"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, f"ruff check sim tests:\n{run.stdout}{run.stderr}"

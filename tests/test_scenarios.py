@@ -1,9 +1,6 @@
 """The scenario library: every scenario named in DESIGN exists, documents itself and runs."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from sim.cli import main
@@ -31,13 +28,9 @@ def test_scenario_runs_in_the_smoke_setting(name, tmp_path, capsys):
     ("inspection:\n    params: {treshold: 0.6}", "policy.inspection.params.treshold: unknown parameter"),
 ])
 def test_scenario_file_with_a_bad_policy_is_rejected(policy, message, tmp_path, capsys):
-    name = f"_test_bad_{os.getpid()}"
-    path = Path(ROOT / "scenarios" / f"{name}.yaml")
-    path.write_text(f"# @package _global_\nscenario: {name}\npolicy:\n  {policy}\n")
-    try:
-        assert main(["run", f"scenario={name}", "run=smoke", f"hydra.run.dir={tmp_path / 'out'}"]) == 2, "exit 2"
-    finally:
-        path.unlink()
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"# @package _global_\nscenario: bad\npolicy:\n  {policy}\n")
+    assert main(["run", f"scenario={path}", "run=smoke", f"hydra.run.dir={tmp_path / 'out'}"]) == 2, "exit 2"
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], f"one line naming the problem, got {err}"
     assert not (tmp_path / "out").exists(), "nothing written"
