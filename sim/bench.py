@@ -141,7 +141,9 @@ def bare_simpy(cfg) -> int:
 
 def bench(overrides: list[str]) -> str:
     """Run both models (each in a fresh process) and return the comparison table."""
+    from sim.compose import load_config
     overrides = DEFAULT + list(overrides)
+    load_config(overrides)  # a mistake is one line, before anything runs
     rows = {}
     for name, fn in (("tradesim (batched + simpy)", _tradesim), ("bare simpy (process each)", _bare)):
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:

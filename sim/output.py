@@ -1,58 +1,213 @@
-"""Result folders on disk, written atomically: the only module that writes files.
+"""Result folders on disk: the only module that writes files, and the checks on what is read back.
 
-A run folder is written into a hidden sibling folder first and renamed into place at the end,
-so an interrupted or failed run (Ctrl-C, ``kill -9``) leaves no half-written results, and a
-folder that already holds results is never overwritten. Tables derived from finished runs (an
-experiment's comparison, a sweep's concatenation) are single files replaced atomically.
+An output folder goes through three steps, so results are never overwritten nor half-written:
+
+1. :func:`claim` - before any work: the path is checked (not a file, not a symbolic link, its
+   parent writable, empty or resumable, enough free space for the estimated output) and claimed
+   with a lock file created atomically, so a second run into the same folder fails at once.
+2. :func:`write_folder` - a part (one replication) is written into a hidden sibling folder and
+   renamed into place; an interrupted write leaves only a hidden ``.*.partial-PID`` entry, which
+   :func:`remove_partial` deletes once its writer is gone.
+3. :func:`publish` - the folder's final tables are written as a complete staging folder (with
+   hard links to what it keeps, e.g. the parts) and exchanged with the folder in one atomic
+   rename, so no folder ever mixes two states.
+
+Every ``manifest.json`` lists the folder's files with their sha256 and row counts; :func:`verify`
+and :func:`read_tables` refuse a folder whose files do not match it.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
+import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable, Optional
 
 import pandas as pd
 
+from sim.config import ConfigError
+from sim.metrics import QUARTERLY_COLUMNS
+
 PARTIAL = ".partial-"  # marks the hidden temporary folder or file of a write in progress
+LOCK = ".tradesim-lock"  # holds the pid of the run that claimed the folder
+MANIFEST = "manifest.json"
+SCHEMAS = {"quarterly": QUARTERLY_COLUMNS,
+           "breakdown": ("scenario", "replication", "port", "quarter", "dimension", "level", "metric", "value"),
+           "agents": ("quarter", "port", "agent", "metric", "value")}
 
 
-class OutputExists(Exception):
-    """The output folder already holds files."""
+class OutputExists(ConfigError):
+    """The output folder already holds files (results are never overwritten)."""
 
 
-def check_free(folder: Path) -> None:
-    """Raise :class:`OutputExists` if ``folder`` exists and is not empty."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise OutputExists(f"{folder} already exists and is not empty; results are never "
-                           f"overwritten (choose another hydra.run.dir)")
+class OutputError(ConfigError):
+    """The output folder cannot be used (checked before any work)."""
 
 
-def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
-    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``."""
+class DamagedFolder(ConfigError):
+    """A result folder whose files do not match its manifest.json."""
+
+
+@dataclass
+class Claim:
+    """An output folder claimed by this process."""
+    folder: Path
+    resumed: bool           # it held earlier work (resumable parts) when claimed
+    made: Optional[Path]    # the topmost folder this claim created (the folder or a parent)
+
+    def release(self) -> None:
+        """Drop the lock; remove the folders the claim created if nothing was written into them."""
+        lock = self.folder / LOCK
+        if _lock_pid(lock) == os.getpid():
+            lock.unlink(missing_ok=True)
+        path = self.folder
+        while self.made is not None and path.is_relative_to(self.made):
+            try:
+                path.rmdir()  # only if empty
+            except OSError:
+                break
+            path = path.parent
+
+
+def _lock_pid(lock: Path) -> Optional[int]:
+    try:
+        return int(lock.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _make(folder: Path, unique: bool, key: str) -> tuple[Path, Optional[Path]]:
+    """Create ``folder`` (or, when ``unique``, the first free ``folder-2``, ``folder-3``...); return
+    it and the topmost folder created (None if it existed)."""
+    if folder.is_symlink():
+        raise OutputError(f"{key}: {folder} is a symbolic link; give the folder it points to")
+    if folder.exists() and not folder.is_dir():
+        raise OutputExists(f"{key}: {folder} is a file, not a folder; results are never written over it")
+    top = folder
+    while not top.parent.exists() and top.parent != top:
+        top = top.parent
+    for n in range(1, 1000 if unique else 2):
+        candidate = folder if n == 1 else folder.with_name(f"{folder.name}-{n}")
+        try:
+            candidate.mkdir(parents=True)
+            return candidate, top if top != folder else candidate
+        except FileExistsError:
+            if not unique and candidate.is_dir():
+                return candidate, None
+    raise OutputError(f"{key}: no free folder name like {folder}")
+
+
+def _take_lock(folder: Path, key: str) -> None:
+    lock = folder / LOCK
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            pid = _lock_pid(lock)
+            if pid is None or (pid != os.getpid() and _alive(pid)):
+                raise OutputError(f"{key}: {folder} is in use by another tradesim run (process {pid or '?'}); wait "
+                                  f"for it or choose another folder (delete {lock} if no run uses it)") from None
+            lock.unlink(missing_ok=True)  # left by a run that was killed
+            continue
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return
+    raise OutputError(f"{key}: {folder} is in use by another tradesim run")
+
+
+def claim(folder: Path, need_bytes: int = 0, unique: bool = False,
+          resumable: Optional[Callable[[Path], bool]] = None, key: str = "hydra.run.dir") -> Claim:
+    """Check and claim ``folder`` before any work; see the module docstring.
+
+    ``unique``: a default name, made unique with a suffix if taken. ``resumable(folder)``: whether
+    a folder that holds files may be continued (else it must be empty). ``key``: the setting
+    that chose the folder, named in the messages."""
+    folder, made = Path(folder), None
+    try:
+        folder, made = _make(folder, unique, key)
+        remove_partial(folder.parent)
+        remove_partial(folder)
+        held = [p for p in folder.iterdir() if p.name != LOCK]
+        if held and not (resumable and resumable(folder)):
+            raise OutputExists(f"{key}: {folder} already exists and is not empty; results are never "
+                               f"overwritten (choose another folder)")
+        _take_lock(folder, key)
+    except (OSError, ConfigError) as exc:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)  # made by this call, holds nothing
+        if isinstance(exc, OSError):
+            raise OutputError(f"{key}: cannot write the results to {folder} ({exc.strerror or exc})") from None
+        raise
+    result = Claim(folder, resumed=bool(held), made=made)
+    free = shutil.disk_usage(folder).free
+    if free < need_bytes:
+        result.release()
+        raise OutputError(f"{key}: not enough free space in {folder}: the results need about {_mb(need_bytes)}, "
+                          f"{_mb(free)} free")
+    return result
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 1e6 else f"{n / 1e3:,.0f} kB"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
+           manifest: Optional[dict]) -> Path:
+    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet), ``texts`` and,
+    last, ``manifest`` with every file's checksum (and each table's row count)."""
     tmp = folder.parent / f".{folder.name}{PARTIAL}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
+        files = {}
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
             table.to_parquet(tmp / f"{name}.parquet", index=False)
+            for suffix in (".csv", ".parquet"):
+                files[name + suffix] = {"sha256": sha256(tmp / (name + suffix)), "rows": len(table)}
         for name, text in texts.items():
             (tmp / name).write_text(text)
+            files[name] = {"sha256": sha256(tmp / name)}
+        if manifest is not None:
+            (tmp / MANIFEST).write_text(to_json({**manifest, "files": files}))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp
 
 
-def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
-    """Write ``tables`` (as .csv and .parquet) and ``texts`` into ``folder`` atomically."""
+def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
+                 manifest: Optional[dict] = None) -> Path:
+    """Write a new folder (absent or empty) atomically: staged, then renamed into place."""
     folder = Path(folder)
-    check_free(folder)
-    tmp = _stage(folder, tables, texts)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputExists(f"{folder} already exists and is not empty; results are never overwritten")
+    tmp = _stage(folder, tables, texts, manifest)
     try:
         if folder.exists():
-            folder.rmdir()  # empty (check_free); rename needs the name free
+            folder.rmdir()  # empty; rename needs the name free
         os.rename(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -60,26 +215,60 @@ def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
     return folder
 
 
-def replace_files(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> None:
-    """Write derived ``tables`` and ``texts`` into the folder ``folder``, each file atomically
-    (staged under a temporary name, then renamed over any older version)."""
-    tmp = _stage(Path(folder) / ".staged", tables, texts)
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (a copy where links are not possible)."""
+    if source.is_dir():
+        target.mkdir()
+        for child in source.iterdir():
+            _link_tree(child, target / child.name)
+        return
     try:
-        for path in sorted(tmp.iterdir()):
-            os.replace(path, folder / path.name)
-    finally:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); elsewhere, or on a
+    file system without it, two renames (a kill between them leaves ``b`` missing for a moment)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(b))
+    except AttributeError:  # no renameat2 in this C library
+        pass
+    old = b.parent / f".{b.name}.old{PARTIAL}{os.getpid()}"
+    os.rename(b, old)
+    os.rename(a, b)
+    os.rename(old, a)
+
+
+def publish(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], manifest: dict,
+            keep: Iterable[str] = ()) -> None:
+    """Replace what ``folder`` holds by the final ``tables``, ``texts`` and ``manifest`` (plus the
+    entries named in ``keep``, carried over as hard links) in one atomic step."""
+    folder = Path(folder)
+    tmp = _stage(folder, tables, texts, manifest)
+    try:
+        for name in keep:
+            if (folder / name).exists():
+                _link_tree(folder / name, tmp / name)
+        _exchange(tmp, folder)
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(tmp, ignore_errors=True)  # now the folder's previous state
 
 
-def _writer_alive(path: Path) -> bool:
-    """Whether the process whose pid ends the name of a ``.partial-PID`` entry still runs."""
-    try:
-        os.kill(int(path.name.rsplit(PARTIAL, 1)[1]), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
+def replace_files(folder: Path, texts: dict[str, str]) -> None:
+    """Write small text files into ``folder``, each atomically (a temporary name, then renamed)."""
+    for name, text in texts.items():
+        tmp = Path(folder) / f".{name}{PARTIAL}{os.getpid()}"
+        tmp.write_text(text)
+        os.replace(tmp, Path(folder) / name)
 
 
 def remove_partial(folder: Path) -> list[Path]:
@@ -87,12 +276,12 @@ def remove_partial(folder: Path) -> list[Path]:
     whose writer is gone); return what was removed."""
     if not folder.is_dir():
         return []
-    stale = [p for p in sorted(folder.glob(f".*{PARTIAL}*")) if not _writer_alive(p)]
-    for path in stale:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+    stale = []
+    for path in sorted(folder.glob(f".*{PARTIAL}*")):
+        pid = path.name.rsplit(PARTIAL, 1)[1]
+        if not pid.isdigit() or not _alive(int(pid)):
+            stale.append(path)
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
     return stale
 
 
@@ -100,10 +289,58 @@ def read_json(path: Path) -> dict:
     return json.loads(Path(path).read_text())
 
 
+def verify(folder: Path) -> dict:
+    """The manifest of a result folder whose files all match it (present, same checksum)."""
+    folder = Path(folder)
+    try:
+        manifest = read_json(folder / MANIFEST)
+    except FileNotFoundError:
+        raise DamagedFolder(f"{folder}: not a finished tradesim result folder (no {MANIFEST})") from None
+    except (OSError, ValueError) as exc:
+        raise DamagedFolder(f"{folder / MANIFEST}: cannot be read ({str(exc).splitlines()[0]})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise DamagedFolder(f"{folder / MANIFEST}: not a tradesim manifest")
+    for name, entry in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file():
+            raise DamagedFolder(f"{path}: missing (listed in {MANIFEST})")
+        if sha256(path) != entry.get("sha256"):
+            raise DamagedFolder(f"{path}: damaged (its checksum differs from the one in {MANIFEST}); "
+                                f"rerun into a new folder or restore the file")
+    return manifest
+
+
+def verify_tree(folder: Path) -> None:
+    """:func:`verify` a folder and every finished part below it (``runs/*/rep_*/``, sweep jobs)."""
+    folder = Path(folder)
+    parts = sorted(p.parent for p in folder.glob("*/**/" + MANIFEST))
+    if (folder / MANIFEST).exists() or not parts:
+        verify(folder)
+    for part in parts:
+        verify(part)
+
+
 def read_tables(folder: Path, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    """The tables ``names`` of a result folder (from parquet; an absent table is skipped)."""
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names
-            if (folder / f"{name}.parquet").exists()}
+    """The tables ``names`` of a result folder (from parquet; an absent table is skipped), after
+    checking the folder against its manifest, each table's row count and its columns."""
+    folder = Path(folder)
+    files = verify(folder).get("files", {})
+    out = {}
+    for name in names:
+        path = folder / f"{name}.parquet"
+        if not path.exists():
+            continue
+        try:
+            table = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several kinds for a damaged file
+            raise DamagedFolder(f"{path}: cannot be read ({str(exc).splitlines()[0]})") from None
+        rows = files.get(path.name, {}).get("rows", len(table))
+        lacking = [c for c in SCHEMAS.get(name, ()) if c not in table.columns]
+        if rows != len(table) or lacking:
+            raise DamagedFolder(f"{path}: damaged ({len(table)} rows, {rows} recorded"
+                                f"{'; lacks columns ' + ', '.join(lacking[:5]) if lacking else ''})")
+        out[name] = table
+    return out
 
 
 def to_json(data: dict) -> str:

@@ -26,6 +26,7 @@ import numpy as np
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
 from sim.policies import ORDER, REGISTRY, PolicyStack
+from sim.sizing import check_memory
 
 QUARTER = re.compile(r"\d{4}Q[1-4]")
 ROLLOUT_KEYS, WAVE_KEYS = ("from", "until", "ports", "waves"), ("from", "ports")
@@ -152,6 +153,7 @@ def check_rules(cfg: Config, root: dict) -> None:
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
     check_name("scenario", cfg.scenario)
+    check_memory(cfg)
 
 
 def _check_world(cfg: Config) -> None:

@@ -5,6 +5,7 @@ on stderr, no traceback.
 """
 from __future__ import annotations
 
+import errno
 import sys
 import textwrap
 
@@ -86,9 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into head: nothing more to say
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("tradesim: interrupted; finished runs are saved, nothing is half-written", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # sim.experiments.jobs.Interrupted says what was kept
+        print(f"tradesim: interrupted; {str(exc) or 'no results were written'}", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise
+        print(f"tradesim: cannot write {exc.filename or 'the results'} ({exc.strerror}); finished replications "
+              f"are kept: free space and run the same command again to compute the rest", file=sys.stderr)
+        return 1
 
 
 def entry() -> None:

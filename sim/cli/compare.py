@@ -12,6 +12,7 @@ from sim.cli.reporting import draw_figures
 from sim.cli.runs import warn_overload
 from sim.compose import ROOT, load_config
 from sim.config import Config
+from sim.sizing import estimate
 
 COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
 
@@ -26,6 +27,9 @@ def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
         try:
             if sep and key in COMPARE_OPTIONS:
                 options[key] = yaml.safe_load(value)
+            elif sep and key.lstrip("+") == "scenario":
+                raise UserError("scenario: compare runs each scenario of the experiment against the baseline, so "
+                                "scenario= would make them all the same; use scenarios=[a,b] or the experiment")
             elif sep and key.startswith("auto."):
                 auto[key.removeprefix("auto.")] = yaml.safe_load(value)
             else:
@@ -45,8 +49,7 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     if "experiment" in options:
         exp = definitions.load_experiment(ROOT / "experiments", str(options["experiment"]))
     else:
-        names = options["scenarios"] if isinstance(options["scenarios"], list) else [options["scenarios"]]
-        exp = definitions.parse_experiment({"name": "+".join(map(str, names)), "scenarios": names}, "compare")
+        exp = definitions.parse_experiment({"scenarios": options["scenarios"]}, "compare")
     definitions.check_scenarios(exp, ROOT / "scenarios")
     wants_auto = "run.replications=auto" in overrides or (exp.auto is not None and not any(
         o.startswith("run.replications=") for o in overrides))
@@ -63,52 +66,59 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     return exp, precision, overrides
 
 
-def experiment_folder(exp, options: dict, overrides: list[str]) -> Path:
+def experiment_folder(exp, options: dict, overrides: list[str]) -> tuple[Path, bool]:
     """hydra.run.dir if given, else the latest folder of the experiment (resume=true), else a new
-    one: results/experiments/<name>/<time>."""
+    one: results/experiments/<name>/<time> (made unique if taken); and whether it is a new default."""
     from sim.experiments.jobs import latest_folder
-    given = [o.partition("=")[2] for o in overrides if o.startswith("hydra.run.dir=")]
+    given = [o.partition("=")[2] for o in overrides if o.lstrip("+").startswith("hydra.run.dir=")]
     parent = Path("results") / "experiments" / exp.name
     if given:
-        return Path(given[-1])
+        return Path(given[-1]), False
     if options.get("resume") is True:
-        return latest_folder(parent)
-    return parent / time.strftime("%Y-%m-%d_%H-%M-%S")
+        return latest_folder(parent), False
+    return parent / time.strftime("%Y-%m-%d_%H-%M-%S"), True
 
 
 def cmd_compare(args: list[str]) -> int:
-    from sim.experiments.definitions import ExperimentError
-    try:
-        return compare(args)
-    except ExperimentError as exc:
-        raise UserError(str(exc)) from None
-
-
-def compare(args: list[str]) -> int:
-    """``tradesim compare``: check everything, run what is missing, then write the tables."""
-    from sim.analysis.evaluation import widest_half_width
+    """``tradesim compare``: check everything and claim the folder, run what is missing, then write
+    the tables."""
     from sim.experiments.definitions import variants
-    from sim.experiments.jobs import open_folder, plan, run_jobs, run_until_precise
+    from sim.experiments.jobs import holds_experiment
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
     replications = [f"run.replications={exp.replications}"] if exp.replications else []
     configs = {label: load_config([*own, *replications, *overrides])[0]
                for label, own in variants(exp).items()}
-    base = configs[exp.baseline]
     for cfg in configs.values():
         warn_overload(cfg)
     if len({cfg.run.seed for cfg in configs.values()}) > 1:
-        raise UserError("the scenarios set different run.seed values: no common random numbers")
-    root = experiment_folder(exp, options, overrides)
-    if not open_folder(root, exp.name, must_exist=options.get("resume") is True):
-        output.replace_files(root, {}, {"experiment.json": output.to_json(
-            {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
-             "runs": variants(exp), "overrides": overrides})})
+        raise UserError("run.seed: the scenarios set different run.seed values: no common random numbers")
+    root, unique = experiment_folder(exp, options, overrides)
+    reps = precision.max_replications if precision else configs[exp.baseline].run.replications
+    need = 2 * int(sum(estimate(cfg, reps).output for cfg in configs.values()))
+    claim = output.claim(root, need_bytes=need, unique=unique, resumable=holds_experiment(exp.name))
+    try:
+        if options.get("resume") is True and not claim.resumed:
+            raise UserError(f"resume: nothing to resume: {root} holds no experiment")
+        if not claim.resumed:
+            output.replace_files(claim.folder, {"experiment.json": output.to_json(
+                {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
+                 "runs": variants(exp), "overrides": overrides})})
+        return run_experiment(exp, configs, precision, claim.folder, options.get("report", True))
+    finally:
+        claim.release()
+
+
+def run_experiment(exp, configs: dict[str, Config], precision, root: Path, report: bool) -> int:
+    """Run what is missing of ``exp`` in ``root``, then write its tables (and figures)."""
+    from sim.analysis.evaluation import widest_half_width
+    from sim.experiments.jobs import plan, run_jobs, run_until_precise
+    base = configs[exp.baseline]
     started = time.time()
     if precision:
         widest = lambda runs: widest_half_width(runs, exp.baseline, precision.metric, precision.port_group)
         jobs, ran, failures = run_until_precise(configs, root, precision, base.run.workers,
-                                                  base.run.progress, widest)
+                                                base.run.progress, widest)
     else:
         jobs = plan(configs, base.run.replications, root)
         ran, failures = run_jobs(jobs, base.run.workers, base.run.progress)
@@ -118,11 +128,12 @@ def compare(args: list[str]) -> int:
         return 1
     print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started))
     print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
-    return draw_figures(root) if options.get("report", True) else 0
+    return draw_figures(root) if report else 0
 
 
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float) -> str:
-    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json."""
+    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json,
+    replacing the previous ones (if any) in one atomic step."""
     from sim.analysis.evaluation import evaluate, experiment_summary_markdown
     from sim.experiments.jobs import load_runs
     from sim.experiments.replications import seed_manifest
@@ -133,5 +144,5 @@ def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int
     manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
     manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran,
                     policies_in_order="see runs/<scenario>/rep_<r>/manifest.json")
-    output.replace_files(root, tables, {"summary.md": text, "manifest.json": output.to_json(manifest)})
+    output.publish(root, tables, {"summary.md": text}, manifest, keep=("experiment.json", "runs", output.LOCK))
     return text

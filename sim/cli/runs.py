@@ -2,26 +2,36 @@
 from __future__ import annotations
 
 import sys
-import time
-from pathlib import Path
-
-from omegaconf import OmegaConf
 
 from sim import output
-from sim.cli.errors import UserError
 from sim.compose import load_config
 from sim.config import Config
+from sim.experiments.run_folder import resumable, run_into
+from sim.sizing import estimate
+
+
+def given(overrides: list[str], key: str) -> bool:
+    """Whether the command line sets ``key`` (e.g. hydra.run.dir): else the folder is a default
+    name, made unique if taken."""
+    return any(o.lstrip("+").startswith(f"{key}=") for o in overrides)
 
 
 def cmd_run(args: list[str]) -> int:
     cfg, run_dir = load_config(args)
     warn_overload(cfg)
+    claim = output.claim(run_dir, need_bytes=2 * int(estimate(cfg).output), unique=not given(args, "hydra.run.dir"),
+                         resumable=resumable)
     try:
-        output.check_free(run_dir)
-    except output.OutputExists as exc:
-        raise UserError(str(exc)) from None
-    print(run_and_write(cfg, run_dir))
-    print(f"results: {run_dir}")
+        text, failures = run_into(cfg, claim.folder)
+    finally:
+        claim.release()
+    if failures:
+        print(f"tradesim: {len(failures)} of {cfg.run.replications} replications failed; the finished ones are "
+              f"kept in {claim.folder / 'runs'}: the same command with hydra.run.dir={claim.folder} computes "
+              f"only the missing ones", file=sys.stderr)
+        return 1
+    print(text)
+    print(f"results: {claim.folder}")
     return 0
 
 
@@ -30,26 +40,3 @@ def warn_overload(cfg: Config) -> None:
     from sim.capacity import overload_warnings
     for line in overload_warnings(cfg):
         print(f"tradesim: warning: {line}", file=sys.stderr)
-
-
-def run_and_write(cfg: Config, run_dir: Path, extra_manifest: dict | None = None) -> str:
-    """Run ``cfg``'s replications, write the run folder atomically; return summary.md."""
-    from sim.analysis.evaluation import run_summary_markdown
-    from sim.analysis.summary import role_utilisation, summary_table
-    from sim.experiments.replications import run_replications, seed_manifest
-    from sim.manifest import build_manifest
-    started = time.time()
-    result = run_replications(cfg)
-    manifest = build_manifest(cfg, result.policies, seed_manifest(cfg), time.time() - started)
-    manifest.update(extra_manifest or {})
-    text = run_summary_markdown(cfg, summary_table(result.quarterly), role_utilisation(result.breakdown))
-    tables = {"quarterly": result.quarterly, "breakdown": result.breakdown}
-    if cfg.run.agent_snapshots:
-        tables["agents"] = result.agents
-    try:
-        output.write_folder(run_dir, tables,
-                            {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)),
-                             "manifest.json": output.to_json(manifest), "summary.md": text})
-    except output.OutputExists as exc:
-        raise UserError(str(exc)) from None
-    return text

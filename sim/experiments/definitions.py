@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-import yaml
 
 from sim.config import ConfigError
 
@@ -71,68 +70,118 @@ class Experiment:
     overrides: tuple[str, ...] = ()     # Hydra overrides for every run (before the command's)
     grid: tuple[tuple[str, tuple], ...] = ()  # override key -> values: one variant per combination
     auto: Optional[Precision] = None     # set: replications are added until precise enough
+    files: tuple[tuple[str, str], ...] = ()  # label -> path of a scenario given as a file
 
 
 def _listed(data: dict, key: str, where: str, default: tuple = ()) -> tuple:
     value = data.get(key, default)
     if isinstance(value, (str, int, float)):
         value = [value]
-    if not isinstance(value, (list, tuple)):
-        raise ExperimentError(f"{where}: {key} must be a list; got {value!r}")
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ExperimentError(f"{where}: {key}: must be a non-empty list; got {value!r}")
     return tuple(value)
 
 
-def parse_experiment(data: dict, where: str) -> Experiment:
-    """An :class:`Experiment` from its YAML mapping; unknown keys and bad values are errors."""
+def is_path(ref: str) -> bool:
+    """A scenario or experiment given as a file rather than a name."""
+    return "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
+
+
+def scenario_ref(where: str, ref: object, base: Path) -> tuple[str, Optional[str]]:
+    """(label, file) of a scenario named in an experiment: a library name, or a path (relative
+    to ``base``) to a scenario file, labelled by its scenario: key or its file name."""
+    from sim.compose import CONFIG_DIR
+    from sim.userfiles import check_scenario_file
+    from sim.validation import check_name
+    if not isinstance(ref, str):
+        raise ExperimentError(f"{where}: a scenario is a name or a path to a .yaml file; got {ref!r}")
+    if not is_path(ref):
+        return check_name(where, ref), None
+    path = (base / ref).expanduser()
+    if not path.is_file():
+        raise ExperimentError(f"{where}: no scenario file at {path}")
+    label = check_scenario_file(path, CONFIG_DIR).get("scenario", path.stem)
+    return check_name(where, label), str(path.resolve())
+
+
+def _grid(where: str, grid: object) -> tuple[tuple[str, tuple], ...]:
+    """The grid's keys (simulator settings) and values (plain values: they name folders)."""
+    from sim.userfiles import check_overrides
+    from sim.validation import check_name
+    if not isinstance(grid, dict):
+        raise ExperimentError(f"{where}: grid: must be a mapping of setting -> list of values; got {grid!r}")
+    out = []
+    for key, values in grid.items():
+        values = _listed(grid, key, f"{where}: grid")
+        for value in values:
+            if not isinstance(value, (str, int, float, bool)):
+                raise ExperimentError(f"{where}: grid: {key}: values must be numbers, names or booleans; got {value!r}")
+            check_overrides(f"{where}: grid", [f"{key}={value}"])
+            check_name(f"{where}: grid: {key}", f"{str(key).rsplit('.', 1)[-1]}={value}")
+        out.append((str(key), values))
+    return tuple(out)
+
+
+def _replications(where: str, reps: object) -> Optional[int]:
+    integer = isinstance(reps, int) and not isinstance(reps, bool)
+    if not (reps is None or reps == "auto" or (integer and 1 <= reps <= 10_000)):
+        raise ExperimentError(f"{where}: replications: must be an integer in [1, 10000] or auto; got {reps!r}")
+    return None if reps == "auto" else reps
+
+
+def parse_experiment(data: dict, where: str, base: Path = Path(".")) -> Experiment:
+    """An :class:`Experiment` from its YAML mapping (data only: see sim/userfiles.py); unknown
+    keys and bad values are errors. Scenario files are found relative to ``base``."""
     from sim.analysis.compare import METRICS
-    fields = {f.name for f in dataclasses.fields(Experiment)}
-    unknown = sorted(set(data) - fields)
+    from sim.userfiles import check_data, check_overrides
+    from sim.validation import check_name
+    check_data(where, data)
+    fields = {f.name for f in dataclasses.fields(Experiment)} - {"files"}
+    unknown = sorted(map(str, set(data) - fields))
     if unknown:
-        raise ExperimentError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(fields))}")
+        raise ExperimentError(f"{where}: {unknown[0]}: unknown key; allowed: {', '.join(sorted(fields))}")
     metrics = _listed(data, "metrics", where, HEADLINE_METRICS)
     bad = [m for m in metrics if m not in METRICS]
     if bad:
-        raise ExperimentError(f"{where}: unknown metric {bad[0]!r}; metrics: {', '.join(METRICS)}")
-    reps = data.get("replications")
-    if reps is not None and reps != "auto" and not (isinstance(reps, int) and reps >= 1):
-        raise ExperimentError(f"{where}: replications must be a positive integer or auto; got {reps!r}")
+        raise ExperimentError(f"{where}: metrics: unknown metric {bad[0]!r}; metrics: {', '.join(METRICS)}")
+    reps = _replications(where, data.get("replications"))
     try:
-        auto = Precision(**(data.get("auto") or {})) if reps == "auto" or data.get("auto") else None
+        auto = Precision(**(data.get("auto") or {})) if data.get("replications") == "auto" or data.get("auto") else None
     except TypeError as exc:
         raise ExperimentError(f"{where}: auto: {exc}") from None
-    grid = data.get("grid") or {}
-    return Experiment(name=str(data.get("name") or where), question=str(data.get("question", "")).strip(),
-                      scenarios=_listed(data, "scenarios", where), baseline=data.get("baseline", BASELINE),
-                      replications=None if reps == "auto" else reps, metrics=metrics,
-                      overrides=tuple(str(o) for o in _listed(data, "overrides", where)),
-                      grid=tuple((str(k), _listed(grid, k, f"{where}: grid")) for k in grid), auto=auto)
+    refs = [scenario_ref(f"{where}: scenarios", ref, base) for ref in _listed(data, "scenarios", where)]
+    baseline = scenario_ref(f"{where}: baseline", data.get("baseline", BASELINE), base)
+    labels = [label for label, _ in (baseline, *refs)]
+    if len(set(labels)) < len(labels):
+        raise ExperimentError(f"{where}: scenarios: each scenario (and the baseline) once; got {', '.join(labels)}")
+    overrides = tuple(str(o) for o in data.get("overrides") or ())
+    check_overrides(f"{where}: overrides", list(overrides))
+    return Experiment(name=check_name(f"{where}: name", data.get("name") or "+".join(labels[1:])),
+                      question=str(data.get("question", "")).strip(), scenarios=tuple(labels[1:]),
+                      baseline=labels[0], replications=reps, metrics=metrics, overrides=overrides,
+                      grid=_grid(where, data.get("grid") or {}), auto=auto,
+                      files=tuple((label, file) for label, file in (baseline, *refs) if file))
 
 
 def available_experiments(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-def load_experiment(folder: Path, name: str) -> Experiment:
-    """The experiment ``experiments/<name>.yaml``."""
-    path = folder / f"{name}.yaml"
+def load_experiment(folder: Path, ref: str) -> Experiment:
+    """The experiment ``experiments/<ref>.yaml``, or the experiment file at the path ``ref``."""
+    from sim.userfiles import read_yaml
+    path = Path(ref).expanduser() if is_path(ref) else folder / f"{ref}.yaml"
     if not path.is_file():
-        raise ExperimentError(f"no experiment named {name!r}; available: "
-                              f"{', '.join(available_experiments(folder)) or 'none'}")
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ExperimentError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(data, dict):
-        raise ExperimentError(f"{path}: must be a mapping of name, question, scenarios, ...")
-    return parse_experiment(data, f"experiment {name}")
+        raise ExperimentError(f"experiment: no experiment named {ref!r}; available: "
+                              f"{', '.join(available_experiments(folder)) or 'none'} (or a path to a .yaml file)")
+    return parse_experiment(read_yaml(path, "experiment file"), str(path), path.parent)
 
 
 def check_scenarios(exp: Experiment, scenarios_dir: Path) -> None:
-    """Every scenario the experiment names must exist in ``scenarios/``."""
-    if not exp.scenarios:
-        raise ExperimentError(f"experiment {exp.name}: lists no scenarios to compare")
+    """Every scenario the experiment names must exist in ``scenarios/`` (or be a file)."""
+    files = dict(exp.files)
     for name in (exp.baseline, *exp.scenarios):
-        if not (scenarios_dir / f"{name}.yaml").is_file():
+        if name not in files and not (scenarios_dir / f"{name}.yaml").is_file():
             known = ", ".join(sorted(p.stem for p in scenarios_dir.glob("*.yaml")))
             raise ExperimentError(f"experiment {exp.name}: scenario {name!r} does not exist "
                                   f"(no scenarios/{name}.yaml); available: {known}")
@@ -141,12 +190,15 @@ def check_scenarios(exp: Experiment, scenarios_dir: Path) -> None:
 def variants(exp: Experiment) -> dict[str, list[str]]:
     """Label -> Hydra overrides of each run family: the baseline, then every scenario (times
     every combination of the grid, labelled ``scenario__key=value__...``)."""
+    from sim.validation import check_name
+    files = dict(exp.files)
     combos: list[list[tuple[str, object]]] = [[]]
     for key, values in exp.grid:
         combos = [combo + [(key, value)] for combo in combos for value in values]
-    out = {exp.baseline: [f"scenario={exp.baseline}", *exp.overrides]}
+    out = {exp.baseline: [f"scenario={files.get(exp.baseline, exp.baseline)}", *exp.overrides]}
     for scenario in exp.scenarios:
         for combo in combos:
             label = "__".join([scenario] + [f"{key.rsplit('.', 1)[-1]}={value}" for key, value in combo])
-            out[label] = [f"scenario={scenario}", *exp.overrides, *(f"{k}={v}" for k, v in combo)]
+            out[check_name("run label", label)] = [f"scenario={files.get(scenario, scenario)}", *exp.overrides,
+                                                   *(f"{k}={v}" for k, v in combo)]
     return out

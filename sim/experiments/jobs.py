@@ -24,7 +24,8 @@ from tqdm import tqdm
 from sim import output
 from sim.config import Config
 from sim.experiments.definitions import ExperimentError, Precision
-from sim.experiments.replications import run_replication, seed_manifest, spawn_pool
+from sim.experiments.replications import days_of, run_replication, seed_manifest
+from sim.experiments.workers import submit_all, worker_pool
 
 RUN_TABLES = ("quarterly", "breakdown", "agents")
 
@@ -36,6 +37,26 @@ class Job:
     cfg: Config
     replication: int
     folder: Path
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while jobs ran: the workers are stopped; says which jobs were kept and which remain."""
+
+    def __init__(self, jobs: list[Job], root: Path):
+        super().__init__()
+        self.kept = [job for job in jobs if (job.folder / output.MANIFEST).exists()]
+        self.missing = [job for job in jobs if job not in self.kept]
+        self.root = root
+
+    def __str__(self) -> str:
+        def names(jobs: list[Job]) -> str:
+            labels = sorted({job.label for job in jobs})
+            return "; ".join(f"{label} " + ", ".join(f"rep_{j.replication}" for j in jobs if j.label == label)
+                             for label in labels) or "none"
+        total = len(self.kept) + len(self.missing)
+        return (f"kept {len(self.kept)} of {total} finished runs in {self.root / 'runs'} ({names(self.kept)}); "
+                f"the same command with hydra.run.dir={self.root} computes only the {len(self.missing)} missing "
+                f"({names(self.missing)})")
 
 
 def fingerprint(cfg: Config) -> str:
@@ -54,22 +75,20 @@ def plan(configs: dict[str, Config], replications: int, root: Path) -> list[Job]
 
 
 def finished(job: Job) -> bool:
-    """Whether ``job`` already has results; they must come from the same settings."""
-    manifest = job.folder / "manifest.json"
-    if not manifest.exists():
+    """Whether ``job`` already has (undamaged) results; they must come from the same settings."""
+    if not (job.folder / output.MANIFEST).exists():
         return False
-    done = output.read_json(manifest).get("config_fingerprint")
-    if done != fingerprint(job.cfg):
+    if output.verify(job.folder).get("config_fingerprint") != fingerprint(job.cfg):
         raise ExperimentError(f"{job.folder} was computed with other settings than this command's; "
                               f"resume with the same overrides, or choose another hydra.run.dir")
     return True
 
 
-def run_job(job: Job) -> float:
+def run_job(job: Job, on_day: Optional[Callable[[], None]] = None) -> float:
     """Run one replication and write its folder atomically; return the wall time in seconds."""
     from sim.manifest import build_manifest
     started = time.time()
-    result = run_replication(job.cfg, job.replication)
+    result = run_replication(job.cfg, job.replication, on_day=on_day)
     tables = {"quarterly": result.quarterly, "breakdown": result.breakdown}
     if job.cfg.run.agent_snapshots:
         tables["agents"] = result.agents
@@ -77,8 +96,7 @@ def run_job(job: Job) -> float:
     manifest = build_manifest(job.cfg, result.policies, seed_manifest(job.cfg, [job.replication]), wall)
     manifest.update(label=job.label, replication=job.replication, config_fingerprint=fingerprint(job.cfg))
     config = yaml.safe_dump(dataclasses.asdict(job.cfg), sort_keys=False)
-    output.write_folder(job.folder, tables, {"config.yaml": config,
-                                             "manifest.json": output.to_json(manifest)})
+    output.write_folder(job.folder, tables, {"config.yaml": config}, manifest)
     return wall
 
 
@@ -90,36 +108,39 @@ def _failure(job: Job, exc: BaseException) -> str:
 def run_jobs(jobs: list[Job], workers: int, progress: bool) -> tuple[int, list[str]]:
     """Run the jobs that are not finished yet; return how many ran and one line per failure.
 
-    A failing job is reported at once on stderr and the others still run."""
+    A failing job is reported at once on stderr and the others still run. Ctrl-C stops the
+    workers at once and raises :class:`Interrupted` (finished jobs stay on disk)."""
     for folder in {job.folder.parent for job in jobs}:
         output.remove_partial(folder)
     todo = [job for job in jobs if not finished(job)]
     failures: list[str] = []
-    bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), unit="run", disable=not progress,
-               file=sys.stderr, desc="experiment")
+    days = days_of(jobs[0].cfg) if jobs else 0
+    labels = sorted({job.label for job in jobs})
+    bar = tqdm(total=len(jobs) * days, initial=(len(jobs) - len(todo)) * days, unit="day", delay=2.0,
+               disable=not progress, file=sys.stderr, desc=labels[0] if len(labels) == 1 else "runs")
 
-    def done(job: Job, exc: Optional[BaseException]) -> None:
+    def done(job: Job, exc: Optional[BaseException], advance: int) -> None:
         if exc is not None:
             failures.append(_failure(job, exc))
             bar.write(f"tradesim: {failures[-1]}", file=sys.stderr)
-        bar.update(1)
+        bar.update(advance)
 
-    with bar:
-        if workers == 1 or len(todo) <= 1:
-            for job in todo:
-                try:
-                    run_job(job)
-                    done(job, None)
-                except Exception as exc:  # one failed replication must not stop the others
-                    done(job, exc)
-        else:
-            pool = spawn_pool(min(workers, len(todo)))
-            try:
-                futures = {pool.submit(run_job, job): job for job in todo}
-                for future in as_completed(futures):
-                    done(futures[future], future.exception())
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        with bar:
+            if workers == 1 or len(todo) <= 1:
+                for job in todo:
+                    try:
+                        run_job(job, on_day=lambda: bar.update(1))
+                        done(job, None, 0)
+                    except Exception as exc:  # one failed replication must not stop the others
+                        done(job, exc, 0)
+            else:
+                with worker_pool(min(workers, len(todo))) as pool:
+                    futures = submit_all(pool, run_job, todo)
+                    for future in as_completed(futures):
+                        done(futures[future], future.exception(), days)
+    except KeyboardInterrupt:
+        raise Interrupted(jobs, jobs[0].folder.parents[2]) from None
     return len(todo), failures
 
 
@@ -133,23 +154,18 @@ def load_runs(jobs: list[Job]) -> dict[str, dict[str, pd.DataFrame]]:
             for label, tables in parts.items()}
 
 
-def open_folder(root: Path, name: str, must_exist: bool) -> bool:
-    """Check ``root`` can hold experiment ``name``; True when it resumes an earlier one."""
-    marker = root / "experiment.json"
-    output.remove_partial(root)
-    if marker.is_file():
+def holds_experiment(name: str) -> Callable[[Path], bool]:
+    """For :func:`sim.output.claim`: a folder that holds experiment ``name`` may be continued; one
+    that holds another experiment is an error."""
+    def resumable(root: Path) -> bool:
+        marker = root / "experiment.json"
+        if not marker.is_file():
+            return False
         held = output.read_json(marker).get("name")
         if held != name:
-            raise ExperimentError(f"{root} holds experiment {held!r}, not {name!r}; "
-                                  f"choose another hydra.run.dir")
+            raise ExperimentError(f"{root} holds experiment {held!r}, not {name!r}; choose another hydra.run.dir")
         return True
-    if must_exist:
-        raise ExperimentError(f"nothing to resume: {root} holds no experiment")
-    try:
-        output.check_free(root)
-    except output.OutputExists as exc:
-        raise ExperimentError(str(exc)) from None
-    return False
+    return resumable
 
 
 def latest_folder(parent: Path) -> Path:

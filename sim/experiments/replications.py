@@ -6,9 +6,8 @@ replication by replication (common random numbers).
 """
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
 
 import numpy as np
@@ -16,19 +15,16 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.config import Config
+from sim.experiments.workers import submit_all, worker_pool
 from sim.model import RunResult, SupervisionModel
 from sim.streams import replication_seeds
 
 
-def _days(cfg: Config) -> int:
+def days_of(cfg: Config) -> int:
+    """Simulated days of one replication (warm-up included), the unit of progress bars."""
     from sim.calendar import Calendar
     cal = Calendar(cfg.world.start, cfg.world.horizon_quarters, cfg.world.warmup_days)
     return cal.days + cfg.world.warmup_days
-
-
-def spawn_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, explicitly: mesa sets it globally on import, and fork is unsafe with threads
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_replication(cfg: Config, replication: int, on_day=None) -> RunResult:
@@ -41,18 +37,18 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
     """All ``run.replications`` replications, tables concatenated in replication order."""
     reps = range(cfg.run.replications)
     show = cfg.run.progress if progress is None else progress
-    bar = tqdm(total=len(reps) * _days(cfg), unit="day", delay=2.0, disable=not show,
+    bar = tqdm(total=len(reps) * days_of(cfg), unit="day", delay=2.0, disable=not show,
                file=sys.stderr, desc=f"{cfg.scenario}")
     with bar:
         if cfg.run.workers == 1 or len(reps) == 1:
             results = [run_replication(cfg, r, on_day=lambda: bar.update(1)) for r in reps]
         else:
-            with spawn_pool(min(cfg.run.workers, len(reps))) as pool:
-                futures = [pool.submit(run_replication, cfg, r) for r in reps]
+            with worker_pool(min(cfg.run.workers, len(reps))) as pool:
+                futures = submit_all(pool, functools.partial(run_replication, cfg), reps)
                 results = []
                 for future in futures:
                     results.append(future.result())
-                    bar.update(_days(cfg))
+                    bar.update(days_of(cfg))
     return RunResult(pd.concat([r.quarterly for r in results], ignore_index=True),
                      pd.concat([r.breakdown for r in results], ignore_index=True),
                      results[0].policies,
