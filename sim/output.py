@@ -58,6 +58,15 @@ class Claim:
     folder: Path
     resumed: bool           # it held earlier work (resumable parts) when claimed
     made: Optional[Path]    # the topmost folder this claim created (the folder or a parent)
+    key: str = "hydra.run.dir"
+
+    def require(self, need_bytes: float) -> None:
+        """Refuse (releasing the claim) when the file system has less free space than ``need_bytes``."""
+        free = shutil.disk_usage(self.folder).free
+        if free < need_bytes:
+            self.release()
+            raise OutputError(f"{self.key}: not enough free space in {self.folder}: the results need about "
+                              f"{_mb(need_bytes)}, {_mb(free)} free")
 
     def release(self) -> None:
         """Drop the lock; remove the folders the claim created if nothing was written into them."""
@@ -129,8 +138,8 @@ def _take_lock(folder: Path, key: str) -> None:
     raise OutputError(f"{key}: {folder} is in use by another tradesim run")
 
 
-def claim(folder: Path, need_bytes: int = 0, unique: bool = False,
-          resumable: Optional[Callable[[Path], bool]] = None, key: str = "hydra.run.dir") -> Claim:
+def claim(folder: Path, unique: bool = False, resumable: Optional[Callable[[Path], bool]] = None,
+          key: str = "hydra.run.dir") -> Claim:
     """Check and claim ``folder`` before any work; see the module docstring.
 
     ``unique``: a default name, made unique with a suffix if taken. ``resumable(folder)``: whether
@@ -152,13 +161,7 @@ def claim(folder: Path, need_bytes: int = 0, unique: bool = False,
         if isinstance(exc, OSError):
             raise OutputError(f"{key}: cannot write the results to {folder} ({exc.strerror or exc})") from None
         raise
-    result = Claim(folder, resumed=bool(held), made=made)
-    free = shutil.disk_usage(folder).free
-    if free < need_bytes:
-        result.release()
-        raise OutputError(f"{key}: not enough free space in {folder}: the results need about {_mb(need_bytes)}, "
-                          f"{_mb(free)} free")
-    return result
+    return Claim(folder, resumed=bool(held), made=made, key=key)
 
 
 def _mb(n: float) -> str:

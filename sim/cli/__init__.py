@@ -6,15 +6,11 @@ on stderr, no traceback.
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
 import textwrap
 
-from sim.cli.compare import cmd_compare
 from sim.cli.errors import UserError
-from sim.cli.reporting import cmd_report
-from sim.cli.runs import cmd_run
-from sim.cli.sweep import cmd_collect, cmd_sweep
-from sim.compose import ROOT
 from sim.config import ConfigError
 
 __all__ = ["main", "entry"]
@@ -45,12 +41,15 @@ examples:
 def cmd_run_or_sweep(args: list[str]) -> int:
     """``tradesim run``; with ``-m``, a Hydra sweep."""
     if "-m" in args or "--multirun" in args:
+        from sim.cli.sweep import cmd_sweep
         return cmd_sweep([a for a in args if a not in ("-m", "--multirun")])
+    from sim.cli.runs import cmd_run
     return cmd_run(args)
 
 
 def cmd_list(args: list[str]) -> int:
     from sim.catalogue import catalogue
+    from sim.compose import ROOT
     from sim.experiments.definitions import available_experiments, load_experiment
     folder = ROOT / "experiments"
     print(catalogue(ROOT))
@@ -67,8 +66,10 @@ def cmd_bench(args: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run_or_sweep, "compare": cmd_compare, "report": cmd_report, "collect": cmd_collect,
-            "list": cmd_list, "bench": cmd_bench}
+# command -> its function (modules are imported when the command runs: a mistake is reported fast)
+COMMANDS = {"run": "sim.cli:cmd_run_or_sweep", "compare": "sim.cli.compare:cmd_compare",
+            "report": "sim.cli.reporting:cmd_report", "collect": "sim.cli.sweep:cmd_collect",
+            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command not in COMMANDS:
             raise UserError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)}")
-        return COMMANDS[command](rest)
+        module, _, name = COMMANDS[command].partition(":")
+        return getattr(importlib.import_module(module), name)(rest)
     except ConfigError as exc:
         print(f"tradesim: error: {exc}", file=sys.stderr)
         return 2

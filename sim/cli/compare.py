@@ -80,26 +80,25 @@ def experiment_folder(exp, options: dict, overrides: list[str]) -> tuple[Path, b
 
 
 def cmd_compare(args: list[str]) -> int:
-    """``tradesim compare``: check everything and claim the folder, run what is missing, then write
-    the tables."""
+    """``tradesim compare``: check the request, claim the folder, compose and check every run's
+    config, run what is missing, then write the tables."""
     from sim.experiments.definitions import variants
     from sim.experiments.jobs import holds_experiment
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
-    replications = [f"run.replications={exp.replications}"] if exp.replications else []
-    configs = {label: load_config([*own, *replications, *overrides])[0]
-               for label, own in variants(exp).items()}
-    for cfg in configs.values():
-        warn_overload(cfg)
-    if len({cfg.run.seed for cfg in configs.values()}) > 1:
-        raise UserError("run.seed: the scenarios set different run.seed values: no common random numbers")
     root, unique = experiment_folder(exp, options, overrides)
-    reps = precision.max_replications if precision else configs[exp.baseline].run.replications
-    need = 2 * int(sum(estimate(cfg, reps).output for cfg in configs.values()))
-    claim = output.claim(root, need_bytes=need, unique=unique, resumable=holds_experiment(exp.name))
+    claim = output.claim(root, unique=unique, resumable=holds_experiment(exp.name))
     try:
         if options.get("resume") is True and not claim.resumed:
             raise UserError(f"resume: nothing to resume: {root} holds no experiment")
+        replications = [f"run.replications={exp.replications}"] if exp.replications else []
+        configs = {label: load_config([*own, *replications, *overrides])[0] for label, own in variants(exp).items()}
+        for cfg in configs.values():
+            warn_overload(cfg)
+        if len({cfg.run.seed for cfg in configs.values()}) > 1:
+            raise UserError("run.seed: the scenarios set different run.seed values: no common random numbers")
+        reps = precision.max_replications if precision else configs[exp.baseline].run.replications
+        claim.require(2 * sum(estimate(cfg, reps).output for cfg in configs.values()))
         if not claim.resumed:
             output.replace_files(claim.folder, {"experiment.json": output.to_json(
                 {"name": exp.name, "question": exp.question, "baseline": exp.baseline,

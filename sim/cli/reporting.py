@@ -5,6 +5,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from sim import output
 from sim.cli.errors import UserError
 
 
@@ -12,6 +13,7 @@ def cmd_report(args: list[str]) -> int:
     if len(args) != 1 or not Path(args[0]).is_dir():
         raise UserError(f"usage: tradesim report DIR (a run or experiment folder); got "
                         f"{' '.join(args) or 'nothing'}")
+    output.verify_tree(Path(args[0]))  # a damaged folder is refused with one line
     print(f"report: {build_report(Path(args[0]))}")
     return 0
 

@@ -2,29 +2,38 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Optional
 
-from sim import output
-from sim.compose import load_config
 from sim.config import Config
-from sim.experiments.run_folder import resumable, run_into
-from sim.sizing import estimate
 
 
-def given(overrides: list[str], key: str) -> bool:
-    """Whether the command line sets ``key`` (e.g. hydra.run.dir): else the folder is a default
-    name, made unique if taken."""
-    return any(o.lstrip("+").startswith(f"{key}=") for o in overrides)
+def given(overrides: list[str], key: str) -> Optional[Path]:
+    """The folder the command line gives as ``key`` (e.g. hydra.run.dir), if it is a plain path
+    (else the folder is Hydra's default name, made unique if taken)."""
+    values = [o.partition("=")[2] for o in overrides if o.lstrip("+").startswith(f"{key}=")]
+    return Path(values[-1]) if values and "${" not in values[-1] else None
 
 
 def cmd_run(args: list[str]) -> int:
-    cfg, run_dir = load_config(args)
-    warn_overload(cfg)
-    claim = output.claim(run_dir, need_bytes=2 * int(estimate(cfg).output), unique=not given(args, "hydra.run.dir"),
-                         resumable=resumable)
+    """A folder given on the command line is checked and claimed first (a mistake there is
+    reported in a second), then the config is composed and checked, then the run starts."""
+    from sim import output
+    from sim.experiments.run_folder import resumable
+    folder = given(args, "hydra.run.dir")
+    claim = output.claim(folder, resumable=resumable) if folder else None
     try:
+        from sim.compose import load_config
+        from sim.experiments.run_folder import run_into
+        from sim.sizing import estimate
+        cfg, run_dir = load_config(args)
+        warn_overload(cfg)
+        claim = claim or output.claim(run_dir, unique=True, resumable=resumable)
+        claim.require(2 * estimate(cfg).output)
         text, failures = run_into(cfg, claim.folder)
     finally:
-        claim.release()
+        if claim:
+            claim.release()
     if failures:
         print(f"tradesim: {len(failures)} of {cfg.run.replications} replications failed; the finished ones are "
               f"kept in {claim.folder / 'runs'}: the same command with hydra.run.dir={claim.folder} computes "

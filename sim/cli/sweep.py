@@ -43,9 +43,9 @@ def cmd_sweep(overrides: list[str]) -> int:
     import hydra
     from hydra.core.global_hydra import GlobalHydra
     jobs = [compose_run(job) for job in sweep_jobs(overrides)]
-    need = 2 * int(sum(estimate(cfg).output for cfg, _ in jobs))
-    claim = output.claim(jobs[0][1]["sweep"].resolve(), need_bytes=need, key="hydra.sweep.dir",
+    claim = output.claim(jobs[0][1]["sweep"].resolve(), key="hydra.sweep.dir",
                          unique=not given(overrides, "hydra.sweep.dir"))
+    claim.require(2 * sum(estimate(cfg).output for cfg, _ in jobs))
     argv, sys.argv = sys.argv, ["tradesim", "-m", *registered(overrides), f"hydra.sweep.dir='{claim.folder}'"]
     GlobalHydra.instance().clear()
     try:

@@ -54,9 +54,9 @@ class Interrupted(KeyboardInterrupt):
             return "; ".join(f"{label} " + ", ".join(f"rep_{j.replication}" for j in jobs if j.label == label)
                              for label in labels) or "none"
         total = len(self.kept) + len(self.missing)
-        return (f"kept {len(self.kept)} of {total} finished runs in {self.root / 'runs'} ({names(self.kept)}); "
-                f"the same command with hydra.run.dir={self.root} computes only the {len(self.missing)} missing "
-                f"({names(self.missing)})")
+        return (f"kept the {len(self.kept)} finished of {total} replications in {self.root / 'runs'} "
+                f"({names(self.kept)}); the same command with hydra.run.dir={self.root} computes only the "
+                f"{len(self.missing)} missing ({names(self.missing)})")
 
 
 def fingerprint(cfg: Config) -> str:

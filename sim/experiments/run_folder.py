@@ -9,12 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
 from sim import output
 from sim.config import Config
-from sim.experiments.jobs import load_runs, plan, run_jobs
-from sim.experiments.replications import seed_manifest
 
 
 def resumable(folder: Path) -> bool:
@@ -28,6 +24,8 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     ``extra`` goes into manifest.json (a sweep job's number and overrides)."""
     from sim.analysis.evaluation import run_summary_markdown
     from sim.analysis.summary import role_utilisation, summary_table
+    from sim.experiments.jobs import load_runs, plan, run_jobs
+    from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
     started = time.time()
     jobs = plan({cfg.scenario: cfg}, cfg.run.replications, folder)
@@ -39,6 +37,7 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     manifest = build_manifest(cfg, policies, seed_manifest(cfg), time.time() - started)
     manifest.update(replications_computed_now=ran, **(extra or {}))
     text = run_summary_markdown(cfg, summary_table(tables["quarterly"]), role_utilisation(tables["breakdown"]))
+    from omegaconf import OmegaConf
     output.publish(folder, tables, {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)), "summary.md": text},
                    manifest, keep=(output.LOCK,))
     return text, []
