@@ -32,9 +32,9 @@ def explain(exc: Exception) -> str:
                     f"pip install -e '.[{LAUNCHER_EXTRAS[name]}]'")
         options = ", ".join(exc.options or []) or "none"
         return f"{group or 'config'}: no option named {name!r}; available: {options}"
-    cause = exc
+    cause = exc  # Hydra wraps OmegaConf's error, as __cause__ or as __context__
     while cause is not None and not isinstance(cause, OmegaConfBaseException):
-        cause = cause.__cause__
+        cause = cause.__cause__ or cause.__context__
     if cause is None:
         return str(exc).splitlines()[0]
     key = getattr(cause, "full_key", None) or "config"
@@ -53,9 +53,11 @@ def _unknown_entry(key: str) -> str:
     """A key missing from a free-form mapping (policies and their parameters)."""
     from sim.policies import REGISTRY
     parts = key.split(".")
-    if parts[0] == "policy" and len(parts) >= 4 and parts[2] == "params" and parts[1] in REGISTRY:
-        allowed = ", ".join(f.name for f in dataclasses.fields(REGISTRY[parts[1]].Params))
-        return f"{key}: unknown parameter of policy {parts[1]!r}; allowed: {allowed}"
+    if parts[0] == "policy" and len(parts) >= 4 and parts[2] == "params":
+        allowed = [f.name for f in dataclasses.fields(REGISTRY[parts[1]].Params)] if parts[1] in REGISTRY else []
+        if parts[1] in REGISTRY and parts[3] not in allowed:
+            return f"{key}: unknown parameter of policy {parts[1]!r}; allowed: {', '.join(allowed)}"
+        return f"{key}: not set in this config (the policy's default applies); set it with +{key}=..."
     if parts[0] == "policy" and len(parts) >= 2:
         return (f"{'.'.join(parts[:2])}: no such policy entry; known policies: "
                 f"{', '.join(sorted(REGISTRY))} (add an entry with +{key}=...)")
@@ -121,6 +123,16 @@ def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
         return validated(composed), dirs
     except (HydraException, OmegaConfBaseException) as exc:
         raise ConfigError(explain(exc)) from None
+
+
+def from_mapping(data: dict) -> Config:
+    """A validated config from a plain mapping of every setting (e.g. a saved config.yaml), as
+    Hydra would compose it: types by the schema, then every check."""
+    try:
+        composed = OmegaConf.merge(OmegaConf.structured(Config), data)
+    except OmegaConfBaseException as exc:
+        raise ConfigError(explain(exc)) from None
+    return validated(composed)
 
 
 def validated(composed) -> Config:

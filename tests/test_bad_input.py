@@ -17,45 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import sim.cli
-
-PREFIX = "tradesim: error: "
+from tests.badinput import assert_one_line_error, call, refused
 
 
 def run_cli(capsys, out: Path, *overrides: str) -> tuple[int, str, str]:
     """``tradesim run run=smoke hydra.run.dir=OUT *overrides`` -> (exit code, stdout, stderr)."""
-    capsys.readouterr()  # drop anything captured before the call
-    rc = sim.cli.main(["run", "run=smoke", f"hydra.run.dir={out}", *overrides])
-    captured = capsys.readouterr()
-    return rc, captured.out, captured.err
-
-
-def assert_one_line_error(rc: int, out: str, err: str, cmd: str,
-                          key: str | None, allowed: tuple[str, ...]) -> None:
-    """Exit 2, one ``tradesim: error:`` line naming ``key`` and each of ``allowed``, no traceback."""
-    shown = f"command: {cmd}\nexit code: {rc}\nstdout: {out[-800:]!r}\nstderr: {err[-2000:]!r}"
-    assert rc == 2, f"a user mistake must exit with code 2, got {rc}\n{shown}"
-    assert "Traceback" not in err and "Traceback" not in out, \
-        f"a user mistake must not print a Python traceback\n{shown}"
-    lines = err.splitlines()
-    assert len(lines) == 1, f"stderr must hold exactly one line, got {len(lines)}\n{shown}"
-    line = lines[0]
-    assert line.startswith(PREFIX), f"the stderr line must start with {PREFIX!r}\n{shown}"
-    if key is not None:
-        assert key in line, f"the message must name the offending key {key!r}\n{shown}"
-    for hint in allowed:
-        assert hint.lower() in line.lower(), \
-            f"the message must say what is allowed (expected to mention {hint!r})\n{shown}"
-
-
-def assert_nothing_written(tmp_path: Path, out: Path, cmd: str) -> None:
-    """No output folder and no half-written sibling of it under ``tmp_path``."""
-    assert not out.exists(), \
-        f"a rejected run must leave no output folder behind, but {out} exists " \
-        f"(holding {sorted(p.name for p in out.iterdir()) if out.is_dir() else 'a file'})\n" \
-        f"command: {cmd}"
-    leftovers = sorted(p.name for p in tmp_path.iterdir())
-    assert leftovers == [], f"a rejected run must write nothing at all, found {leftovers}\ncommand: {cmd}"
+    return call(capsys, "run", "run=smoke", f"hydra.run.dir={out}", *overrides)
 
 
 # (overrides, key the message must name, substrings saying what is allowed)
@@ -135,20 +102,11 @@ BAD_OVERRIDES = [
 
 @pytest.mark.parametrize("overrides, key, allowed", BAD_OVERRIDES)
 def test_bad_override_is_a_one_line_error(capsys, tmp_path, overrides, key, allowed):
-    out = tmp_path / "out"
-    cmd = f"tradesim run run=smoke hydra.run.dir={out} " + " ".join(overrides)
-    rc, stdout, stderr = run_cli(capsys, out, *overrides)
-    assert_one_line_error(rc, stdout, stderr, cmd, key, allowed)
-    assert_nothing_written(tmp_path, out, cmd)
+    refused(capsys, tmp_path, ["run", "run=smoke", f"hydra.run.dir={tmp_path / 'out'}", *overrides], key, allowed)
 
 
 def test_unknown_command_is_a_one_line_error(capsys, tmp_path):
-    capsys.readouterr()
-    rc = sim.cli.main(["frobnicate"])
-    captured = capsys.readouterr()
-    assert_one_line_error(rc, captured.out, captured.err, "tradesim frobnicate",
-                          "frobnicate", ("run", "list", "bench"))
-    assert list(tmp_path.iterdir()) == [], "an unknown command must write nothing"
+    refused(capsys, tmp_path, ["frobnicate"], "frobnicate", ("run", "list", "bench"))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from sim.experiments.replications import run_replications
 
 PILOT = ["+policy.pilot={name: inspection, params: {physical_rate: 0.08}, "
          "rollout: {from: 2024Q2, ports: [seaport]}}"]
-BASE = ["run=smoke", "world.horizon_quarters=3", "run.replications=2"]
+BASE = ["run=smoke", "world.start=2024-01-01", "world.horizon_quarters=3", "run.replications=2"]
 NO_SMUGGLERS = ["population.smugglers.networks=0"]
 METRICS = ["declarations", "released", "seized", "in_process", "release_time_mean_h",
            "physical_inspection_rate", "detection_rate", "revenue_collected", "officer_utilization"]
