@@ -1,23 +1,29 @@
 """Shared fixtures, and a suite that leaves the checkout as it found it.
 
 Tests write only under pytest's tmp paths: no bytecode (also in the processes the tests start),
-no pytest cache (``-p no:cacheprovider`` in pyproject.toml), no hypothesis database; and at the
+no pytest cache (``-p no:cacheprovider`` in pyproject.toml), hypothesis's files in a temporary
+folder; and at the
 end of the session ``git status`` (ignored files included) must be what it was at the start.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 
 from sim.compose import ROOT, load_config  # noqa: E402
 
+HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="tradesim-hypothesis-")  # its caches, outside the checkout
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
 settings.register_profile("tradesim", database=None, deadline=None)
 settings.load_profile("tradesim")
 
@@ -39,6 +45,7 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session, exitstatus):
     """Fail the session if the tests changed the checkout (a file written outside tmp paths)."""
+    shutil.rmtree(HYPOTHESIS_HOME, ignore_errors=True)
     before, after = getattr(session.config, "checkout_before", None), checkout_status()
     if before is None or after is None or after == before:
         return

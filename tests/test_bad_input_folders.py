@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import output
+from sim import claims, output
 from sim.cli import main
 from tests.badinput import refused
 
@@ -112,7 +112,7 @@ def test_bad_collect_request(capsys, tmp_path, args, key, says):
     (tmp_path / "broken" / "0").mkdir(parents=True)
     (tmp_path / "broken" / "0" / output.MANIFEST).write_text("{cut")
     (tmp_path / "busy").mkdir()
-    (tmp_path / "busy" / output.LOCK).write_text(f"{os.getppid()}\n")  # a live process that is not this one
+    (tmp_path / "busy" / claims.LOCK).write_text(f"{os.getppid()}\n")  # a live process that is not this one
     refused(capsys, tmp_path, ["collect", *(a.format(tmp=tmp_path) for a in args)], key.format(tmp=tmp_path), says)
 
 
@@ -123,7 +123,7 @@ def folders(tmp: Path, finished: Path) -> None:
     (tmp / "link").symlink_to(tmp / "real")
     shutil.copytree(finished, tmp / "done")
     (tmp / "busy").mkdir()
-    (tmp / "busy" / output.LOCK).write_text(f"{os.getppid()}\n")
+    (tmp / "busy" / claims.LOCK).write_text(f"{os.getppid()}\n")
     other = tmp / "other" / "runs" / "baseline_2024" / "rep_0"
     other.mkdir(parents=True)
     (other / output.MANIFEST).write_text('{"config_fingerprint": "another"}\n')

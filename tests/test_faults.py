@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import output
+from sim import claims, output
 from sim.cli import main
 from tests.badinput import refused
 
@@ -106,7 +106,7 @@ def test_kill_9_of_the_parent_leaves_no_worker_and_the_run_resumes(tmp_path, cap
 def test_two_runs_into_one_folder_one_fails_at_once(tmp_path):
     folder = tmp_path / "run"
     first = tradesim("run", "run=smoke", f"hydra.run.dir={folder}")
-    wait_for(lambda: (folder / output.LOCK).exists() or first.poll() is not None, 60, "the first run's claim")
+    wait_for(lambda: (folder / claims.LOCK).exists() or first.poll() is not None, 60, "the first run's claim")
     started = time.monotonic()
     second = tradesim("run", "run=smoke", f"hydra.run.dir={folder}")
     _, err = second.communicate(timeout=60)
@@ -118,9 +118,9 @@ def test_two_runs_into_one_folder_one_fails_at_once(tmp_path):
 
 def test_default_folder_names_are_unique_even_within_a_second(tmp_path):
     name = tmp_path / "results" / "experiments" / "x" / "2025-01-01_00-00-00"
-    claims = [output.claim(name, unique=True) for _ in range(3)]
-    assert [c.folder.name for c in claims] == [name.name, f"{name.name}-2", f"{name.name}-3"], "no shared folder"
-    for c in reversed(claims):
+    taken = [claims.claim(name, unique=True) for _ in range(3)]
+    assert [c.folder.name for c in taken] == [name.name, f"{name.name}-2", f"{name.name}-3"], "no shared folder"
+    for c in reversed(taken):
         c.release()
     assert not (tmp_path / "results").exists(), "released claims that wrote nothing leave nothing"
 

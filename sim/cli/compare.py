@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim import output
+from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
 from sim.cli.runs import warn_overload
@@ -87,7 +87,7 @@ def cmd_compare(args: list[str]) -> int:
     options, auto, overrides = compare_request(args)
     exp, precision, overrides = compare_experiment(options, auto, overrides)
     root, unique = experiment_folder(exp, options, overrides)
-    claim = output.claim(root, unique=unique, resumable=holds_experiment(exp.name))
+    claim = claims.claim(root, unique=unique, resumable=holds_experiment(exp.name))
     try:
         if options.get("resume") is True and not claim.resumed:
             raise UserError(f"resume: nothing to resume: {root} holds no experiment")
@@ -143,5 +143,5 @@ def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int
     manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
     manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran,
                     policies_in_order="see runs/<scenario>/rep_<r>/manifest.json")
-    output.publish(root, tables, {"summary.md": text}, manifest, keep=("experiment.json", "runs", output.LOCK))
+    output.publish(root, tables, {"summary.md": text}, manifest, keep=("experiment.json", "runs", claims.LOCK))
     return text

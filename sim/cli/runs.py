@@ -18,17 +18,17 @@ def given(overrides: list[str], key: str) -> Optional[Path]:
 def cmd_run(args: list[str]) -> int:
     """A folder given on the command line is checked and claimed first (a mistake there is
     reported in a second), then the config is composed and checked, then the run starts."""
-    from sim import output
+    from sim import claims
     from sim.experiments.run_folder import resumable
     folder = given(args, "hydra.run.dir")
-    claim = output.claim(folder, resumable=resumable) if folder else None
+    claim = claims.claim(folder, resumable=resumable) if folder else None
     try:
         from sim.compose import load_config
         from sim.experiments.run_folder import run_into
         from sim.sizing import estimate
         cfg, run_dir = load_config(args)
         warn_overload(cfg)
-        claim = claim or output.claim(run_dir, unique=True, resumable=resumable)
+        claim = claim or claims.claim(run_dir, unique=True, resumable=resumable)
         claim.require(2 * estimate(cfg).output)
         text, failures = run_into(cfg, claim.folder)
     finally:

@@ -5,7 +5,7 @@ import itertools
 import sys
 from pathlib import Path
 
-from sim import output
+from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.runs import given
 from sim.compose import CONFIG_DIR, compose_run, explain, scenario_option, validated
@@ -43,7 +43,7 @@ def cmd_sweep(overrides: list[str]) -> int:
     import hydra
     from hydra.core.global_hydra import GlobalHydra
     jobs = [compose_run(job) for job in sweep_jobs(overrides)]
-    claim = output.claim(jobs[0][1]["sweep"].resolve(), key="hydra.sweep.dir",
+    claim = claims.claim(jobs[0][1]["sweep"].resolve(), key="hydra.sweep.dir",
                          unique=not given(overrides, "hydra.sweep.dir"))
     claim.require(2 * sum(estimate(cfg).output for cfg, _ in jobs))
     argv, sys.argv = sys.argv, ["tradesim", "-m", *registered(overrides), f"hydra.sweep.dir='{claim.folder}'"]
@@ -99,7 +99,7 @@ def collect(folder: Path) -> str:
 def cmd_collect(args: list[str]) -> int:
     if len(args) != 1 or not Path(args[0]).is_dir():
         raise UserError(f"usage: tradesim collect DIR (a sweep folder); got {' '.join(args) or 'nothing'}")
-    claim = output.claim(Path(args[0]), key="DIR", resumable=lambda folder: True)
+    claim = claims.claim(Path(args[0]), key="DIR", resumable=lambda folder: True)
     try:
         print(collect(claim.folder))
     finally:

@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 from tqdm import tqdm
 
-from sim import output
+from sim import claims, output
 from sim.config import Config
 from sim.experiments.definitions import ExperimentError, Precision
 from sim.experiments.replications import days_of, run_replication, seed_manifest
@@ -111,7 +111,7 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool) -> tuple[int, list[s
     A failing job is reported at once on stderr and the others still run. Ctrl-C stops the
     workers at once and raises :class:`Interrupted` (finished jobs stay on disk)."""
     for folder in {job.folder.parent for job in jobs}:
-        output.remove_partial(folder)
+        claims.remove_partial(folder)
     todo = [job for job in jobs if not finished(job)]
     failures: list[str] = []
     days = days_of(jobs[0].cfg) if jobs else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from sim import output
+from sim import claims, output
 from sim.config import Config
 
 
@@ -39,5 +39,5 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     text = run_summary_markdown(cfg, summary_table(tables["quarterly"]), role_utilisation(tables["breakdown"]))
     from omegaconf import OmegaConf
     output.publish(folder, tables, {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)), "summary.md": text},
-                   manifest, keep=(output.LOCK,))
+                   manifest, keep=(claims.LOCK,))
     return text, []
