@@ -124,7 +124,7 @@ CASES = [
          "policy.sandbox.params.business_models", "not be empty", id="sandbox-no-models"),
     case(["scenario=aeo_mutual_recognition", "policy.aeo_mutual_recognition.params.partners=[]"],
          "policy.aeo_mutual_recognition.params.partners", "not be empty", id="no-partners"),
-    case(["~policy.inspection"], "policy", "not be empty", id="no-policy-at-all"),
+    case(["~policy.inspection", "~policy.watch_list"], "policy", "not be empty", id="no-policy-at-all"),
     # --- rollouts ------------------------------------------------------------------------------
     case([*PILOT, f"{TARGETING}.rollout.from=25Q1"], f"{TARGETING}.rollout.from", "YYYYQn", id="why-from-25Q1"),
     case([*PILOT, f"{TARGETING}.rollout.from=2025q1"], f"{TARGETING}.rollout.from", "YYYYQn", id="from-lowercase"),
