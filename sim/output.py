@@ -28,8 +28,9 @@ def check_free(folder: Path) -> None:
                            f"overwritten (choose another hydra.run.dir)")
 
 
-def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
-    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``."""
+def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes]) -> Path:
+    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``
+    (``str`` as text, ``bytes`` such as a PNG figure as they are)."""
     tmp = folder.parent / f".{folder.name}{PARTIAL}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -38,14 +39,17 @@ def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str])
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         for name, text in texts.items():
-            (tmp / name).write_text(text)
+            if isinstance(text, bytes):
+                (tmp / name).write_bytes(text)
+            else:
+                (tmp / name).write_text(text)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return tmp
 
 
-def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
+def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes]) -> Path:
     """Write ``tables`` (as .csv and .parquet) and ``texts`` into ``folder`` atomically."""
     folder = Path(folder)
     check_free(folder)

@@ -12,6 +12,7 @@ from sim.cli.compose import ROOT, UserError, load_config
 from sim.cli.reporting import cmd_report
 from sim.cli.runs import cmd_run
 from sim.cli.sweep import cmd_collect
+from sim.cli.targeting import cmd_targeting
 
 __all__ = ["ROOT", "UserError", "load_config", "main", "entry"]
 
@@ -26,6 +27,8 @@ commands:
   collect  concatenate the jobs of a sweep folder: tradesim collect DIR
   list     the available scenarios, policies, experiments and config presets
   bench    the performance benchmark (world=national, one year, one process)
+  targeting  risk-targeting strategies on real declarations (files in the public data's schema):
+           evaluate train=A.csv test=B.csv | replay data=A.csv [k=5 explore=0,0.1 ...]
 
 examples:
   tradesim run
@@ -36,6 +39,8 @@ examples:
   tradesim compare experiment=sandbox_pilot run.workers=4
   tradesim compare scenarios=[inspection_targeting] run.replications=5 hydra.run.dir=results/x
   tradesim compare experiment=sandbox_pilot resume=true
+  tradesim targeting evaluate train=train.csv test=valid.csv hydra.run.dir=results/eval
+  tradesim targeting replay data=train.csv k=5 explore=0,0.1
 """
 
 def cmd_list(args: list[str]) -> int:
@@ -57,7 +62,7 @@ def cmd_bench(args: list[str]) -> int:
 
 
 COMMANDS = {"run": cmd_run, "compare": cmd_compare, "report": cmd_report, "collect": cmd_collect,
-            "list": cmd_list, "bench": cmd_bench}
+            "list": cmd_list, "bench": cmd_bench, "targeting": cmd_targeting}
 
 
 def main(argv: list[str] | None = None) -> int:
