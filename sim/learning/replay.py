@@ -13,7 +13,9 @@ each week (precision, recall, revenue recall); it never reaches a strategy.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -85,8 +87,19 @@ def week_numbers(dates: pd.Series) -> np.ndarray:
     return days // 7
 
 
-def replay(frame: pd.DataFrame, plan: ReplayPlan, seed: int) -> pd.DataFrame:
-    """One row per selection week: what was selected and found, and what was there to find.
+class Week(NamedTuple):
+    """One selection week: its rows, what was picked (row indices of the frame) and how."""
+
+    week: int
+    rate: float
+    rows: np.ndarray
+    picked: np.ndarray
+    explored: np.ndarray  # mask over picked: chosen to explore
+    labelled: int         # labels known when the week's model was fitted
+
+
+def weekly_selections(frame: pd.DataFrame, plan: ReplayPlan, seed: int) -> Iterator[Week]:
+    """Walk ``frame`` week by week; the strategy sees no truth column and only the labels learned.
 
     Args:
         frame: Declarations with their truth (frame of :func:`read_declarations`), date-sorted.
@@ -99,34 +112,36 @@ def replay(frame: pd.DataFrame, plan: ReplayPlan, seed: int) -> pd.DataFrame:
     fraud = frame["fraud"].to_numpy(float)
     labels = np.where(week < plan.initial_weeks, fraud, np.nan)  # known so far
     observed = frame.drop(columns=list(TRUTH))
-    recovered = revenue(frame)
     streams = Streams(np.random.SeedSequence(seed))
     weeks = np.arange(plan.initial_weeks, week.max() + 1)
-    rows_out = []
+    uncertain = plan.explore_by == "uncertainty" and plan.explore > 0
     for w, rate in zip(weeks, plan.rates(len(weeks))):
         rows, past = np.flatnonzero(week == w), np.flatnonzero(week < w)
         if len(rows) == 0:
             continue
         strategy = STRATEGIES[plan.strategy]().fit(observed.iloc[past], labels[past], streams.get("fit", day=w))
         batch = observed.iloc[rows]
-        uncertain = plan.explore_by == "uncertainty" and plan.explore > 0
         chosen, explored = select(strategy.score(batch), count_at(len(rows), rate), streams.get("select", day=w),
                                   plan.explore, plan.explore_by, strategy.probability(batch) if uncertain else None)
-        picked = rows[chosen]
-        rows_out.append(_week_row(w, frame["date"].iloc[rows[0]], rate, rows, picked, explored, fraud, recovered,
-                                  int((~np.isnan(labels[past])).sum())))
-        labels[picked] = fraud[picked]  # inspected: now known
-    return pd.DataFrame(rows_out)
+        yield Week(int(w), float(rate), rows, rows[chosen], explored, int((~np.isnan(labels[past])).sum()))
+        labels[rows[chosen]] = fraud[rows[chosen]]  # inspected: now known
 
 
-def _week_row(w: int, start, rate: float, rows: np.ndarray, picked: np.ndarray, explored: np.ndarray,
-              fraud: np.ndarray, recovered: np.ndarray, labelled: int) -> dict:
-    found = fraud[picked] == 1
-    return {"week": int(w), "week_start": pd.Timestamp(start).date().isoformat(), "inspection_rate": float(rate),
-            "declarations": len(rows), "labelled": labelled, "selected": len(picked),
-            "explored": int(explored.sum()), "frauds": int(fraud[rows].sum()), "found": int(found.sum()),
-            "found_exploring": int(found[explored].sum()), "revenue": float(recovered[rows].sum()),
-            "revenue_found": float(recovered[picked].sum())}
+def replay(frame: pd.DataFrame, plan: ReplayPlan, seed: int) -> pd.DataFrame:
+    """One row per selection week of :func:`weekly_selections`: counts of what was selected and
+    found, and of what was there to find (frauds, revenue of the week)."""
+    fraud, recovered, dates = frame["fraud"].to_numpy(float), revenue(frame), frame["date"]
+    return pd.DataFrame([_week_row(s, dates.iloc[s.rows[0]], fraud, recovered)
+                         for s in weekly_selections(frame, plan, seed)])
+
+
+def _week_row(s: Week, start, fraud: np.ndarray, recovered: np.ndarray) -> dict:
+    found = fraud[s.picked] == 1
+    return {"week": s.week, "week_start": pd.Timestamp(start).date().isoformat(), "inspection_rate": s.rate,
+            "declarations": len(s.rows), "labelled": s.labelled, "selected": len(s.picked),
+            "explored": int(s.explored.sum()), "frauds": int(fraud[s.rows].sum()), "found": int(found.sum()),
+            "found_exploring": int(found[s.explored].sum()), "revenue": float(recovered[s.rows].sum()),
+            "revenue_found": float(recovered[s.picked].sum())}
 
 
 def with_rates(series: pd.DataFrame) -> pd.DataFrame:
