@@ -36,6 +36,8 @@ CAVEATS = [
     "Synthetic (CTGAN): marginal and pairwise patterns follow the source, repeat-offender structure does not.",
     "Item Price is the assessed value in KRW (with Gaussian noise added by the publishers), Net Mass in kg, "
     "Tax Rate in percent.",
+    "Value levels look too low for KRW (median Item Price 9,439 for a median Net Mass of 95 kg; median unit "
+    "value 124 per kg): take spreads, shifts and HS structure from here, value levels from another source.",
 ]
 FIELDS = {
     "hs_chapter": "share of items by HS chapter (first 2 digits of the HS6 code)",
