@@ -57,10 +57,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
+def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes],
            manifest: Optional[dict]) -> Path:
-    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet), ``texts`` and,
-    last, ``manifest`` with every file's checksum (and each table's row count)."""
+    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet), ``texts`` (``str``
+    as text, ``bytes`` such as a PNG figure as they are) and, last, ``manifest`` with every file's
+    checksum (and each table's row count)."""
     tmp = folder.parent / f".{folder.name}{PARTIAL}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -72,7 +73,10 @@ def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
             for suffix in (".csv", ".parquet"):
                 files[name + suffix] = {"sha256": sha256(tmp / (name + suffix)), "rows": len(table)}
         for name, text in texts.items():
-            (tmp / name).write_text(text)
+            if isinstance(text, bytes):
+                (tmp / name).write_bytes(text)
+            else:
+                (tmp / name).write_text(text)
             files[name] = {"sha256": sha256(tmp / name)}
         if manifest is not None:
             (tmp / MANIFEST).write_text(to_json({**manifest, "files": files}))
@@ -82,7 +86,7 @@ def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
     return tmp
 
 
-def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str],
+def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes],
                  manifest: Optional[dict] = None) -> Path:
     """Write a new folder (absent or empty) atomically: staged, then renamed into place."""
     folder = Path(folder)

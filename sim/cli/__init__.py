@@ -26,6 +26,8 @@ commands:
   collect  concatenate the jobs of a sweep folder: tradesim collect DIR
   list     the available scenarios, policies, experiments and config presets
   bench    the performance benchmark (world=national, one year, one process)
+  targeting  risk-targeting strategies on real declarations (files in the public data's schema):
+           evaluate train=A.csv test=B.csv | replay data=A.csv [k=5 explore=0,0.1 ...]
 
 examples:
   tradesim run
@@ -36,6 +38,8 @@ examples:
   tradesim compare experiment=sandbox_pilot run.workers=4
   tradesim compare scenarios=[inspection_targeting] run.replications=5 hydra.run.dir=results/x
   tradesim compare experiment=sandbox_pilot resume=true
+  tradesim targeting evaluate train=train.csv test=valid.csv hydra.run.dir=results/eval
+  tradesim targeting replay data=train.csv k=5 explore=0,0.1
 """
 
 def cmd_run_or_sweep(args: list[str]) -> int:
@@ -69,7 +73,7 @@ def cmd_bench(args: list[str]) -> int:
 # command -> its function (modules are imported when the command runs: a mistake is reported fast)
 COMMANDS = {"run": "sim.cli:cmd_run_or_sweep", "compare": "sim.cli.compare:cmd_compare",
             "report": "sim.cli.reporting:cmd_report", "collect": "sim.cli.sweep:cmd_collect",
-            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench"}
+            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench", "targeting": "sim.cli.targeting:cmd_targeting"}
 
 
 def main(argv: list[str] | None = None) -> int:

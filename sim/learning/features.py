@@ -1,0 +1,148 @@
+"""What a risk model sees of a declaration: numbers built only from what customs has observed.
+
+:class:`DeclarationEncoder` turns a frame of declarations (short column names of
+:mod:`sim.learning.public_data`; any subset of them) into a numeric matrix:
+
+- amounts: log declared value, log net mass, log unit value (value / mass), tax rate;
+- unit value and tax rate relative to the typical ones of the item's HS6 code (median over the
+  fitted declarations, falling back to HS4, HS2, then all): under-valuation shows as a low unit
+  value for the code;
+- codes as numbers: HS2/HS4/HS6, office, import type and use, payment type, transport;
+- for each key (importer, declarant, seller, courier, HS6/HS4/HS2, origin, departure, tax type,
+  origin indicator, office, and a few pairs such as importer x HS6): a *target encoding* (the
+  smoothed fraud rate of the key among labelled declarations) and a *frequency* (log of 1 + how
+  many fitted declarations share the key).
+
+Labels enter only through the target encodings, and only labels that are known (not NaN) at fit
+time: a declaration customs has not inspected carries NaN and is counted in frequencies but never
+in fraud rates. Training rows get out-of-fold target encodings (each row's own label is never
+used for its own encoding), so the classifier sees on training rows what it will see on new ones.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KEYS = ("importer", "declarant", "seller", "courier", "hs6", "hs4", "hs2", "origin", "departure", "tax_type",
+        "origin_indicator", "office")
+PAIRS = (("importer", "hs6"), ("declarant", "importer"), ("office", "hs6"), ("origin", "hs6"),
+         ("tax_type", "hs6"), ("departure", "origin"), ("origin_indicator", "hs6"))
+CODES = ("hs2", "hs4", "hs6", "office", "import_type", "import_use", "payment_type", "transport")
+SMOOTHING = 10.0  # pseudo-count of the prior in target encodings (the peer framework's adj = 10)
+FOLDS = 5         # out-of-fold target encoding of training rows
+
+
+def key_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The categorical keys present in ``frame`` as uint64 codes (stable hashes; missing -> one code)."""
+    cols = {}
+    if "hs6" in frame:
+        hs6 = frame["hs6"].to_numpy(np.int64)
+        cols.update(hs6=hs6.astype(np.uint64), hs4=(hs6 // 100).astype(np.uint64),
+                    hs2=(hs6 // 10_000).astype(np.uint64))
+    for name in KEYS:
+        if name in frame and name not in cols:
+            cols[name] = pd.util.hash_array(frame[name].astype("string").fillna("").to_numpy(str))
+    with np.errstate(over="ignore"):  # pair codes wrap around in uint64 on purpose
+        for a, b in PAIRS:
+            if a in cols and b in cols:
+                cols[f"{a}&{b}"] = cols[a] * np.uint64(0x9E3779B97F4A7C15) + cols[b]
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Log value, log mass, log unit value, tax rate and codes as numbers."""
+    out = pd.DataFrame(index=frame.index)
+    if "price" in frame:
+        out["log_value"] = np.log1p(frame["price"].clip(lower=0).to_numpy(float))
+    if "mass" in frame:
+        out["log_mass"] = np.log1p(frame["mass"].clip(lower=0).to_numpy(float))
+    if "price" in frame and "mass" in frame:
+        out["log_unit_value"] = out["log_value"] - out["log_mass"]
+    if "tax_rate" in frame:
+        out["tax_rate"] = frame["tax_rate"].to_numpy(float)
+    if "hs6" in frame:
+        hs6 = frame["hs6"].to_numpy(np.int64)
+        out["hs2"], out["hs4"] = hs6 // 10_000, hs6 // 100
+    for name in CODES:
+        if name in frame and name not in out:
+            out[name] = frame[name].to_numpy(float)
+    return out
+
+
+def smoothed_rate(key: np.ndarray, label: np.ndarray, prior: float) -> pd.Series:
+    """Fraud rate per key level among labelled rows, shrunk towards ``prior``."""
+    codes, levels = pd.factorize(key)
+    frauds = np.bincount(codes, weights=label, minlength=len(levels))
+    seen = np.bincount(codes, minlength=len(levels))
+    return pd.Series((frauds + SMOOTHING * prior) / (seen + SMOOTHING), index=levels)
+
+
+class DeclarationEncoder:
+    """Fit on observed declarations, then encode any declarations as a float matrix."""
+
+    def fit(self, frame: pd.DataFrame, labels: np.ndarray) -> DeclarationEncoder:
+        """Learn typical values, key frequencies and fraud rates.
+
+        Args:
+            frame: Declarations customs has seen (inspected or not).
+            labels: 1 fraud, 0 clean, NaN not inspected (unknown), one per row of ``frame``.
+
+        """
+        labels = np.asarray(labels, float)
+        known = ~np.isnan(labels)
+        keys, amounts = key_columns(frame), _amounts(frame)
+        self.prior = float(labels[known].mean()) if known.any() else 0.0
+        self.counts = {name: keys[name].value_counts() for name in keys}
+        self.rates = {name: smoothed_rate(keys[name].to_numpy()[known], labels[known], self.prior)
+                      for name in keys}
+        self.typical = {}
+        for column in ("log_unit_value", "tax_rate"):
+            if column in amounts:
+                self.typical[column] = [amounts[column].groupby(keys[level].to_numpy()).median()
+                                        for level in ("hs6", "hs4", "hs2") if level in keys]
+                self.typical[column].append(float(amounts[column].median()))
+        return self
+
+    def _relative(self, keys: pd.DataFrame, amounts: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Unit value and tax rate minus the typical one of the HS6 code (or HS4, HS2, all)."""
+        out = {}
+        for column, levels in self.typical.items():
+            typical = pd.Series(np.nan, index=keys.index)
+            for level, medians in zip(("hs6", "hs4", "hs2"), levels[:-1]):
+                typical = typical.fillna(keys[level].map(medians))
+            out[f"{column}_vs_hs"] = amounts[column].to_numpy() - typical.fillna(levels[-1]).to_numpy()
+        return out
+
+    def _encode(self, frame: pd.DataFrame, own: bool) -> pd.DataFrame:
+        """Features of ``frame``; ``own``: its rows are among the fitted ones (counts leave them out)."""
+        keys, amounts = key_columns(frame), _amounts(frame)
+        out = {**{c: amounts[c].to_numpy(float) for c in amounts}, **self._relative(keys, amounts)}
+        for name in keys:
+            seen = keys[name].map(self.counts[name]).fillna(0).to_numpy(float) - (1.0 if own else 0.0)
+            out[f"log_n_{name}"] = np.log1p(seen)
+        for name in keys:
+            out[f"rate_{name}"] = keys[name].map(self.rates[name]).fillna(self.prior).to_numpy(float)
+        return pd.DataFrame(out, index=frame.index)
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Features of new declarations (not among the fitted ones)."""
+        return self._encode(frame, own=False)
+
+    def fit_transform(self, frame: pd.DataFrame, labels: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+        """Fit on ``frame``; return the features of its labelled rows, target encodings out of fold.
+
+        Each labelled row's fraud rates come from the labelled rows of the other folds (a random
+        split drawn from ``rng``); frequencies leave the row itself out.
+        """
+        self.fit(frame, labels)
+        labels = np.asarray(labels, float)
+        known = ~np.isnan(labels)
+        out, keys = self._encode(frame[known], own=True), key_columns(frame[known])
+        fold = rng.permutation(len(out)) % FOLDS
+        for name in keys:
+            column, level = np.full(len(out), self.prior), keys[name].to_numpy()
+            for f in range(FOLDS):
+                rate = smoothed_rate(level[fold != f], labels[known][fold != f], self.prior)
+                column[fold == f] = pd.Series(level[fold == f]).map(rate).fillna(self.prior).to_numpy()
+            out[f"rate_{name}"] = column
+        return out
