@@ -32,12 +32,13 @@ class Claim:
     made: Optional[Path]    # the topmost folder this claim created (the folder or a parent)
     key: str = "hydra.run.dir"
 
-    def require(self, need_bytes: float) -> None:
-        """Refuse (releasing the claim) when the file system has less free space than ``need_bytes``."""
+    def require(self, need_bytes: float, estimate: str = "about") -> None:
+        """Refuse (releasing the claim) when the file system has less free space than ``need_bytes``
+        (``estimate``: "about" the estimated output, or "at least" a floor known before the config)."""
         free = shutil.disk_usage(self.folder).free
         if free < need_bytes:
             self.release()
-            raise OutputError(f"{self.key}: not enough free space in {self.folder}: the results need about "
+            raise OutputError(f"{self.key}: not enough free space in {self.folder}: the results need {estimate} "
                               f"{_mb(need_bytes)}, {_mb(free)} free")
 
     def release(self) -> None:

@@ -57,7 +57,7 @@ def test_agency_records_reach_customs_after_their_lag():
     found in its first month have arrived, with a 1-day lag those of the whole quarter."""
     def shared_in_first_quarter(lag_days: int) -> float:
         agencies = [f"population.agencies.{a}.lag_days={lag_days}" for a in ("tax", "market_regulation", "fx")]
-        a = run("run=smoke", "world.warmup_days=0", *agencies).agents
+        a = run("run=smoke", "world.start=2024-01-01", "world.warmup_days=0", *agencies).agents
         return a[(a.metric == "records_shared") & (a.quarter == "2024Q1")].value.sum()
 
     soon, late = shared_in_first_quarter(1), shared_in_first_quarter(60)

@@ -140,10 +140,13 @@ def tmpfs(tmp_path):
     subprocess.run(["umount", str(point)], capture_output=True)
 
 
-def test_a_full_disk_is_reported_before_the_run(capsys, tmp_path, tmpfs):
-    disk = tmpfs("size=256k")
+@pytest.mark.parametrize("size, says", [("256k", "need at least"), ("600k", "need about")])
+def test_a_full_disk_is_reported_before_the_run(capsys, tmp_path, tmpfs, size, says):
+    """Nearly full: refused before the config is composed; a little space: refused once the
+    config gives the estimated output (a smoke run needs about 0.9 MB)."""
+    disk = tmpfs(f"size={size}")
     refused(capsys, disk, ["run", "run=smoke", f"hydra.run.dir={disk / 'out'}"], "hydra.run.dir",
-            ("not enough free space",))
+            ("not enough free space", says))
 
 
 def test_a_read_only_file_system_is_reported_before_the_run(capsys, tmp_path, tmpfs):

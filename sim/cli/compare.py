@@ -12,7 +12,7 @@ from sim.cli.reporting import draw_figures
 from sim.cli.runs import warn_overload
 from sim.compose import ROOT, load_config
 from sim.config import Config
-from sim.sizing import estimate
+from sim.sizing import OUTPUT_OVERHEAD, estimate
 
 COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
 
@@ -89,6 +89,7 @@ def cmd_compare(args: list[str]) -> int:
     root, unique = experiment_folder(exp, options, overrides)
     claim = claims.claim(root, unique=unique, resumable=holds_experiment(exp.name))
     try:
+        claim.require(2 * OUTPUT_OVERHEAD, "at least")  # what any run writes at least: a full disk is found at once
         if options.get("resume") is True and not claim.resumed:
             raise UserError(f"resume: nothing to resume: {root} holds no experiment")
         replications = [f"run.replications={exp.replications}"] if exp.replications else []

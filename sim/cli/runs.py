@@ -16,16 +16,19 @@ def given(overrides: list[str], key: str) -> Optional[Path]:
 
 
 def cmd_run(args: list[str]) -> int:
-    """A folder given on the command line is checked and claimed first (a mistake there is
-    reported in a second), then the config is composed and checked, then the run starts."""
+    """A folder given on the command line is checked and claimed first (a mistake there, or a full
+    disk, is reported in a second or two), then the config is composed and checked, then the
+    free space for its estimated output, then the run starts."""
     from sim import claims
     from sim.experiments.run_folder import resumable
+    from sim.sizing import OUTPUT_OVERHEAD, estimate
     folder = given(args, "hydra.run.dir")
     claim = claims.claim(folder, resumable=resumable) if folder else None
     try:
+        if claim:
+            claim.require(2 * OUTPUT_OVERHEAD, "at least")  # what any run writes at least
         from sim.compose import load_config
         from sim.experiments.run_folder import run_into
-        from sim.sizing import estimate
         cfg, run_dir = load_config(args)
         warn_overload(cfg)
         claim = claim or claims.claim(run_dir, unique=True, resumable=resumable)
