@@ -227,6 +227,8 @@ class Smugglers:
     seizure_loss: float = _f(MISSING, 0, 1_000, doc="payoff of a seizure relative to -1 x a success")
     switch_cost: float = _f(MISSING, 0, 1_000, doc="cost of moving to another port (new routes, logistics), in "
                             "units of one success's payoff")
+    route_setup_weeks: float = _f(MISSING, 0, 520, unit="weeks", doc="time to set up a route at another port "
+                                  "(the old one is used meanwhile)")
     prior_seizure_risk: float = _f(MISSING, 0, 1, doc="share of attempts a network expects to lose at the start")
     deterrence_elasticity: float = _f(MISSING, 0, 100, doc="elasticity of the attempt volume to the seizure risk "
                                       "a network has learned")

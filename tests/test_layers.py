@@ -13,8 +13,8 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 # layer: (modules and packages in it, the layers below it that it may import); own layer allowed.
 LAYERS = {
     "cli": (("sim.cli",), ("experiments", "analysis", "model", "clearance", "agents", "records")),
-    "experiments": (("sim.experiments", "sim.report", "sim.compose", "sim.bench", "sim.catalogue", "sim.api",
-                     "sim.userfiles"),
+    "experiments": (("sim.experiments", "sim.report", "sim.compose", "sim.bench", "sim.bare_simpy", "sim.catalogue",
+                     "sim.api", "sim.userfiles"),
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
     "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),

@@ -1,1 +1,1 @@
-"""The agents of the world: enterprises and ports (officers and smugglers come later)."""
+"""The agents of the world: enterprises, smuggling networks, officers, ports and partner agencies."""

@@ -4,8 +4,9 @@ Each week a network chooses a port, one of its front companies (and so the busin
 cover and the credit tier it travels under) and a concealment method, by softmax over values
 it learns from its own outcomes (+1 for an attempt that got through, -seizure_loss for a
 seizure) as they happen. Moving to another port costs ``switch_cost`` (new routes, logistics,
-unknown officers), so a network leaves a port only once its record there has gone clearly bad:
-displacement takes weeks to quarters, not days. How many attempts a network makes responds to
+unknown officers), so a network leaves a port only once its record there has gone clearly bad,
+and takes ``route_setup_weeks`` to set up the new route, meanwhile still using the old one:
+displacement takes months, not days. How many attempts a network makes responds to
 the seizure risk it has learned, with a deterrence elasticity. Ports that tighten lose traffic
 to their neighbours (displacement), and fronts that reach a low-inspection tier attract it
 (credit gaming). Fronts also lodge clean cover trade, which builds their credit.
@@ -48,18 +49,31 @@ class SmugglerNetwork(mesa.Agent):
         self.index, self.fronts = index, fronts
         self.values = {"port": np.zeros(n_ports), "front": np.zeros(len(fronts)), "method": np.zeros(n_methods)}
         self.plan = {"port": -1, "front": 0, "method": 0}  # no port yet: the first choice costs nothing extra
+        self.moving_to, self.ready_day = -1, 0  # a route being set up at another port, usable from ready_day
         self.risk = prior_risk
         self.attempts = np.zeros(n_ports, dtype=np.int64)  # by port
         self.seized = np.zeros(n_ports, dtype=np.int64)
 
-    def choose(self, u: np.ndarray, temperature: float, switch_cost: float) -> None:
+    def choose(self, u: np.ndarray, day: int, cfg: Smugglers) -> None:
         """Choose the week's port, front and method: softmax over learned values (3 uniforms);
-        every port but the current one carries the cost of switching."""
+        every port but the current one carries the cost of switching, and a new port is used
+        only once its route is set up (``route_setup_weeks``; the old one is used meanwhile)."""
+        current = self.plan["port"]
         for (what, values), x in zip(self.values.items(), u):
             if what == "port":
-                values = values - switch_cost * (np.arange(len(values)) != self.plan["port"])
-            cdf = np.cumsum(softmax(values / temperature))
+                values = values - cfg.switch_cost * (np.arange(len(values)) != current)
+            cdf = np.cumsum(softmax(values / cfg.temperature))
             self.plan[what] = int(min(np.searchsorted(cdf, x * cdf[-1]), len(values) - 1))
+        chosen = self.plan["port"]
+        if current < 0 or chosen == current:  # the first route, or staying: nothing to set up
+            self.moving_to = -1
+            return
+        if chosen != self.moving_to:  # a new plan: start setting up that route
+            self.moving_to, self.ready_day = chosen, day + int(round(cfg.route_setup_weeks * DAYS_PER_WEEK))
+        if day < self.ready_day:
+            self.plan["port"] = current
+        else:
+            self.moving_to = -1
 
     def learn(self, port: int, front: int, method: int, caught: bool, cfg: Smugglers) -> None:
         """Move the values of the choices an attempt used towards its payoff; update the risk."""
@@ -97,7 +111,7 @@ class SmugglingRing:
         for net in self.networks:
             u = rng.random(4)
             if day % DAYS_PER_WEEK == 0 or net.plan["port"] < 0:
-                net.choose(u[:3], c.temperature, c.switch_cost)
+                net.choose(u[:3], day, c)
             attempts = poisson_quantile(u[3], net.weekly_attempts(c) / DAYS_PER_WEEK)
             cover = rng.poisson(c.cover_per_week / DAYS_PER_WEEK * len(net.fronts))
             n = attempts + cover
