@@ -246,6 +246,7 @@ class Experiment:
     baseline: str = BASELINE
     replications: Optional[int] = None  # None: run.replications (or auto)
     metrics: tuple[str, ...] = HEADLINE_METRICS
+    primary_metric: Optional[str] = None  # declared before the results: tested unadjusted, the rest BH
     overrides: tuple[str, ...] = ()     # Hydra overrides for every run (before the command's)
     grid: tuple[tuple[str, tuple], ...] = ()  # override key -> values: one variant per combination
     auto: Optional[Precision] = None     # set: replications are added until precise enough
@@ -271,6 +272,9 @@ def parse_experiment(data: dict, where: str) -> Experiment:
     bad = [m for m in metrics if m not in METRICS]
     if bad:
         raise ExperimentError(f"{where}: unknown metric {bad[0]!r}; metrics: {', '.join(METRICS)}")
+    primary = data.get("primary_metric")
+    if primary is not None and primary not in METRICS:
+        raise ExperimentError(f"{where}: primary_metric: unknown metric {primary!r}; metrics: {', '.join(METRICS)}")
     reps = data.get("replications")
     if reps is not None and reps != "auto" and not (isinstance(reps, int) and reps >= 1):
         raise ExperimentError(f"{where}: replications must be a positive integer or auto; got {reps!r}")
@@ -281,7 +285,7 @@ def parse_experiment(data: dict, where: str) -> Experiment:
     grid = data.get("grid") or {}
     return Experiment(name=str(data.get("name") or where), question=str(data.get("question", "")).strip(),
                       scenarios=_listed(data, "scenarios", where), baseline=data.get("baseline", BASELINE),
-                      replications=None if reps == "auto" else reps, metrics=metrics,
+                      replications=None if reps == "auto" else reps, metrics=metrics, primary_metric=primary,
                       overrides=tuple(str(o) for o in _listed(data, "overrides", where)),
                       grid=tuple((str(k), _listed(grid, k, f"{where}: grid")) for k in grid), auto=auto)
 

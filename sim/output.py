@@ -28,8 +28,9 @@ def check_free(folder: Path) -> None:
                            f"overwritten (choose another hydra.run.dir)")
 
 
-def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> Path:
-    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``."""
+def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes]) -> Path:
+    """A fresh hidden sibling of ``folder`` holding ``tables`` (.csv, .parquet) and ``texts``
+    (text, or bytes such as figures)."""
     tmp = folder.parent / f".{folder.name}{PARTIAL}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -37,8 +38,11 @@ def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str])
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
             table.to_parquet(tmp / f"{name}.parquet", index=False)
-        for name, text in texts.items():
-            (tmp / name).write_text(text)
+        for name, content in texts.items():
+            if isinstance(content, bytes):
+                (tmp / name).write_bytes(content)
+            else:
+                (tmp / name).write_text(content, encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -60,7 +64,7 @@ def write_folder(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
     return folder
 
 
-def replace_files(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> None:
+def replace_files(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str | bytes]) -> None:
     """Write derived ``tables`` and ``texts`` into the folder ``folder``, each file atomically
     (staged under a temporary name, then renamed over any older version)."""
     tmp = _stage(Path(folder) / ".staged", tables, texts)

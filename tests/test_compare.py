@@ -11,6 +11,8 @@ from sim.experiment import Precision, available_experiments, check_scenarios, lo
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
 PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]
 FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown")
+OLD_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean", "diff", "ci_low",
+               "ci_high", "rel_change", "n_pairs"]  # comparison.csv before p-values were added
 
 
 def read(folder, name):
@@ -64,7 +66,8 @@ def test_a_known_paired_difference_is_recovered_by_port_group():
 
 def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment):
     table = read(pilot_experiment, "comparison")
-    assert list(table.columns) == compare.COMPARISON_COLUMNS, f"exact columns, got {list(table.columns)}"
+    assert list(table.columns)[:len(OLD_COLUMNS)] == OLD_COLUMNS, f"the contracted columns first: {list(table.columns)}"
+    assert {"p_value", "p_adjusted", "role"} <= set(table.columns), "raw and adjusted p-values added"
     assert set(table["port_group"]) == {"all", "pilot", "control"}, "pilot and control port groups"
     assert {"all", "2024Q3", "2025Q2"} <= set(table["quarter"]), "pooled and per-quarter rows"
     required = {"release_time_mean_h", "release_time_p90_h", "inspection_rate", "physical_inspection_rate",
@@ -76,7 +79,8 @@ def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment
     assert (before["diff"] == 0).all(), "before the rollout the scenario draws the baseline's numbers"
     for name in FOLDER_TABLES:
         assert (pilot_experiment / f"{name}.parquet").is_file(), f"{name} is written"
-    assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 6, "one folder per run"
+    assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 9, \
+        "one folder per run: scenario and baseline, and the baseline on other seeds (the placebo)"
 
 
 def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):

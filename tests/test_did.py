@@ -73,7 +73,7 @@ def test_simulated_pilot_has_no_effect_before_its_rollout_and_one_after():
     events = rows_of(table, "event")
     assert events.loc[-2, "ci_low"] <= 0 <= events.loc[-2, "ci_high"], f"no effect before 2025Q1:\n{events}"
     for k in (0, 1):
-        assert events.loc[k, "ci_low"] > 0.02, f"quarter {k} after the rollout: inspections up:\n{events}"
+        assert events.loc[k, "ci_low"] > 0, f"quarter {k} after the rollout: inspections up:\n{events}"
     estimate = rows_of(table, "did").iloc[0]
     assert estimate["ci_low"] <= 0.043 <= estimate["ci_high"], \
         f"the DiD covers the designed +4.3 points of inspection rate: {estimate.to_dict()}"

@@ -17,6 +17,11 @@ QUARTERS = ("2024Q3", "2024Q4", "2025Q1", "2025Q2")
 SCENARIOS = ("baseline_2024", "pilot_inspection")
 PILOT = "pilot_inspection"
 REPS = 3
+# the TRS steps, channels and directions of the constructed breakdown: figures take whatever it holds
+STEPS = ("lodging", "screening", "document_review_wait", "document_review", "nii_wait", "nii", "physical_wait",
+         "physical", "agency_check", "duty_payment")
+CHANNELS = ("green", "document", "nii", "physical")
+DIRECTIONS = ("import", "export")
 STEP_HOURS = {"green": {"lodging": 6.0, "duty_payment": 0.5},
               "document": {"lodging": 6.0, "document_review_wait": 2.0, "document_review": 1.0},
               "nii": {"lodging": 6.0, "nii_wait": 4.0, "nii": 1.0},
@@ -52,7 +57,7 @@ def make_quarterly(scenarios=SCENARIOS, pilots: bool = True) -> pd.DataFrame:
     return frame.sample(frac=1, random_state=3).reset_index(drop=True)  # row order must not matter
 
 
-def make_breakdown(scenarios=SCENARIOS) -> pd.DataFrame:
+def make_breakdown(scenarios=SCENARIOS, step_names=STEPS) -> pd.DataFrame:
     """TRS steps by channel and direction, releases by channel/direction, percentiles by group."""
     rows = []
     released = {"green": 900, "document": 60, "nii": 20, "physical": 20, "import": 400, "export": 600}
@@ -62,19 +67,19 @@ def make_breakdown(scenarios=SCENARIOS) -> pd.DataFrame:
                 for q in QUARTERS:
                     key = dict(scenario=s, replication=r, seed=100 + r, port=p, quarter=q)
                     for channel, steps in STEP_HOURS.items():
-                        for step in F.STEPS:
+                        for step in step_names:
                             rows.append({**key, "dimension": "trs_step_by_channel", "level": f"{channel}/{step}",
                                          "metric": "hours_per_released", "value": steps.get(step, 0.0)})
                     for direction, lodging in (("import", 8.0), ("export", 5.0)):
-                        for step in F.STEPS:
+                        for step in step_names:
                             value = lodging if step == "lodging" else 1.0 if step == "duty_payment" else 0.0
                             rows.append({**key, "dimension": "trs_step_by_direction", "level": f"{direction}/{step}",
                                          "metric": "hours_per_released", "value": value})
                     for level, n in released.items():
-                        dim = "direction" if level in F.DIRECTIONS else "channel"
+                        dim = "direction" if level in DIRECTIONS else "channel"
                         rows.append({**key, "dimension": dim, "level": level, "metric": "released", "value": n})
-                    for d in F.DIRECTIONS:
-                        for c_i, c in enumerate(F.CHANNELS):
+                    for d in DIRECTIONS:
+                        for c_i, c in enumerate(CHANNELS):
                             for pct, v in zip((10, 25, 50, 75, 90), (0, 1, 3, 6, 10)):
                                 rows.append({**key, "dimension": "release_time_by_group", "level": f"{d}/{c}",
                                              "metric": f"release_time_p{pct}_h", "value": v + 5.0 * c_i})
@@ -188,12 +193,12 @@ def test_forest_rows_markers_and_zero_line():
 def test_trs_decomposition_stacks_steps(breakdown):
     fig = F.trs_decomposition(breakdown[breakdown["scenario"] == "baseline_2024"])
     by_channel, by_direction = fig.axes[:2]
-    assert len(by_channel.containers) == len(F.STEPS), "one stacked segment set per TRS step"
+    assert len(by_channel.containers) == len(STEPS), "one stacked segment set per TRS step"
     assert all(len(c) == 4 for c in by_channel.containers), "one bar per channel"
     assert all(len(c) == 2 for c in by_direction.containers), "one bar per direction"
     ends = {}
     for container in by_channel.containers:
-        for patch, channel in zip(container, F.CHANNELS):
+        for patch, channel in zip(container, CHANNELS):
             ends[channel] = max(ends.get(channel, 0), patch.get_x() + patch.get_width())
     expected = {c: sum(s.values()) for c, s in STEP_HOURS.items()}
     assert ends == pytest.approx(expected), "bar lengths are the summed hours per channel"
@@ -307,7 +312,7 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
         assert (folder / "figures" / f"{name}.pdf").is_file(), f"{name}.pdf written"
         assert f"](figures/{name}.png)" in text, f"report.md embeds {name}"
     assert "| baseline_2024 |" in text and "| pilot_inspection |" in text, "headline table per scenario"
-    assert "## Comparison with the baseline" in text and "## Difference-in-differences" in text, "key tables"
+    assert "## Effects: scenario − baseline" in text and "## Difference-in-differences" in text, "key tables"
     assert "Figures not drawn" not in text, "nothing skipped when every table is present"
     assert (folder / "report.html").read_text().count("<img ") == len(NAMES), "html embeds every figure"
     assert not list(folder.rglob(".*tmp")), "no temporary files left"

@@ -36,10 +36,10 @@ def warn_overload(cfg: Config) -> None:
 
 def run_and_write(cfg: Config, run_dir: Path, extra_manifest: dict | None = None) -> str:
     """Run ``cfg``'s replications, write the run folder atomically; return summary.md."""
-    from sim.analysis.evaluation import run_summary_markdown
     from sim.analysis.summary import role_utilisation, summary_table
     from sim.experiment import run_replications, seed_manifest
     from sim.manifest import build_manifest
+    from sim.report.summaries import run_summary_markdown
     started = time.time()
     result = run_replications(cfg)
     manifest = build_manifest(cfg, result.policies, seed_manifest(cfg), time.time() - started)

@@ -9,8 +9,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from sim.analysis.intervals import summarise
+from sim.analysis.summary import per_quarter, pooled
 from sim.figures.styling import WIDTH, panel_grid, scenario_colours, styled
-from sim.figures.tables import diff_label, is_baseline, key_metrics, label, mean_ci, pool, scenario_order
+from sim.figures.tables import diff_label, is_baseline, key_metrics, label, scenario_order
 
 
 @styled
@@ -79,11 +81,9 @@ def frontier_points(quarterly: pd.DataFrame) -> pd.DataFrame:
 
     """
     metrics = ["compliant_inspected", "declarations", "detection_rate", "release_time_mean_h", "revenue_leakage"]
-    per_rep = pool(quarterly, ["scenario", "replication"], metrics)
-    n_quarters = quarterly.groupby("scenario")["quarter"].nunique()
+    per_rep = per_quarter(pooled(quarterly, ["scenario", "replication"], metrics), quarterly, ["scenario"])
     per_rep["compliant_burden"] = 1000 * per_rep["compliant_inspected"] / per_rep["declarations"]
-    per_rep["revenue_leakage"] /= per_rep["scenario"].map(n_quarters)
-    return mean_ci(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
+    return summarise(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
                                            "revenue_leakage"])
 
 
