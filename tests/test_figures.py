@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim import figures as F
-from sim.report import build_report
+from sim.report.build import build_report
 
 PORTS = ("seaport", "airport", "landport")
 QUARTERS = ("2024Q3", "2024Q4", "2025Q1", "2025Q2")
@@ -321,7 +321,7 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
 
 
 def test_several_scenarios_get_one_figure_each_with_the_baseline():
-    from sim.report import per_scenario
+    from sim.report.plan import per_scenario
     q = make_quarterly(scenarios=[*SCENARIOS, "credit_tier"])
     subsets = per_scenario(q)
     assert [suffix for suffix, _, _ in subsets] == ["_credit_tier", "_pilot_inspection"], "one subset per scenario"
@@ -330,7 +330,7 @@ def test_several_scenarios_get_one_figure_each_with_the_baseline():
 
 
 def test_figures_never_import_the_model():
-    code = ("import sys, sim.figures, sim.report; "
+    code = ("import sys, sim.figures, sim.report.build; "
             "bad = [m for m in ('sim.model', 'sim.experiment', 'sim.clearance', 'matplotlib.pyplot') "
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

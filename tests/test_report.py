@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.report import build_report
+from sim.report.build import build_report
 from tests.test_figures import make_breakdown, make_quarterly
 
 SAME_UNITS = ("Mean release time", "Inspection rate", "Hit rate", "Detection rate")

@@ -17,7 +17,7 @@ def cmd_report(args: list[str]) -> int:
 
 def build_report(folder: Path) -> Path:
     """Figures and report of ``folder`` (sim.report is imported only when needed: matplotlib)."""
-    from sim.report import build_report as build
+    from sim.report.build import build_report as build
     try:
         return build(folder)
     except FileNotFoundError as exc:
