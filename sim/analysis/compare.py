@@ -69,14 +69,15 @@ def scenario_port_groups(quarterly: pd.DataFrame) -> pd.Series:
 
 
 def by_replication(quarterly: pd.DataFrame, groups: dict[str, list[str]],
-                   periods: dict[str, list[str]]) -> pd.DataFrame:
-    """Long table: port_group, period, replication, metric, value (pooled within the cell)."""
+                   periods: dict[str, list[str]], metrics: list[str] | None = None) -> pd.DataFrame:
+    """Long table: port_group, period, replication, metric, value (pooled within the cell), for
+    ``metrics`` (default every pooled metric)."""
     cells = []
     for group, ports in groups.items():
         for period, quarters in periods.items():
             rows = quarterly[quarterly["port"].isin(ports) & quarterly["quarter"].isin(quarters)]
             cells.append(rows.assign(port_group=group, period=period))
-    table = pooled(pd.concat(cells, ignore_index=True), ["port_group", "period", "replication"])
+    table = pooled(pd.concat(cells, ignore_index=True), ["port_group", "period", "replication"], metrics)
     return table.melt(id_vars=["port_group", "period", "replication"], value_vars=[m for m in METRICS if m in table],
                       var_name="metric", value_name="value")
 

@@ -44,9 +44,9 @@ def design(scenario: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list
     return {k: groups[k] for k in ("pilot", "control")}, periods
 
 
-def cells(quarterly: pd.DataFrame, groups: dict, periods: dict) -> pd.DataFrame:
+def cells(quarterly: pd.DataFrame, groups: dict, periods: dict, metrics: list[str]) -> pd.DataFrame:
     """Wide table (replication, metric) x (group, period): pooled values, counts per quarter."""
-    long = by_replication(quarterly, groups, periods)
+    long = by_replication(quarterly, groups, periods, metrics)
     quarters = long["period"].map({k: len(v) for k, v in periods.items()})
     long = long.assign(value=long["value"] / np.where(long["metric"].isin(COUNTS), quarters, 1))
     return long.pivot_table(index=["replication", "metric"], columns=["port_group", "period"], values="value",
@@ -74,7 +74,7 @@ def pretrend(scenario: pd.DataFrame, groups: dict, periods: dict, metrics: list[
     pre = periods["pre"]
     if len(pre) < 2:
         return pd.DataFrame(columns=COLUMNS)
-    wide = cells(scenario, groups, {q: [q] for q in pre})
+    wide = cells(scenario, groups, {q: [q] for q in pre}, metrics)
     gap = wide["pilot"] - wide["control"]
     x = quarter_index(pd.Series(pre)).to_numpy(float)
     x = (x - x.mean()) / ((x - x.mean()) ** 2).sum()
@@ -93,14 +93,14 @@ def paired_did(baseline: pd.DataFrame, scenario: pd.DataFrame, metrics: list[str
     if shape is None:
         return None
     groups, periods = shape
-    scen, base = cells(scenario, groups, periods), cells(baseline, groups, periods)
+    scen, base = cells(scenario, groups, periods, metrics), cells(baseline, groups, periods, metrics)
     both = scen.index.intersection(base.index)
     rows = [summarise_pairs(did_by_replication(scen.loc[both]) - did_by_replication(base.loc[both]),
                             metrics, "paired_did", name),
             summarise_pairs(scen.loc[both, ("pilot", "post")] - base.loc[both, ("pilot", "post")],
                             metrics, "paired_effect", name)]
     if other_seeds is not None:
-        other = cells(other_seeds, groups, periods)
+        other = cells(other_seeds, groups, periods, metrics)
         pairs = other.index.intersection(base.index)
         rows.append(summarise_pairs(did_by_replication(other.loc[pairs]) - did_by_replication(base.loc[pairs]),
                                     metrics, "placebo_seeds", name))
