@@ -91,3 +91,10 @@ def test_high_load_roles_are_named():
                           "half_width": 1.2, "target": 0.5, "needed": 18, "skewness": 1.5}])
     text = " ".join(planning.advice(plan, loads))
     assert "needs 18 replications" in text and "skewed" in text and "a document officers are 95% busy" in text, text
+
+
+def test_a_significant_but_tiny_effect_is_negligible_not_a_finding():
+    table = pd.DataFrame({"estimate": [-0.0012, -0.5, -0.5], "p_adjusted": [0.01, 0.01, 0.2]})
+    found = multiplicity.findings(table, pd.Series([10.0, 10.0, 10.0]))
+    assert list(found) == ["negligible", "effect", ""], \
+        "4 seconds on a 10-hour release time is real but negligible; half an hour is a finding; p 0.2 is neither"

@@ -14,10 +14,10 @@ import pandas as pd
 
 from sim.analysis.compare import ALL, METRICS, comparison_table, crn_gain, observed_vs_true, paired, quarters_of
 from sim.analysis.did import DID_COLUMNS, did_table, placebo_regression
-from sim.analysis.multiplicity import adjust
+from sim.analysis.multiplicity import adjust, findings
 from sim.analysis.paired_did import paired_did
 
-DID_OUTPUT = [*DID_COLUMNS, "p_adjusted", "role", "flag"]
+DID_OUTPUT = [*DID_COLUMNS, "p_adjusted", "role", "finding", "flag", "baseline_mean"]
 
 
 def _stacked(runs: dict[str, dict[str, pd.DataFrame]], name: str) -> pd.DataFrame:
@@ -34,7 +34,8 @@ def comparison_with_roles(base: pd.DataFrame, scenarios: dict[str, pd.DataFrame]
     has_pilot = table.groupby("scenario")["port_group"].transform(lambda g: (g == "pilot").any())
     headline_group = np.where(has_pilot, "pilot", ALL)
     primary = (table["metric"] == primary_metric) & (table["port_group"] == headline_group)
-    return adjust(table, family, primary)
+    table = adjust(table, family, primary)
+    return table.assign(finding=findings(table.assign(estimate=table["diff"]), table["baseline_mean"]))
 
 
 def did_all(base: pd.DataFrame, scenarios: dict[str, pd.DataFrame], metrics: list[str],
@@ -54,6 +55,7 @@ def did_all(base: pd.DataFrame, scenarios: dict[str, pd.DataFrame], metrics: lis
     table["flag"] = table["flag"].fillna("") if "flag" in table else ""
     family = table["term"] == "paired_did"
     table = adjust(table, family, family & (table["metric"] == primary_metric))
+    table["finding"] = findings(table, table["baseline_mean"])
     order = {m: i for i, m in enumerate(metrics)}
     table = table.assign(_s=table["scenario"].map({s: i for i, s in enumerate(scenarios)}),
                          _m=table["metric"].map(order))

@@ -11,12 +11,20 @@ Hochberg 1995, J. R. Stat. Soc. B 57: 289-300; statsmodels), and a ``role``:
 - ``exploratory``: every other effect of the family, BH-adjusted together.
 
 Rows outside the family (per-quarter rows, other terms) keep only their raw p-value.
+
+With common random numbers a lever can show a real but tiny effect on a metric it barely
+touches (four seconds of release time) with a p-value near 0. :func:`findings` therefore names
+an effect a ``finding`` only when it is significant after adjustment *and* at least
+:data:`MATERIAL` of the baseline level; a significant effect below that is ``negligible``.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
+
+ALPHA = 0.05
+MATERIAL = 0.01  # assumption: a change below 1% of the baseline level is not one a pilot review acts on (0.5-5%)
 
 
 def bh(p_values: pd.Series) -> pd.Series:
@@ -38,3 +46,11 @@ def adjust(table: pd.DataFrame, family: pd.Series, primary: pd.Series) -> pd.Dat
     table.loc[primary, "p_adjusted"] = table.loc[primary, "p_value"]
     table.loc[exploratory, "p_adjusted"] = bh(table.loc[exploratory, "p_value"])
     return table
+
+
+def findings(table: pd.DataFrame, baseline: pd.Series) -> pd.Series:
+    """Per row: "effect" (adjusted p < :data:`ALPHA` and |estimate| >= :data:`MATERIAL` x
+    |baseline|), "negligible" (significant, smaller), or "" (no evidence, or outside the family)."""
+    significant = table["p_adjusted"] < ALPHA
+    material = table["estimate"].abs() >= MATERIAL * baseline.abs()
+    return pd.Series(np.where(significant, np.where(material, "effect", "negligible"), ""), index=table.index)

@@ -19,6 +19,9 @@ independent across replications; their mean gets a Student-t interval and p-valu
 - ``pretrend``: the scenario's own pilot - control gap per quarter before the rollout, its
   linear trend per replication, with a t interval; ``flag`` says when it excludes 0 (what an
   evaluator's DiD would then pick up).
+
+``baseline_mean`` is the baseline's level at the pilot ports after the rollout, the yardstick of
+an effect's size (see :func:`sim.analysis.multiplicity.findings`).
 """
 from __future__ import annotations
 
@@ -29,7 +32,8 @@ from sim.analysis.compare import COUNTS, as_bool, by_replication, paired_p_value
 from sim.analysis.did import quarter_index
 from sim.analysis.intervals import t_interval
 
-COLUMNS = ["scenario", "metric", "term", "estimate", "ci_low", "ci_high", "n", "p_value", "inference", "flag"]
+COLUMNS = ["scenario", "metric", "term", "estimate", "ci_low", "ci_high", "n", "p_value", "inference", "flag",
+           "baseline_mean"]
 INFERENCE = "t interval across replications (paired by seed)"
 
 
@@ -105,4 +109,6 @@ def paired_did(baseline: pd.DataFrame, scenario: pd.DataFrame, metrics: list[str
         rows.append(summarise_pairs(did_by_replication(other.loc[pairs]) - did_by_replication(base.loc[pairs]),
                                     metrics, "placebo_seeds", name))
     rows.append(pretrend(scenario, groups, periods, metrics, name))
-    return pd.concat([r for r in rows if len(r)], ignore_index=True)[COLUMNS]
+    level = base.loc[both, ("pilot", "post")].groupby(level="metric").mean()
+    table = pd.concat([r for r in rows if len(r)], ignore_index=True)
+    return table.assign(baseline_mean=table["metric"].map(level))[COLUMNS]

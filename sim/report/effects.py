@@ -9,7 +9,8 @@ from sim.report.render import ci, md_table, num, pct
 ALPHA = 0.05
 MARKS = ("p: two-sided p-value; p (BH): adjusted for the false discovery rate over the effects of this "
          "compare (Benjamini-Hochberg), or unadjusted for the declared primary metric (role primary); "
-         "* p < 0.05, † p (BH) < 0.05. Quote an exploratory effect as a finding only with †.")
+         "* p < 0.05, † p (BH) < 0.05. Finding: effect when † and at least 1% of the baseline level, "
+         "negligible when † but smaller (real, too small to act on).")
 
 
 def _p(value, adjusted: bool = False) -> str:
@@ -22,21 +23,22 @@ def _p(value, adjusted: bool = False) -> str:
 def comparison_section(comparison: pd.DataFrame, metrics: list[str]) -> list[str]:
     """Paired differences scenario - baseline over all quarters, pilot (or all) ports (a
     comparison.csv of an older version, without p-values, too)."""
-    comparison = comparison.reindex(columns=list(dict.fromkeys([*comparison, "p_value", "p_adjusted", "role"])))
-    comparison["role"] = comparison["role"].astype(object).fillna("")
+    comparison = comparison.reindex(columns=list(dict.fromkeys([*comparison, "p_value", "p_adjusted", "role",
+                                                                  "finding"])))
+    comparison[["role", "finding"]] = comparison[["role", "finding"]].astype(object).fillna("")
     c = comparison[(comparison["quarter"].astype(str) == "all") & comparison["metric"].isin(metrics)
                    & comparison["port_group"].isin(["all", "pilot"])]
     c = c.assign(_m=c["metric"].map({m: i for i, m in enumerate(metrics)}),
                  _g=c["port_group"].map({"pilot": 0, "all": 1}))
     rows = [[f"{r.scenario} · {r.port_group}", r.metric, num(r.baseline_mean), num(r.scenario_mean),
              f"{num(r.diff)} ({ci(r.ci_low, r.ci_high)})", pct(r.rel_change), _p(r.p_value),
-             _p(r.p_adjusted, adjusted=True), r.role, str(r.n_pairs)]
+             _p(r.p_adjusted, adjusted=True), r.role, r.finding, str(r.n_pairs)]
             for r in c.sort_values(["scenario", "_g", "_m"], kind="stable").itertuples()]
     return ["## Effects: scenario − baseline, all quarters (paired by seed)", "",
             "Mean paired difference over replications with common random numbers and its 95% t interval; "
             "counts and amounts are totals over the quarters. " + MARKS, "",
             *md_table(["scenario · ports", "metric", "baseline", "scenario", "difference (95% CI)", "change",
-                       "p", "p (BH)", "role", "pairs"], rows), ""]
+                       "p", "p (BH)", "role", "finding", "pairs"], rows), ""]
 
 
 def _term(did: pd.DataFrame, term: str) -> pd.DataFrame:
@@ -53,12 +55,12 @@ def did_section(did: pd.DataFrame, metrics: list[str], skipped: dict[str, str] |
                 *md_table(["scenario", "metric", "estimate (95% CI)"], rows), ""] if rows else []
     primary, truth = _term(did, "paired_did"), _term(did, "paired_effect")
     rows = [[s, m, f"{num(r.estimate)} ({ci(r.ci_low, r.ci_high)})", _p(r.p_value), _p(r.p_adjusted, True),
-             r.role, _cell(truth, (s, m))] for (s, m), r in primary.iterrows()]
+             r.role, r.finding, _cell(truth, (s, m))] for (s, m), r in primary.iterrows()]
     out = ["## Difference-in-differences, paired by seed (the primary estimate)", "",
            "Per replication, (pilot − control ports, after − before the rollout) of the scenario minus the same of "
            "the baseline; 95% t interval across replications. Beside it, the paired truth: scenario − baseline "
            "at the pilot ports after the rollout. " + MARKS, "",
-           *md_table(["scenario", "metric", "paired DiD (95% CI)", "p", "p (BH)", "role",
+           *md_table(["scenario", "metric", "paired DiD (95% CI)", "p", "p (BH)", "role", "finding",
                       "paired effect at pilot ports (95% CI)"], rows), ""]
     return out + _evaluator(did) + [f"- {s}: no DiD ({why})" for s, why in (skipped or {}).items()]
 
