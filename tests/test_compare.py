@@ -9,7 +9,7 @@ from sim.cli import ROOT, main
 from sim.experiment import Precision, available_experiments, check_scenarios, load_experiment
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
-PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]
+PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false", "plan=true"]
 FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown")
 OLD_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean", "diff", "ci_low",
                "ci_high", "rel_change", "n_pairs"]  # comparison.csv before p-values were added
@@ -110,6 +110,7 @@ def test_observed_vs_true_puts_the_two_pictures_side_by_side(pilot_experiment):
     (["experiment=smoke_pilot", "scenarios=[inspection_targeting]"], "not both"),
     (["scenarios=[inspection_targeting]", "auto.metric=hit_rate"], "need run.replications=auto"),
     (["experiment=smoke_pilot", "run.replications=0"], "run.replications: must be >= 1"),
+    (["experiment=smoke_pilot", "plan=maybe"], "plan: must be true or false; got 'maybe'"),
 ])
 def test_a_mistake_is_one_line_exit_2_and_nothing_is_written(tmp_path, capsys, args, says):
     folder = tmp_path / "exp"
@@ -135,3 +136,35 @@ def test_every_experiment_definition_is_valid():
         header = (ROOT / "experiments" / f"{name}.yaml").read_text().splitlines()[:8]
         assert any(line.startswith("# Question:") for line in header) and \
             any(f"experiment={name}" in line for line in header), f"{name}: header gives question and command"
+
+
+def test_the_declared_primary_metric_is_tested_unadjusted_and_the_rest_with_bh(pilot_experiment):
+    did = read(pilot_experiment, "did")
+    primary = did[did["role"] == "primary"]
+    assert set(primary["metric"]) == {"detection_rate"} and set(primary["term"]) == {"paired_did"}, \
+        "smoke_pilot declares detection_rate: its paired DiD is the primary test"
+    assert (primary["p_adjusted"] == primary["p_value"]).all(), "the primary test is not adjusted"
+    rest = did[did["role"] == "exploratory"]
+    assert (rest["p_adjusted"] >= rest["p_value"] - 1e-12).all() and (rest["term"] == "paired_did").all(), \
+        "the other metrics' paired DiDs are BH-adjusted (never below their raw p-value)"
+    terms = set(did["term"])
+    assert {"paired_did", "paired_effect", "did", "event", "placebo_did", "placebo_seeds", "pretrend"} <= terms, terms
+    comparison = read(pilot_experiment, "comparison")
+    assert set(comparison.loc[comparison["role"] == "primary", "port_group"]) == {"pilot"}, \
+        "in comparison.csv the primary metric is tested at the pilot ports"
+
+
+def test_plan_true_gives_the_replications_a_target_needs(pilot_experiment):
+    plan = read(pilot_experiment, "plan")
+    row = plan.iloc[0]
+    assert row["metric"] == "detection_rate" and row["replications"] == 3, "planned on the primary metric, 3 so far"
+    assert row["needed"] >= 2 and row["target"] == 0.002, f"the auto.half_width default is the target: {row.to_dict()}"
+    summary = (pilot_experiment / "summary.md").read_text()
+    assert "## Replication plan (plan=true)" in summary and f"needs {int(row['needed'])} replications" in summary, \
+        "summary.md says how many replications the target needs"
+
+
+def test_a_primary_metric_must_be_a_metric():
+    from sim.experiment import ExperimentError, parse_experiment
+    with pytest.raises(ExperimentError, match="primary_metric: unknown metric 'speed'"):
+        parse_experiment({"scenarios": ["inspection_targeting"], "primary_metric": "speed"}, "experiment x")

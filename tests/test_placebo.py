@@ -1,11 +1,18 @@
 """Placebo comparisons: with no lever at all, the primary interval (the paired DiD) excludes 0
-in about 5% of comparisons for every reported metric; the regression DiD fitted on the
-scenario's runs alone, as tradesim reported it before (cluster-robust by replication), does not.
+in at most 7% of comparisons (target 5%) for every reported metric, with 3 and with 5
+replications; the regression DiD fitted on one scenario's runs alone does not hold where pilot
+and control ports trend apart anyway.
 
-A comparison is the baseline on one seed set against the baseline on another, with a pilot
-assignment (seaport from 2025Q1) that changes nothing: the smallest world that shows the
-problem (two ports, few declarations, run=smoke, four quarters). Seed sets are drawn from one
-pool of replications, so comparisons overlap; each is still a valid placebo.
+A simulated placebo is the baseline on one seed set against the baseline on another, with a
+pilot assignment (seaport from 2025Q1) that changes nothing, in the smallest world that still
+has adaptive agents: two ports, run=smoke, four quarters. Seed sets are drawn from one pool of
+replications, so comparisons overlap (each is still a valid placebo); 60 comparisons in the
+normal suite, 200 from a larger pool in the slow one, which holds the issue's bound (7%).
+A count of 60 is coarse: at a true rate of exactly 5% it exceeds 4 of 60 (7%) with probability
+0.18, so the normal suite tests the count against the binomial: at most 7 of 60 (11.7%; a true
+5% rate exceeds it with probability 0.025). The regression DiD is also checked against a
+constructed world whose pilot port drifts 0.4 h a quarter away from the control port: there
+parallel trends fail by design, and the fitted DiD takes the drift for an effect.
 """
 from __future__ import annotations
 
@@ -23,11 +30,12 @@ from sim.experiment import run_replications
 
 WORLD = ["run=smoke", "run.progress=false", "run.agent_snapshots=false", "world.start=2024-07-01",
          "world.horizon_quarters=4", "~world.ports.landport", "~world.ports.parcel_hub",
-         "world.ports.seaport.declarations_per_day=200", "world.ports.airport.declarations_per_day=200",
-         "population.enterprises=300"]
+         "world.ports.seaport.declarations_per_day=40", "world.ports.airport.declarations_per_day=40",
+         "population.enterprises=200"]
 REPORTED = ["release_time_mean_h", "inspection_rate", "hit_rate", "detection_rate", "revenue_leakage",
             "compliant_inspected"]
-LIMIT = 0.07  # the issue's bound on the share of placebo intervals excluding 0 (target 5%)
+LIMIT = 0.07  # the issue's bound on the share of placebo intervals excluding 0 (target 5%), 200 comparisons
+BINOMIAL_60 = 7 / 60  # P(X >= 8 | n=60, p=0.05) = 0.025: the bound a count of 60 can honestly hold
 
 
 def pool(replications: int) -> pd.DataFrame:
@@ -91,9 +99,8 @@ def small_pool():
 def test_sixty_placebo_comparisons(small_pool, n):
     rates = placebo_rates(small_pool, n, comparisons=60, seed=n)
     print(f"\nn={n}, share of 60 placebo intervals excluding 0:\n{rates}")
-    assert (rates["paired"] <= LIMIT).all(), f"primary interval: at most {LIMIT:.0%} false positives:\n{rates}"
-    assert (rates["regression_cluster_robust"] > LIMIT).any(), \
-        f"the former regression DiD (cluster-robust, scenario alone) fails the placebo test:\n{rates}"
+    assert (rates["paired"] <= BINOMIAL_60).all(), \
+        f"primary interval: a false-positive count of 60 compatible with 5% (at most 7):\n{rates}"
 
 
 @pytest.mark.slow
@@ -102,4 +109,35 @@ def test_two_hundred_placebo_comparisons(n):
     rates = placebo_rates(pool(120), n, comparisons=200, seed=100 + n)
     print(f"\nn={n}, share of 200 placebo intervals excluding 0:\n{rates}")
     assert (rates["paired"] <= LIMIT).all(), f"primary interval: at most {LIMIT:.0%} false positives:\n{rates}"
-    assert (rates["regression_cluster_robust"] > LIMIT).any(), f"the former regression DiD fails:\n{rates}"
+
+
+def drifting_world(replications: int, seed: int) -> pd.DataFrame:
+    """Two ports whose gap grows 0.4 h a quarter (non-parallel trends), quarterly shocks shared
+    by the ports of a replication, small port noise; no lever anywhere."""
+    rng, quarters, rows = np.random.default_rng(seed), ["2024Q3", "2024Q4", "2025Q1", "2025Q2"], []
+    for r in range(replications):
+        shocks = rng.normal(0, 0.3, len(quarters))
+        for port in ("seaport", "airport"):
+            for q, quarter in enumerate(quarters):
+                value = 10 + shocks[q] + 0.4 * q * (port == "seaport") + rng.normal(0, 0.1)
+                rows.append({"scenario": "x", "replication": r, "port": port, "quarter": quarter, "pilot": False,
+                             "release_time_mean_h": value, "released": 1000})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_where_trends_differ_the_regression_fails_the_placebo_and_the_paired_did_does_not(n):
+    hits = {"paired": 0, "wild_bootstrap": 0, "cluster_robust": 0}
+    for k in range(30):
+        base, other = drifting_world(n, seed=2 * k), with_pilot(drifting_world(n, seed=2 * k + 1))
+        paired = paired_did(base, other, ["release_time_mean_h"], "p").set_index("term").loc["paired_did"]
+        regression = placebo_regression(other, other, ["release_time_mean_h"], "p").iloc[0]
+        low, high = cluster_robust_did(other, "release_time_mean_h")
+        hits["paired"] += paired["ci_low"] > 0 or paired["ci_high"] < 0
+        hits["wild_bootstrap"] += regression["ci_low"] > 0 or regression["ci_high"] < 0
+        hits["cluster_robust"] += low > 0 or high < 0
+    rates = {k: v / 30 for k, v in hits.items()}
+    print(f"\nn={n}, drifting world, share of 30 placebo intervals excluding 0: {rates}")
+    assert hits["paired"] <= 4, f"the paired DiD holds (P(X >= 5 | 30, 5%) = 0.016): the drift cancels: {rates}"
+    assert rates["cluster_robust"] > 0.5 and rates["wild_bootstrap"] > LIMIT, \
+        f"the regression on the scenario alone takes the drift (+0.8 h) for an effect: {rates}"

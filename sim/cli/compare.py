@@ -32,6 +32,9 @@ def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
                 overrides.append(arg)
         except yaml.YAMLError:
             raise UserError(f"{key}: cannot read the value {value!r}") from None
+    for key in ("resume", "report", "placebo", "plan"):
+        if key in options and not isinstance(options[key], bool):
+            raise UserError(f"{key}: must be true or false; got {options[key]!r}")
     return options, auto, overrides
 
 
