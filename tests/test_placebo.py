@@ -98,7 +98,7 @@ def small_pool():
 @pytest.mark.parametrize("n", [3, 5])
 def test_sixty_placebo_comparisons(small_pool, n):
     rates = placebo_rates(small_pool, n, comparisons=60, seed=n)
-    print(f"\nn={n}, share of 60 placebo intervals excluding 0:\n{rates}")
+    print(f"\nn={n}, share of 60 placebo intervals excluding 0:\n{rates.to_string()}")
     assert (rates["paired"] <= BINOMIAL_60).all(), \
         f"primary interval: a false-positive count of 60 compatible with 5% (at most 7):\n{rates}"
 
@@ -107,7 +107,7 @@ def test_sixty_placebo_comparisons(small_pool, n):
 @pytest.mark.parametrize("n", [3, 5])
 def test_two_hundred_placebo_comparisons(n):
     rates = placebo_rates(pool(120), n, comparisons=200, seed=100 + n)
-    print(f"\nn={n}, share of 200 placebo intervals excluding 0:\n{rates}")
+    print(f"\nn={n}, share of 200 placebo intervals excluding 0:\n{rates.to_string()}")
     assert (rates["paired"] <= LIMIT).all(), f"primary interval: at most {LIMIT:.0%} false positives:\n{rates}"
 
 
