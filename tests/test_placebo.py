@@ -105,10 +105,15 @@ def test_sixty_placebo_comparisons(small_pool, n):
         f"primary interval: a false-positive count of 60 compatible with 5% (at most 7):\n{rates}"
 
 
+@pytest.fixture(scope="module")
+def large_pool():
+    return pool(120)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("n", [3, 5])
-def test_two_hundred_placebo_comparisons(n):
-    rates = placebo_rates(pool(120), n, comparisons=200, seed=100 + n, wild_bootstrap=True)
+def test_two_hundred_placebo_comparisons(large_pool, n):
+    rates = placebo_rates(large_pool, n, comparisons=200, seed=100 + n, wild_bootstrap=True)
     print(f"\nn={n}, share of 200 placebo intervals excluding 0:\n{rates.to_string()}")
     assert (rates["paired"] <= LIMIT).all(), f"primary interval: at most {LIMIT:.0%} false positives:\n{rates}"
 
