@@ -122,12 +122,16 @@ def tradeoff_frontier(quarterly: pd.DataFrame, colours: dict | None = None) -> F
     return fig
 
 
+# did.csv terms printed in each event-study panel: the primary paired DiD and the regression's
+NOTED = {"paired_did": "paired DiD", "did": "DiD"}
+
+
 @styled
 def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours: dict | None = None) -> Figure:
     """Event-study coefficients by quarter relative to the rollout, with 95% CIs.
 
     Args:
-        did: ``did.csv`` (term "event" rows; "did" rows are printed in each panel).
+        did: ``did.csv`` (term "event" rows; "paired_did" and "did" rows are printed in each panel).
         metrics: Metrics, one panel each (default: :func:`key_metrics`, at most 6).
         colours: Scenario colours, one colour per scenario.
 
@@ -150,9 +154,9 @@ def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours
             x = part["rel_quarter"].to_numpy() + (j - (n - 1) / 2) * min(0.12, 0.5 / n)
             err = np.clip([est - part["ci_low"] * scale, part["ci_high"] * scale - est], 0, None)
             ax.errorbar(x, est, yerr=err, fmt="o", color=colours[scen], label=scen, gid="event")
-            d = did[(did["term"] == "did") & (did["metric"] == metric) & (did["scenario"] == scen)]
+            d = did[did["term"].isin(NOTED) & (did["metric"] == metric) & (did["scenario"] == scen)]
             for r in d.itertuples() if n <= 3 else ():  # more: see the DiD table of the report
-                notes.append(f"DiD{'' if n == 1 else ' ' + scen} {r.estimate * scale:+.3g} "
+                notes.append(f"{NOTED[r.term]}{'' if n == 1 else ' ' + scen} {r.estimate * scale:+.3g} "
                              f"[{r.ci_low * scale:.3g}, {r.ci_high * scale:.3g}]")
         ax.axhline(0, color="0.3", lw=0.8, gid="zero")
         ax.axvline(-0.5, color="0.3", ls="--", lw=1, gid="rollout")
