@@ -51,7 +51,10 @@ def did_all(base: pd.DataFrame, scenarios: dict[str, pd.DataFrame], metrics: lis
         paired_rows = paired_did(base, scen, metrics, name, other_seeds)
         if paired_rows is not None:
             frames.append(paired_rows)
-    table = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    frames = [f for f in frames if len(f)]
+    if not frames:  # no scenario is identified
+        return pd.DataFrame(columns=DID_OUTPUT), skipped
+    table = pd.concat(frames, ignore_index=True)
     table["flag"] = table["flag"].fillna("") if "flag" in table else ""
     family = table["term"] == "paired_did"
     table = adjust(table, family, family & (table["metric"] == primary_metric))
