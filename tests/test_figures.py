@@ -335,3 +335,15 @@ def test_figures_never_import_the_model():
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"figure code imported {out.stdout.strip()}"
+
+
+def test_trs_figure_draws_whatever_steps_the_breakdown_holds():
+    steps = ("trader_documents", "agency_permit", "transfer", "document_review_wait", "document_review", "pick_up")
+    breakdown = make_breakdown(scenarios=["baseline_2024"], step_names=steps)
+    fig = F.trs_decomposition(breakdown)
+    drawn = [c.get_label() for c in fig.axes[0].containers]
+    assert drawn == list(steps), f"every step of the table, in its order, none from a fixed list: {drawn}"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "trader documents" in legend and "pick up" in legend, f"new steps get readable names: {legend}"
+    colours = F.step_colours(list(steps))
+    assert colours["document_review"] != colours["trader_documents"], "each step its own colour"
