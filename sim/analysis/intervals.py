@@ -44,13 +44,13 @@ def t_interval(mean, sd, n, level: float = LEVEL):
 
 
 def wilson_interval(p, n_eff, z):
-    """Wilson score interval of a proportion ``p`` with sample size ``n_eff`` and quantile ``z``."""
+    """Wilson score interval of a proportion ``p`` with sample size ``n_eff`` (infinite: the
+    point) and quantile ``z``."""
     p, n_eff, z = (np.asarray(v, dtype=float) for v in (p, n_eff, z))
     with np.errstate(invalid="ignore", divide="ignore"):
-        z2n = np.where(np.isinf(n_eff), 0.0, z * z / n_eff)
+        z2n = z * z / n_eff
         centre = (p + z2n / 2) / (1 + z2n)
-        half = z / (1 + z2n) * np.sqrt(np.where(np.isinf(n_eff), 0.0, p * (1 - p) / n_eff)
-                                      + np.where(np.isinf(n_eff), 0.0, z2n / (4 * n_eff)))
+        half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n_eff + z2n / (4 * n_eff))
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
