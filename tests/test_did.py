@@ -67,7 +67,8 @@ def test_simulated_pilot_has_no_effect_before_its_rollout_and_one_after():
     """The targeting pilot at twice the inspection rate, seen as an evaluator sees it."""
     exp = load_experiment(ROOT / "experiments", "smoke_pilot")
     cfg, _ = load_config(["scenario=inspection_targeting", *exp.overrides, "run.replications=3",
-                          "run.progress=false", "policy.targeting.params.inspection_rate=0.0715"])  # 0.0285 + 4.3 points
+                          "run.progress=false",
+                          "policy.targeting.params.inspection_rate=0.0715"])  # 0.0285 + 4.3 points
     quarterly = run_replications(cfg).quarterly
     table = did.did_scenario(quarterly, ["inspection_rate"], "inspection_targeting")
     events = rows_of(table, "event")
