@@ -29,6 +29,7 @@ from sim.figures.styling import (
     BASELINE_COLOUR,
     DPI,
     GROUP_COLOURS,
+    HOLDER_PALETTES,
     OKABE_ITO,
     STEP_PALETTE,
     STYLE,
@@ -58,8 +59,8 @@ from sim.figures.tables import (
 from sim.figures.trends import timeseries
 
 __all__ = [
-    "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "KEY_METRICS", "OKABE_ITO",
-    "STEP_PALETTE", "STYLE", "TARGETS_H", "WIDTH", "as_bool", "diff_label", "displacement", "event_study",
+    "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "HOLDER_PALETTES", "KEY_METRICS",
+    "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "WIDTH", "as_bool", "diff_label", "displacement", "event_study",
     "figure_bytes", "first_pilot_quarter", "forest", "frontier_points", "is_baseline", "key_metrics", "label",
     "levels", "observed_vs_true", "quarter_key", "quarters_sorted", "release_percentiles",
     "release_time_distribution", "scenario_colours", "scenario_order", "step_colours", "step_hours", "step_name",

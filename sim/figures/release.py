@@ -8,8 +8,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.figures.styling import STEP_PALETTE, WIDTH, scenario_colours, styled, tint
+from sim.figures.styling import HOLDER_PALETTES, STEP_PALETTE, WIDTH, scenario_colours, styled, tint
 from sim.figures.tables import TARGETS_H, levels, scenario_order
+from sim.records import STEPS
+
+TRS_STEPS = {step.name: step for step in STEPS}  # label and holder of each step the model knows
 
 
 def step_hours(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -37,9 +40,17 @@ def step_hours(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 
 def step_colours(steps: list[str]) -> dict[str, str]:
-    """A colour per TRS step, in order of appearance; a step's wait (``<step>_wait``) shares it."""
+    """A colour per TRS step, in order of appearance, shaded by who holds the goods (trader,
+    customs, other agency: :data:`sim.records.STEPS`); a step's wait (``<step>_wait``) shares it."""
     bases = list(dict.fromkeys(s.removesuffix("_wait") for s in steps))
-    return {b: STEP_PALETTE[i % len(STEP_PALETTE)] for i, b in enumerate(bases)}
+    seen: dict[str, int] = {}
+    colours = {}
+    for base in bases:
+        holder = TRS_STEPS[base].holder if base in TRS_STEPS else ""
+        palette = HOLDER_PALETTES.get(holder, STEP_PALETTE)
+        colours[base] = palette[seen.get(holder, 0) % len(palette)]
+        seen[holder] = seen.get(holder, 0) + 1
+    return colours
 
 
 def _step_style(step: str, colours: dict[str, str]) -> tuple[tuple, str | None, str]:
@@ -49,7 +60,9 @@ def _step_style(step: str, colours: dict[str, str]) -> tuple[tuple, str | None, 
 
 
 def step_name(step: str) -> str:
-    """A TRS step as shown: underscores to spaces, NII in capitals."""
+    """A TRS step as shown: its label and holder from :data:`sim.records.STEPS`, or the name made readable."""
+    if step in TRS_STEPS:
+        return f"{TRS_STEPS[step].label} ({TRS_STEPS[step].holder})"
     return step.replace("_", " ").replace("nii", "NII")
 
 
@@ -97,7 +110,7 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
     axes[-1].set_xlabel("Hours per released declaration (all ports, quarters and replications)")
     handles = [Patch(facecolor=face, hatch=hatch, edgecolor=edge, linewidth=0)
                for face, hatch, edge in (_step_style(s, colours) for s in drawn)]
-    fig.legend(handles, [step_name(s) for s in drawn], loc="outside lower center", ncols=5)
+    fig.legend(handles, [step_name(s) for s in drawn], loc="outside lower center", ncols=2, fontsize=8)
     return fig
 
 

@@ -25,6 +25,11 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 GROUP_COLOURS = {"pilot ports": "#D55E00", "control ports": "#0072B2", "all ports": "#000000"}
 # TRS steps, coloured in their order of appearance in the breakdown: Paul Tol's "muted"
 # colour-blind-safe scheme, then Okabe-Ito
+# who holds the goods during a TRS step: traders in warm tones, customs in blues and greens,
+# other agencies in purples (colour-blind-safe: Paul Tol's schemes)
+HOLDER_PALETTES = {"trader": ("#DDCC77", "#CC6677", "#999933", "#EE8866"),
+                   "customs": ("#332288", "#88CCEE", "#44AA99", "#117733", "#0072B2", "#56B4E9", "#009E73"),
+                   "agency": ("#AA4499", "#882255", "#CC79A7")}
 STEP_PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
                 "#AA4499", *OKABE_ITO)
 

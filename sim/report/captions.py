@@ -71,7 +71,23 @@ def trs(b: pd.DataFrame) -> str:
             f"{num(totals[slow], 'h')}, the largest steps being {F.step_name(steps.index[0])} "
             f"({num(steps.iloc[0], 'h')})" + (f" and {F.step_name(steps.index[1])} ({num(steps.iloc[1], 'h')})"
                                               if len(steps) > 1 else "")
-            + f", against {num(totals.min(), 'h')} in the {totals.idxmin()} channel.")
+            + f", against {num(totals.min(), 'h')} in the {totals.idxmin()} channel." + _holders(b))
+
+
+def _holders(b: pd.DataFrame) -> str:
+    """Who holds the goods for how long (``trs_holder`` rows, weighted by each cell's releases), if present."""
+    base = b[b["scenario"] == F.scenario_order(b["scenario"])[0]]
+    rows = base[base["dimension"] == "trs_holder"]
+    if rows.empty:
+        return ""
+    cell = [k for k in ("replication", "port", "quarter") if k in base]
+    released = base[(base["dimension"] == "direction") & (base["metric"] == "released")].groupby(cell)["value"].sum()
+    rows = rows.join(released.rename("released"), on=cell)
+    hours = (rows["value"] * rows["released"]).groupby(rows["level"], sort=False).sum() \
+        / rows["released"].groupby(rows["level"], sort=False).sum()
+    names = {"trader": "the trader", "customs": "customs", "agency": "other agencies"}
+    return " Per released declaration the goods wait " + ", ".join(
+        f"{num(h, 'h')} with {names.get(who, who)}" for who, h in hours.items()) + "."
 
 
 def distribution(b: pd.DataFrame) -> str:
