@@ -87,7 +87,7 @@ def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):
     quarterly = read(pilot_experiment, "quarterly")
     base = quarterly[quarterly["scenario"] == "baseline_2024"]
     scen = {"t": quarterly[quarterly["scenario"] == "inspection_targeting"]}
-    widths = compare.crn_gain(base, scen, ["release_time_mean_h", "revenue_leakage"]).set_index("metric")
+    widths = compare.crn_gain(base, scen, ["inspection_rate", "compliant_inspected"]).set_index("metric")
     for metric, row in widths.iterrows():
         assert row["paired_width"] < row["unpaired_width"], \
             f"{metric}: CRN pairing should narrow the CI ({row['paired_width']} vs {row['unpaired_width']})"
