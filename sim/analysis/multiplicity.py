@@ -13,7 +13,7 @@ Hochberg 1995, J. R. Stat. Soc. B 57: 289-300; statsmodels), and a ``role``:
 Rows outside the family (per-quarter rows, other terms) keep only their raw p-value.
 
 With common random numbers a lever can show a real but tiny effect on a metric it barely
-touches (four seconds of release time) with a p-value near 0. :func:`findings` therefore names
+touches (seconds of release time) with a p-value near 0. :func:`findings` therefore names
 an effect a ``finding`` only when it is significant after adjustment *and* at least
 :data:`MATERIAL` of the baseline level; a significant effect below that is ``negligible``.
 """
