@@ -151,11 +151,16 @@ def publish(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str]
     shutil.rmtree(tmp, ignore_errors=True)  # now the folder's previous state
 
 
-def replace_files(folder: Path, texts: dict[str, str]) -> None:
-    """Write small text files into ``folder``, each atomically (a temporary name, then renamed)."""
-    for name, text in texts.items():
+def replace_files(folder: Path, texts: dict[str, str | bytes]) -> None:
+    """Write files into ``folder`` (made if absent), each atomically (a temporary name, then
+    renamed): ``str`` as UTF-8 text, ``bytes`` (e.g. a figure) as they are."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for name, content in texts.items():
         tmp = Path(folder) / f".{name}{PARTIAL}{os.getpid()}"
-        tmp.write_text(text)
+        if isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            tmp.write_text(content, encoding="utf-8")
         os.replace(tmp, Path(folder) / name)
 
 

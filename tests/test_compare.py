@@ -10,8 +10,10 @@ from sim.compose import ROOT
 from sim.experiments.definitions import Precision, available_experiments, check_scenarios, load_experiment
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
-PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false"]
+PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false", "plan=true"]
 FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown")
+OLD_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean", "diff", "ci_low",
+               "ci_high", "rel_change", "n_pairs"]  # comparison.csv before p-values were added
 
 
 def read(folder, name):
@@ -65,7 +67,8 @@ def test_a_known_paired_difference_is_recovered_by_port_group():
 
 def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment):
     table = read(pilot_experiment, "comparison")
-    assert list(table.columns) == compare.COMPARISON_COLUMNS, f"exact columns, got {list(table.columns)}"
+    assert list(table.columns)[:len(OLD_COLUMNS)] == OLD_COLUMNS, f"the contracted columns first: {list(table.columns)}"
+    assert {"p_value", "p_adjusted", "role"} <= set(table.columns), "raw and adjusted p-values added"
     assert set(table["port_group"]) == {"all", "pilot", "control"}, "pilot and control port groups"
     assert {"all", "2024Q3", "2025Q2"} <= set(table["quarter"]), "pooled and per-quarter rows"
     required = {"release_time_mean_h", "release_time_p90_h", "inspection_rate", "physical_inspection_rate",
@@ -77,7 +80,8 @@ def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment
     assert (before["diff"] == 0).all(), "before the rollout the scenario draws the baseline's numbers"
     for name in FOLDER_TABLES:
         assert (pilot_experiment / f"{name}.parquet").is_file(), f"{name} is written"
-    assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 6, "one folder per run"
+    assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 9, \
+        "one folder per run: scenario and baseline, and the baseline on other seeds (the placebo)"
 
 
 def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):
@@ -86,7 +90,7 @@ def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):
     scen = {"t": quarterly[quarterly["scenario"] == "inspection_targeting"]}
     # (revenue leakage is mostly smuggling, whose volume and routes respond to the pilot: its
     # paired differences are real effects more than shared noise, so it is not asserted here)
-    widths = compare.crn_gain(base, scen, ["release_time_mean_h", "inspection_rate"]).set_index("metric")
+    widths = compare.crn_gain(base, scen, ["inspection_rate", "compliant_inspected"]).set_index("metric")
     for metric, row in widths.iterrows():
         assert row["paired_width"] < row["unpaired_width"], \
             f"{metric}: CRN pairing should narrow the CI ({row['paired_width']} vs {row['unpaired_width']})"
@@ -109,6 +113,7 @@ def test_observed_vs_true_puts_the_two_pictures_side_by_side(pilot_experiment):
     (["experiment=smoke_pilot", "scenarios=[inspection_targeting]"], "not both"),
     (["scenarios=[inspection_targeting]", "auto.metric=hit_rate"], "need run.replications=auto"),
     (["experiment=smoke_pilot", "run.replications=0"], "run.replications: must be in [1, 10000]"),
+    (["experiment=smoke_pilot", "plan=maybe"], "plan: must be true or false; got 'maybe'"),
 ])
 def test_a_mistake_is_one_line_exit_2_and_nothing_is_written(tmp_path, capsys, args, says):
     folder = tmp_path / "exp"
@@ -134,3 +139,35 @@ def test_every_experiment_definition_is_valid():
         header = (ROOT / "experiments" / f"{name}.yaml").read_text().splitlines()[:8]
         assert any(line.startswith("# Question:") for line in header) and \
             any(f"experiment={name}" in line for line in header), f"{name}: header gives question and command"
+
+
+def test_the_declared_primary_metric_is_tested_unadjusted_and_the_rest_with_bh(pilot_experiment):
+    did = read(pilot_experiment, "did")
+    primary = did[did["role"] == "primary"]
+    assert set(primary["metric"]) == {"detection_rate"} and set(primary["term"]) == {"paired_did"}, \
+        "smoke_pilot declares detection_rate: its paired DiD is the primary test"
+    assert (primary["p_adjusted"] == primary["p_value"]).all(), "the primary test is not adjusted"
+    rest = did[did["role"] == "exploratory"]
+    assert (rest["p_adjusted"] >= rest["p_value"] - 1e-12).all() and (rest["term"] == "paired_did").all(), \
+        "the other metrics' paired DiDs are BH-adjusted (never below their raw p-value)"
+    terms = set(did["term"])
+    assert {"paired_did", "paired_effect", "did", "event", "placebo_did", "placebo_seeds", "pretrend"} <= terms, terms
+    comparison = read(pilot_experiment, "comparison")
+    assert set(comparison.loc[comparison["role"] == "primary", "port_group"]) == {"pilot"}, \
+        "in comparison.csv the primary metric is tested at the pilot ports"
+
+
+def test_plan_true_gives_the_replications_a_target_needs(pilot_experiment):
+    plan = read(pilot_experiment, "plan")
+    row = plan.iloc[0]
+    assert row["metric"] == "detection_rate" and row["replications"] == 3, "planned on the primary metric, 3 so far"
+    assert row["needed"] >= 2 and row["target"] == 0.002, f"the auto.half_width default is the target: {row.to_dict()}"
+    summary = (pilot_experiment / "summary.md").read_text()
+    assert "## Replication plan (plan=true)" in summary and f"needs {int(row['needed'])} replications" in summary, \
+        "summary.md says how many replications the target needs"
+
+
+def test_a_primary_metric_must_be_a_metric():
+    from sim.experiments.definitions import ExperimentError, parse_experiment
+    with pytest.raises(ExperimentError, match="primary_metric: unknown metric 'speed'"):
+        parse_experiment({"scenarios": ["inspection_targeting"], "primary_metric": "speed"}, "experiment x")

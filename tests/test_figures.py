@@ -10,13 +10,18 @@ import pandas as pd
 import pytest
 
 from sim import figures as F
-from sim.report import build_report
+from sim.report.build import build_report
 
 PORTS = ("seaport", "airport", "landport")
 QUARTERS = ("2024Q3", "2024Q4", "2025Q1", "2025Q2")
 SCENARIOS = ("baseline_2024", "pilot_inspection")
 PILOT = "pilot_inspection"
 REPS = 3
+# the TRS steps, channels and directions of the constructed breakdown: figures take whatever it holds
+STEPS = ("lodging", "screening", "document_review_wait", "document_review", "nii_wait", "nii", "physical_wait",
+         "physical", "agency_check", "duty_payment")
+CHANNELS = ("green", "document", "nii", "physical")
+DIRECTIONS = ("import", "export")
 STEP_HOURS = {"green": {"lodging": 6.0, "duty_payment": 0.5},
               "document": {"lodging": 6.0, "document_review_wait": 2.0, "document_review": 1.0},
               "nii": {"lodging": 6.0, "nii_wait": 4.0, "nii": 1.0},
@@ -52,7 +57,7 @@ def make_quarterly(scenarios=SCENARIOS, pilots: bool = True) -> pd.DataFrame:
     return frame.sample(frac=1, random_state=3).reset_index(drop=True)  # row order must not matter
 
 
-def make_breakdown(scenarios=SCENARIOS) -> pd.DataFrame:
+def make_breakdown(scenarios=SCENARIOS, step_names=STEPS) -> pd.DataFrame:
     """TRS steps by channel and direction, releases by channel/direction, percentiles by group."""
     rows = []
     released = {"green": 900, "document": 60, "nii": 20, "physical": 20, "import": 400, "export": 600}
@@ -62,19 +67,19 @@ def make_breakdown(scenarios=SCENARIOS) -> pd.DataFrame:
                 for q in QUARTERS:
                     key = dict(scenario=s, replication=r, seed=100 + r, port=p, quarter=q)
                     for channel, steps in STEP_HOURS.items():
-                        for step in F.STEPS:
+                        for step in step_names:
                             rows.append({**key, "dimension": "trs_step_by_channel", "level": f"{channel}/{step}",
                                          "metric": "hours_per_released", "value": steps.get(step, 0.0)})
                     for direction, lodging in (("import", 8.0), ("export", 5.0)):
-                        for step in F.STEPS:
+                        for step in step_names:
                             value = lodging if step == "lodging" else 1.0 if step == "duty_payment" else 0.0
                             rows.append({**key, "dimension": "trs_step_by_direction", "level": f"{direction}/{step}",
                                          "metric": "hours_per_released", "value": value})
                     for level, n in released.items():
-                        dim = "direction" if level in F.DIRECTIONS else "channel"
+                        dim = "direction" if level in DIRECTIONS else "channel"
                         rows.append({**key, "dimension": dim, "level": level, "metric": "released", "value": n})
-                    for d in F.DIRECTIONS:
-                        for c_i, c in enumerate(F.CHANNELS):
+                    for d in DIRECTIONS:
+                        for c_i, c in enumerate(CHANNELS):
                             for pct, v in zip((10, 25, 50, 75, 90), (0, 1, 3, 6, 10)):
                                 rows.append({**key, "dimension": "release_time_by_group", "level": f"{d}/{c}",
                                              "metric": f"release_time_p{pct}_h", "value": v + 5.0 * c_i})
@@ -188,12 +193,12 @@ def test_forest_rows_markers_and_zero_line():
 def test_trs_decomposition_stacks_steps(breakdown):
     fig = F.trs_decomposition(breakdown[breakdown["scenario"] == "baseline_2024"])
     by_channel, by_direction = fig.axes[:2]
-    assert len(by_channel.containers) == len(F.STEPS), "one stacked segment set per TRS step"
+    assert len(by_channel.containers) == len(STEPS), "one stacked segment set per TRS step"
     assert all(len(c) == 4 for c in by_channel.containers), "one bar per channel"
     assert all(len(c) == 2 for c in by_direction.containers), "one bar per direction"
     ends = {}
     for container in by_channel.containers:
-        for patch, channel in zip(container, F.CHANNELS):
+        for patch, channel in zip(container, CHANNELS):
             ends[channel] = max(ends.get(channel, 0), patch.get_x() + patch.get_width())
     expected = {c: sum(s.values()) for c, s in STEP_HOURS.items()}
     assert ends == pytest.approx(expected), "bar lengths are the summed hours per channel"
@@ -307,7 +312,7 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
         assert (folder / "figures" / f"{name}.pdf").is_file(), f"{name}.pdf written"
         assert f"](figures/{name}.png)" in text, f"report.md embeds {name}"
     assert "| baseline_2024 |" in text and "| pilot_inspection |" in text, "headline table per scenario"
-    assert "## Comparison with the baseline" in text and "## Difference-in-differences" in text, "key tables"
+    assert "## Effects: scenario − baseline" in text and "## Difference-in-differences" in text, "key tables"
     assert "Figures not drawn" not in text, "nothing skipped when every table is present"
     assert (folder / "report.html").read_text().count("<img ") == len(NAMES), "html embeds every figure"
     assert not list(folder.rglob(".*tmp")), "no temporary files left"
@@ -316,7 +321,7 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
 
 
 def test_several_scenarios_get_one_figure_each_with_the_baseline():
-    from sim.report import per_scenario
+    from sim.report.plan import per_scenario
     q = make_quarterly(scenarios=[*SCENARIOS, "credit_tier"])
     subsets = per_scenario(q)
     assert [suffix for suffix, _, _ in subsets] == ["_credit_tier", "_pilot_inspection"], "one subset per scenario"
@@ -325,8 +330,20 @@ def test_several_scenarios_get_one_figure_each_with_the_baseline():
 
 
 def test_figures_never_import_the_model():
-    code = ("import sys, sim.figures, sim.report; "
+    code = ("import sys, sim.figures, sim.report.build; "
             "bad = [m for m in ('sim.model', 'sim.experiments', 'sim.clearance', 'matplotlib.pyplot') "
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"figure code imported {out.stdout.strip()}"
+
+
+def test_trs_figure_draws_whatever_steps_the_breakdown_holds():
+    steps = ("trader_documents", "agency_permit", "transfer", "document_review_wait", "document_review", "pick_up")
+    breakdown = make_breakdown(scenarios=["baseline_2024"], step_names=steps)
+    fig = F.trs_decomposition(breakdown)
+    drawn = [c.get_label() for c in fig.axes[0].containers]
+    assert drawn == list(steps), f"every step of the table, in its order, none from a fixed list: {drawn}"
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "trader documents" in legend and "pick up" in legend, f"new steps get readable names: {legend}"
+    colours = F.step_colours(list(steps))
+    assert colours["document_review"] != colours["trader_documents"], "each step its own colour"

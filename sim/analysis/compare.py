@@ -3,10 +3,13 @@
 Replication r of every scenario draws the same random numbers
 (``SeedSequence(run.seed).spawn(n)[r]``), so the effect of a scenario is estimated replication
 by replication, as the paired difference scenario - baseline, and its 95% CI is the Student-t
-interval of those differences (scipy.stats). The noise the two runs share cancels, which is
-why a paired CI is narrower than the unpaired (Welch) one on the same runs.
+interval of those differences (scipy.stats), with the matching two-sided p-value. The noise the
+two runs share cancels, which is why a paired CI is narrower than the unpaired (Welch) one on
+the same runs.
 
-Ports and quarters are pooled within a group by :func:`sim.analysis.summary.pooled`.
+Ports and quarters are pooled within a group by :func:`sim.analysis.summary.pooled`. A
+scenario's pilot ports are the ports where its own ``pilot`` column is ever true
+(:func:`pilot_ports`), the one definition every table, figure and report uses.
 """
 from __future__ import annotations
 
@@ -14,19 +17,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.summary import AVERAGED, COUNTS, METRICS, RATES, pooled, t_interval  # noqa: F401 (re-exported)
+from sim.analysis.intervals import t_interval
+from sim.analysis.summary import COUNTS, METRICS, RATES, pooled  # noqa: F401 (re-exported)
 
 ALL = "all"
 COMPARISON_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean",
-                      "diff", "ci_low", "ci_high", "rel_change", "n_pairs"]
+                      "diff", "ci_low", "ci_high", "rel_change", "n_pairs", "p_value"]
 # (observed by customs, true) pairs shown side by side in observed_vs_true.csv
 OBSERVED_TRUE = (("hit_rate", "detection_rate"), ("seized", "violations"),
                  ("smuggling_seized", "smuggling_attempts"))
+RATIO_CAP = 1e4  # crn_gain: a paired width below 1/RATIO_CAP of the unpaired one is floored there
+
+
+def as_bool(values: pd.Series) -> pd.Series:
+    """A pilot-like column as booleans, also when read back as text."""
+    if values.dtype == bool:
+        return values
+    if pd.api.types.is_numeric_dtype(values):
+        return values.fillna(0).astype(float) != 0
+    return values.astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
 
 
 def pilot_ports(quarterly: pd.DataFrame) -> list[str]:
-    """Ports where the pilot column is ever true, in table order."""
-    return list(dict.fromkeys(quarterly.loc[quarterly["pilot"].astype(bool), "port"]))
+    """Ports where the pilot column is ever true, in table order (one scenario's table)."""
+    return list(dict.fromkeys(quarterly.loc[as_bool(quarterly["pilot"]), "port"]))
 
 
 def port_groups(quarterly: pd.DataFrame) -> dict[str, list[str]]:
@@ -41,21 +55,44 @@ def port_groups(quarterly: pd.DataFrame) -> dict[str, list[str]]:
     return groups
 
 
+def scenario_port_groups(quarterly: pd.DataFrame) -> pd.Series:
+    """Per row: "pilot" or "control" by the row's own scenario's pilot ports, "all" for a
+    scenario without a rollout, unless the scenarios that have one share the same pilot ports,
+    which such a scenario (the baseline) then takes too, for comparison."""
+    own = {s: pilot_ports(rows) for s, rows in quarterly.groupby("scenario", sort=False)}
+    shared = {tuple(sorted(p)) for p in own.values() if p}
+    common = list(shared.pop()) if len(shared) == 1 else []
+    pilots = quarterly["scenario"].map(lambda s: own[s] or common)
+    inside = [port in ports for port, ports in zip(quarterly["port"], pilots)]
+    group = np.where(inside, "pilot", "control")
+    return pd.Series(np.where(pilots.map(len) > 0, group, ALL), index=quarterly.index)
+
+
 def by_replication(quarterly: pd.DataFrame, groups: dict[str, list[str]],
-                   periods: dict[str, list[str]]) -> pd.DataFrame:
-    """Long table: port_group, period, replication, metric, value (pooled within the cell)."""
+                   periods: dict[str, list[str]], metrics: list[str] | None = None) -> pd.DataFrame:
+    """Long table: port_group, period, replication, metric, value (pooled within the cell), for
+    ``metrics`` (default every pooled metric)."""
     cells = []
     for group, ports in groups.items():
         for period, quarters in periods.items():
             rows = quarterly[quarterly["port"].isin(ports) & quarterly["quarter"].isin(quarters)]
             cells.append(rows.assign(port_group=group, period=period))
-    table = pooled(pd.concat(cells, ignore_index=True), ["port_group", "period", "replication"])
-    return table.melt(id_vars=["port_group", "period", "replication"], value_vars=list(METRICS),
+    table = pooled(pd.concat(cells, ignore_index=True), ["port_group", "period", "replication"], metrics)
+    return table.melt(id_vars=["port_group", "period", "replication"], value_vars=[m for m in METRICS if m in table],
                       var_name="metric", value_name="value")
 
 
+def paired_p_value(diff, sd, n) -> np.ndarray:
+    """Two-sided one-sample t-test p-value of mean paired differences (1 or 0 without spread)."""
+    diff, sd, n = (np.asarray(v, dtype=float) for v in (diff, sd, n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = 2 * stats.t.sf(np.abs(diff) / (sd / np.sqrt(n)), np.where(n >= 2, n - 1, np.nan))
+    exact = (sd == 0) & (n >= 2)
+    return np.where(exact, np.where(diff == 0, 1.0, 0.0), p)
+
+
 def paired_stats(base_values: pd.DataFrame, scen_values: pd.DataFrame) -> pd.DataFrame:
-    """Mean paired difference and its t CI from two :func:`by_replication` tables."""
+    """Mean paired difference, its t CI and p-value from two :func:`by_replication` tables."""
     keys = ["port_group", "period", "metric"]
     pairs = base_values.merge(scen_values, on=[*keys, "replication"], suffixes=("_base", "_scen"))
     pairs = pairs.dropna(subset=["value_base", "value_scen"])
@@ -64,6 +101,7 @@ def paired_stats(base_values: pd.DataFrame, scen_values: pd.DataFrame) -> pd.Dat
         baseline_mean=("value_base", "mean"), scenario_mean=("value_scen", "mean"),
         diff=("diff", "mean"), sd=("diff", "std"), n_pairs=("diff", "size")).reset_index()
     table["ci_low"], table["ci_high"] = t_interval(table["diff"], table["sd"], table["n_pairs"])
+    table["p_value"] = paired_p_value(table["diff"], table["sd"], table["n_pairs"])
     base_mean = table["baseline_mean"]
     table["rel_change"] = table["diff"] / base_mean.where(base_mean != 0)
     return table.drop(columns="sd")
@@ -101,10 +139,21 @@ def unpaired_ci(baseline: np.ndarray, scenario: np.ndarray, level: float = 0.95)
     return float(ci.low), float(ci.high)
 
 
+def crn_ratio(paired_width, unpaired_width) -> tuple[np.ndarray, np.ndarray]:
+    """Unpaired / paired CI width, only where both are positive, the paired width floored at
+    1 / :data:`RATIO_CAP` of the unpaired one (so no ratio exceeds the cap); and where it was."""
+    paired_width, unpaired_width = (np.asarray(v, dtype=float) for v in (paired_width, unpaired_width))
+    both = (paired_width > 0) & (unpaired_width > 0)
+    floor = unpaired_width / RATIO_CAP
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(both, unpaired_width / np.maximum(paired_width, floor), np.nan)
+    return ratio, both & (paired_width < floor)
+
+
 def crn_gain(baseline: pd.DataFrame, scenarios: dict[str, pd.DataFrame],
              metrics: list[str]) -> pd.DataFrame:
     """Width of the paired (CRN) and the unpaired CI of each scenario's effect on ``metrics``,
-    all ports and quarters pooled."""
+    all ports and quarters pooled, and their ratio (:func:`crn_ratio`)."""
     rows = []
     for name, scen in scenarios.items():
         cell = ({ALL: list(dict.fromkeys(scen["port"]))}, {ALL: quarters_of(scen)})
@@ -116,7 +165,9 @@ def crn_gain(baseline: pd.DataFrame, scenarios: dict[str, pd.DataFrame],
             rows.append({"scenario": name, "metric": metric, "diff": table.at[metric, "diff"],
                          "paired_width": table.at[metric, "ci_high"] - table.at[metric, "ci_low"],
                          "unpaired_width": high - low})
-    return pd.DataFrame(rows, columns=["scenario", "metric", "diff", "paired_width", "unpaired_width"])
+    table = pd.DataFrame(rows, columns=["scenario", "metric", "diff", "paired_width", "unpaired_width"])
+    table["ratio"], table["ratio_floored"] = crn_ratio(table["paired_width"], table["unpaired_width"])
+    return table
 
 
 def direction(low: pd.Series, high: pd.Series) -> pd.Series:

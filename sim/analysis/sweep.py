@@ -32,3 +32,12 @@ def sweep_tables(jobs: list[tuple[int, list[str], pd.DataFrame]]) -> tuple[pd.Da
         summaries.append(summary_table(quarterly).assign(**tags))
     tags_first = lambda table: table[[*tag_columns, *(c for c in table.columns if c not in tag_columns)]]
     return tags_first(pd.concat(rows, ignore_index=True)), tags_first(pd.concat(summaries, ignore_index=True))
+
+
+def job_labels(quarterly: pd.DataFrame) -> pd.Series:
+    """Per row of a sweep's concatenated table, the job it came from as a label, e.g.
+    ``job 0: run.seed=1`` (the tag columns are those before ``scenario``)."""
+    tags = list(quarterly.columns[1:list(quarterly.columns).index("scenario")])
+    text = quarterly[tags].astype(str).apply(lambda row: ", ".join(f"{k}={v}" for k, v in row.items()), axis=1) \
+        if tags else ""
+    return "job " + quarterly["job"].astype(str) + (": " + text if tags else "")

@@ -14,7 +14,8 @@ from sim.compose import ROOT, load_config
 from sim.config import Config
 from sim.sizing import OUTPUT_OVERHEAD, estimate
 
-COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report")
+COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report", "placebo", "plan")
+OTHER_SEEDS = 1_000_003  # the placebo baseline runs with run.seed + this (any other seed would do)
 
 
 def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
@@ -98,25 +99,41 @@ def cmd_compare(args: list[str]) -> int:
             warn_overload(cfg)
         if len({cfg.run.seed for cfg in configs.values()}) > 1:
             raise UserError("run.seed: the scenarios set different run.seed values: no common random numbers")
+        configs, other_seeds = with_placebo(exp, configs, options)
         reps = precision.max_replications if precision else configs[exp.baseline].run.replications
         claim.require(2 * sum(estimate(cfg, reps).output for cfg in configs.values()))
         if not claim.resumed:
             output.replace_files(claim.folder, {"experiment.json": output.to_json(
                 {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
                  "runs": variants(exp), "overrides": overrides})})
-        return run_experiment(exp, configs, precision, claim.folder, options.get("report", True))
+        return run_experiment(exp, configs, precision, claim.folder, options, other_seeds)
     finally:
         claim.release()
 
 
-def run_experiment(exp, configs: dict[str, Config], precision, root: Path, report: bool) -> int:
+def placebo_label(exp) -> str:
+    return f"{exp.baseline}.other_seeds"
+
+
+def with_placebo(exp, configs: dict[str, Config], options: dict) -> tuple[dict[str, Config], str | None]:
+    """Add the baseline on other seeds (the placebo of the paired DiD) unless placebo=false."""
+    if options.get("placebo", True) is False:
+        return configs, None
+    base = configs[exp.baseline]
+    other = dataclasses.replace(base, run=dataclasses.replace(base.run, seed=base.run.seed + OTHER_SEEDS))
+    return {**configs, placebo_label(exp): other}, placebo_label(exp)
+
+
+def run_experiment(exp, configs: dict[str, Config], precision, root: Path, options: dict,
+                   other_seeds: str | None) -> int:
     """Run what is missing of ``exp`` in ``root``, then write its tables (and figures)."""
     from sim.analysis.evaluation import widest_half_width
     from sim.experiments.jobs import plan, run_jobs, run_until_precise
     base = configs[exp.baseline]
     started = time.time()
     if precision:
-        widest = lambda runs: widest_half_width(runs, exp.baseline, precision.metric, precision.port_group)
+        widest = lambda runs: widest_half_width(runs, exp.baseline, precision.metric, precision.port_group,
+                                                other_seeds)
         jobs, ran, failures = run_until_precise(configs, root, precision, base.run.workers,
                                                 base.run.progress, widest)
     else:
@@ -126,23 +143,54 @@ def run_experiment(exp, configs: dict[str, Config], precision, root: Path, repor
         print(f"tradesim: {len(failures)} of {len(jobs)} runs failed; the {len(jobs) - len(failures)} "
               f"others are saved: rerun with hydra.run.dir={root} to compute the missing ones", file=sys.stderr)
         return 1
-    print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started))
+    print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started,
+                           other_seeds, planning(exp, precision, options)))
     print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
-    return draw_figures(root) if report else 0
+    return draw_figures(root) if options.get("report", True) else 0
 
 
-def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float) -> str:
-    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, summary.md and manifest.json,
-    replacing the previous ones (if any) in one atomic step."""
-    from sim.analysis.evaluation import evaluate, experiment_summary_markdown
+def planning(exp, precision, options: dict):
+    """The precision target of plan=true: auto.* settings (their defaults without them), on the
+    experiment's primary metric when it declares one."""
+    from sim.experiments.definitions import Precision
+    if options.get("plan") is not True:
+        return None
+    target = precision or Precision()
+    return dataclasses.replace(target, metric=exp.primary_metric) if exp.primary_metric else target
+
+
+def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float,
+                     other_seeds: str | None = None, target=None) -> str:
+    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, (plan,) summary.md and
+    manifest.json, replacing the previous ones (if any) in one atomic step."""
+    from sim.analysis.evaluation import evaluate
     from sim.experiments.jobs import load_runs
     from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
-    tables, skipped = evaluate(load_runs(jobs), exp.baseline, list(exp.metrics))
+    from sim.report.summaries import experiment_summary_markdown
+    runs = load_runs(jobs)
+    tables, skipped = evaluate(runs, exp.baseline, list(exp.metrics), exp.primary_metric, other_seeds)
+    note = plan_note(runs, exp, target, other_seeds, tables) if target else ""
     base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)
-    text = experiment_summary_markdown(exp, base, n, tables, skipped)
+    text = experiment_summary_markdown(exp, base, n, tables, skipped, note)
     manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
-    manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran,
+    manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran, primary_metric=exp.primary_metric,
+                    placebo_other_seeds_run_seed=configs[other_seeds].run.seed if other_seeds else None,
                     policies_in_order="see runs/<scenario>/rep_<r>/manifest.json")
     output.publish(root, tables, {"summary.md": text}, manifest, keep=("experiment.json", "runs", claims.LOCK))
     return text
+
+
+def plan_note(runs: dict, exp, target, other_seeds: str | None, tables: dict) -> str:
+    """plan=true: the replications the target needs, and warnings about skew and load (Markdown)."""
+    from sim.analysis.planning import advice, high_load, plan_table
+    scenarios = {k: v["quarterly"] for k, v in runs.items() if k not in (exp.baseline, other_seeds)}
+    plan = plan_table(runs[exp.baseline]["quarterly"], scenarios, target.metric, target.port_group,
+                      target.half_width)
+    tables["plan"] = plan
+    lines = advice(plan, high_load(tables["breakdown"]))
+    most = int(plan["needed"].max()) if plan["needed"].notna().any() else None
+    head = (f"## Replication plan (plan=true)\n\nTarget: 95% CI half-width {target.half_width:g} of "
+            f"{target.metric} ({target.port_group} ports) in every scenario"
+            + (f": {most} replications; continue with run.replications={most} on this folder." if most else "."))
+    return head + "\n\n" + "\n".join(f"- {line}" for line in lines)

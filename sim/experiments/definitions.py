@@ -67,6 +67,7 @@ class Experiment:
     baseline: str = BASELINE
     replications: Optional[int] = None  # None: run.replications (or auto)
     metrics: tuple[str, ...] = HEADLINE_METRICS
+    primary_metric: Optional[str] = None  # declared before the results: tested unadjusted, the rest BH
     overrides: tuple[str, ...] = ()     # Hydra overrides for every run (before the command's)
     grid: tuple[tuple[str, tuple], ...] = ()  # override key -> values: one variant per combination
     auto: Optional[Precision] = None     # set: replications are added until precise enough
@@ -144,6 +145,9 @@ def parse_experiment(data: dict, where: str, base: Path = Path(".")) -> Experime
     bad = [m for m in metrics if m not in METRICS]
     if bad:
         raise ExperimentError(f"{where}: metrics: unknown metric {bad[0]!r}; metrics: {', '.join(METRICS)}")
+    primary = data.get("primary_metric")
+    if primary is not None and primary not in METRICS:
+        raise ExperimentError(f"{where}: primary_metric: unknown metric {primary!r}; metrics: {', '.join(METRICS)}")
     reps = _replications(where, data.get("replications"))
     try:
         auto = Precision(**(data.get("auto") or {})) if data.get("replications") == "auto" or data.get("auto") else None
@@ -158,7 +162,8 @@ def parse_experiment(data: dict, where: str, base: Path = Path(".")) -> Experime
     check_overrides(f"{where}: overrides", list(overrides))
     return Experiment(name=check_name(f"{where}: name", data.get("name") or "+".join(labels[1:])),
                       question=str(data.get("question", "")).strip(), scenarios=tuple(labels[1:]),
-                      baseline=labels[0], replications=reps, metrics=metrics, overrides=overrides,
+                      baseline=labels[0], replications=reps, metrics=metrics, primary_metric=primary,
+                      overrides=overrides,
                       grid=_grid(where, data.get("grid") or {}), auto=auto,
                       files=tuple((label, file) for label, file in (baseline, *refs) if file))
 

@@ -190,7 +190,8 @@ def run_until_precise(configs: dict[str, Config], root: Path, precision: Precisi
         half_width = widest(load_runs(jobs))
         more = precision.next_replications(n, half_width)
         print(f"auto: {n} replications, widest 95% CI half-width of {precision.metric} "
-              f"{half_width:.4g} (target {precision.half_width:g})", file=sys.stderr)
+              f"{half_width:.4g} (target {precision.half_width:g}; only this metric is watched, the others' "
+              f"intervals are as wide as {n} replications make them)", file=sys.stderr)
         if more == n:
             return jobs, ran, []
         n = more

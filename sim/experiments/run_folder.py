@@ -22,11 +22,11 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     """Run ``cfg``'s replications into the claimed ``folder``; return summary.md's text and the
     failures (one line each; then the finished replications are kept as parts, nothing else).
     ``extra`` goes into manifest.json (a sweep job's number and overrides)."""
-    from sim.analysis.evaluation import run_summary_markdown
     from sim.analysis.summary import role_utilisation, summary_table
     from sim.experiments.jobs import load_runs, plan, run_jobs
     from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
+    from sim.report.summaries import run_summary_markdown
     started = time.time()
     jobs = plan({cfg.scenario: cfg}, cfg.run.replications, folder)
     ran, failures = run_jobs(jobs, cfg.run.workers, cfg.run.progress)

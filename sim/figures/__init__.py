@@ -4,9 +4,10 @@ Nothing here imports or runs the model. Each function takes tables as saved in a
 comparison folder (``quarterly``, ``breakdown``, ``comparison``, ``did``) and returns a
 :class:`matplotlib.figure.Figure` drawn under the shipped style sheet (A4 text width, fonts of
 8 pt or more, Okabe–Ito colours, the baseline always black). No pyplot state is touched.
-:func:`save` writes byte-identical PNG (200 dpi) and PDF files for identical input.
+:func:`figure_bytes` renders byte-identical PNG (200 dpi) and PDF for identical input;
+:mod:`sim.output` writes them.
 
-Modules: :mod:`~sim.figures.tables` (labels, orderings, pooling), :mod:`~sim.figures.styling`
+Modules: :mod:`~sim.figures.tables` (labels, orderings, port groups), :mod:`~sim.figures.styling`
 (style sheet, colours, saving), :mod:`~sim.figures.trends` (quarterly series),
 :mod:`~sim.figures.comparison` (forest plot, trade-off frontier, event study),
 :mod:`~sim.figures.release` (TRS decomposition, release-time distribution) and
@@ -16,39 +17,40 @@ from __future__ import annotations
 
 from sim.figures.comparison import event_study, forest, frontier_points, tradeoff_frontier
 from sim.figures.detection import displacement, observed_vs_true
-from sim.figures.release import release_percentiles, release_time_distribution, step_hours, trs_decomposition
+from sim.figures.release import (
+    release_percentiles,
+    release_time_distribution,
+    step_colours,
+    step_hours,
+    step_name,
+    trs_decomposition,
+)
 from sim.figures.styling import (
     BASELINE_COLOUR,
     DPI,
     GROUP_COLOURS,
+    HOLDER_PALETTES,
     OKABE_ITO,
-    STEP_COLOURS,
+    STEP_PALETTE,
     STYLE,
     WIDTH,
-    save,
+    figure_bytes,
     scenario_colours,
     style,
     styled,
 )
 from sim.figures.tables import (
     BASELINE,
-    CHANNELS,
     DEFAULT_SERIES,
-    DIRECTIONS,
     KEY_METRICS,
-    LABELS,
-    STEPS,
     TARGETS_H,
-    WEIGHTS,
     as_bool,
     diff_label,
     first_pilot_quarter,
     is_baseline,
     key_metrics,
     label,
-    mean_ci,
-    pilot_ports,
-    pool,
+    levels,
     quarter_key,
     quarters_sorted,
     scenario_order,
@@ -57,11 +59,10 @@ from sim.figures.tables import (
 from sim.figures.trends import timeseries
 
 __all__ = [
-    "BASELINE", "BASELINE_COLOUR", "CHANNELS", "DEFAULT_SERIES", "DIRECTIONS", "DPI", "GROUP_COLOURS",
-    "KEY_METRICS", "LABELS", "OKABE_ITO", "STEPS", "STEP_COLOURS", "STYLE", "TARGETS_H", "WEIGHTS", "WIDTH",
-    "as_bool", "diff_label", "displacement", "event_study", "first_pilot_quarter", "forest", "frontier_points",
-    "is_baseline", "key_metrics", "label", "mean_ci", "observed_vs_true", "pilot_ports", "pool", "quarter_key",
-    "quarters_sorted", "release_percentiles", "release_time_distribution", "save", "scenario_colours",
-    "scenario_order", "step_hours", "style", "styled", "timeseries", "tradeoff_frontier", "trs_decomposition",
-    "with_groups",
+    "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "HOLDER_PALETTES", "KEY_METRICS",
+    "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "WIDTH", "as_bool", "diff_label", "displacement", "event_study",
+    "figure_bytes", "first_pilot_quarter", "forest", "frontier_points", "is_baseline", "key_metrics", "label",
+    "levels", "observed_vs_true", "quarter_key", "quarters_sorted", "release_percentiles",
+    "release_time_distribution", "scenario_colours", "scenario_order", "step_colours", "step_hours", "step_name",
+    "style", "styled", "timeseries", "tradeoff_frontier", "trs_decomposition", "with_groups",
 ]

@@ -9,8 +9,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from sim.analysis.intervals import summarise
+from sim.analysis.summary import per_quarter, pooled
 from sim.figures.styling import WIDTH, panel_grid, scenario_colours, styled
-from sim.figures.tables import diff_label, is_baseline, key_metrics, label, mean_ci, pool, scenario_order
+from sim.figures.tables import diff_label, is_baseline, key_metrics, label, scenario_order
 
 
 @styled
@@ -79,11 +81,9 @@ def frontier_points(quarterly: pd.DataFrame) -> pd.DataFrame:
 
     """
     metrics = ["compliant_inspected", "declarations", "detection_rate", "release_time_mean_h", "revenue_leakage"]
-    per_rep = pool(quarterly, ["scenario", "replication"], metrics)
-    n_quarters = quarterly.groupby("scenario")["quarter"].nunique()
+    per_rep = per_quarter(pooled(quarterly, ["scenario", "replication"], metrics), quarterly, ["scenario"])
     per_rep["compliant_burden"] = 1000 * per_rep["compliant_inspected"] / per_rep["declarations"]
-    per_rep["revenue_leakage"] /= per_rep["scenario"].map(n_quarters)
-    return mean_ci(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
+    return summarise(per_rep, ["scenario"], ["compliant_burden", "detection_rate", "release_time_mean_h",
                                            "revenue_leakage"])
 
 
@@ -122,12 +122,16 @@ def tradeoff_frontier(quarterly: pd.DataFrame, colours: dict | None = None) -> F
     return fig
 
 
+# did.csv terms printed in each event-study panel: the primary paired DiD and the regression's
+NOTED = {"paired_did": "paired DiD", "did": "DiD"}
+
+
 @styled
 def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours: dict | None = None) -> Figure:
     """Event-study coefficients by quarter relative to the rollout, with 95% CIs.
 
     Args:
-        did: ``did.csv`` (term "event" rows; "did" rows are printed in each panel).
+        did: ``did.csv`` (term "event" rows; "paired_did" and "did" rows are printed in each panel).
         metrics: Metrics, one panel each (default: :func:`key_metrics`, at most 6).
         colours: Scenario colours, one colour per scenario.
 
@@ -150,9 +154,9 @@ def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours
             x = part["rel_quarter"].to_numpy() + (j - (n - 1) / 2) * min(0.12, 0.5 / n)
             err = np.clip([est - part["ci_low"] * scale, part["ci_high"] * scale - est], 0, None)
             ax.errorbar(x, est, yerr=err, fmt="o", color=colours[scen], label=scen, gid="event")
-            d = did[(did["term"] == "did") & (did["metric"] == metric) & (did["scenario"] == scen)]
+            d = did[did["term"].isin(NOTED) & (did["metric"] == metric) & (did["scenario"] == scen)]
             for r in d.itertuples() if n <= 3 else ():  # more: see the DiD table of the report
-                notes.append(f"DiD{'' if n == 1 else ' ' + scen} {r.estimate * scale:+.3g} "
+                notes.append(f"{NOTED[r.term]}{'' if n == 1 else ' ' + scen} {r.estimate * scale:+.3g} "
                              f"[{r.ci_low * scale:.3g}, {r.ci_high * scale:.3g}]")
         ax.axhline(0, color="0.3", lw=0.8, gid="zero")
         ax.axvline(-0.5, color="0.3", ls="--", lw=1, gid="rollout")

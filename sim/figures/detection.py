@@ -8,8 +8,11 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from sim.analysis.compare import pilot_ports
+from sim.analysis.intervals import summarise
+from sim.analysis.summary import pooled
 from sim.figures.styling import WIDTH, quarter_axis, scenario_colours, styled
-from sim.figures.tables import as_bool, label, mean_ci, pilot_ports, pool, quarters_sorted, scenario_order
+from sim.figures.tables import as_bool, label, quarters_sorted, scenario_order
 
 
 @styled
@@ -32,8 +35,8 @@ def observed_vs_true(quarterly: pd.DataFrame, colours: dict | None = None) -> Fi
               (("seized", "observed: seizures"), ("violations", "true: violations"),
                "Counts, all ports", "declarations per quarter (log scale)"))
     metrics = [m for panel in panels for m, _ in panel[:2]]
-    summary = mean_ci(pool(quarterly, ["scenario", "quarter", "replication"], metrics),
-                      ["scenario", "quarter"], metrics)
+    summary = summarise(pooled(quarterly, ["scenario", "quarter", "replication"], metrics),
+                        ["scenario", "quarter"], metrics)
     summary["x"] = summary["quarter"].map({q: i for i, q in enumerate(quarters)})
     fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
     for ax, (observed, true, title, unit) in zip(fig.subplots(1, 2), panels):
@@ -71,7 +74,8 @@ def displacement(quarterly: pd.DataFrame, metric: str = "smuggling_attempts") ->
     q = quarterly.assign(pilot=as_bool(quarterly["pilot"]), port=quarterly["port"].astype(str),
                          quarter=quarterly["quarter"].astype(str))
     quarters, ports = quarters_sorted(q["quarter"]), list(dict.fromkeys(q["port"]))
-    scenarios, pilots = scenario_order(q["scenario"]), set(pilot_ports(q))
+    scenarios = scenario_order(q["scenario"])
+    pilots = {p for _, rows in q.groupby("scenario") for p in pilot_ports(rows)}
     means = q.groupby(["scenario", "port", "quarter"])[metric].mean()
     flags = q.groupby(["scenario", "port", "quarter"])["pilot"].any()
     norm = Normalize(0, max(float(means.max()), 1e-9))

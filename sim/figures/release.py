@@ -8,8 +8,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.figures.styling import STEP_COLOURS, WIDTH, scenario_colours, styled, tint
-from sim.figures.tables import CHANNELS, DIRECTIONS, STEPS, TARGETS_H, scenario_order
+from sim.figures.styling import HOLDER_PALETTES, STEP_PALETTE, WIDTH, scenario_colours, styled, tint
+from sim.figures.tables import TARGETS_H, levels, scenario_order
+from sim.records import STEPS
+
+TRS_STEPS = {step.name: step for step in STEPS}  # label and holder of each step the model knows
 
 
 def step_hours(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -36,11 +39,31 @@ def step_hours(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return (b["wv"] / b["w"]).rename("hours").reset_index()
 
 
-def _step_colour(step: str) -> tuple[tuple, str | None]:
-    """Face colour and hatch of a TRS step: waits are a hatched tint of their service colour."""
-    if step.endswith("_wait"):
-        return tint(STEP_COLOURS.get(step.removesuffix("_wait"), "#777777")), "////"
-    return to_rgb(STEP_COLOURS.get(step, "#777777")), None  # a step added later: grey until given a colour
+def step_colours(steps: list[str]) -> dict[str, str]:
+    """A colour per TRS step, in order of appearance, shaded by who holds the goods (trader,
+    customs, other agency: :data:`sim.records.STEPS`); a step's wait (``<step>_wait``) shares it."""
+    bases = list(dict.fromkeys(s.removesuffix("_wait") for s in steps))
+    seen: dict[str, int] = {}
+    colours = {}
+    for base in bases:
+        holder = TRS_STEPS[base].holder if base in TRS_STEPS else ""
+        palette = HOLDER_PALETTES.get(holder, STEP_PALETTE)
+        colours[base] = palette[seen.get(holder, 0) % len(palette)]
+        seen[holder] = seen.get(holder, 0) + 1
+    return colours
+
+
+def _step_style(step: str, colours: dict[str, str]) -> tuple[tuple, str | None, str]:
+    """Face colour, hatch and edge colour of a TRS step: waits are a hatched tint of their step's colour."""
+    edge = colours[step.removesuffix("_wait")]
+    return (tint(edge), "////", edge) if step.endswith("_wait") else (to_rgb(edge), None, edge)
+
+
+def step_name(step: str) -> str:
+    """A TRS step as shown: its label and holder from :data:`sim.records.STEPS`, or the name made readable."""
+    if step in TRS_STEPS:
+        return f"{TRS_STEPS[step].label} ({TRS_STEPS[step].holder})"
+    return step.replace("_", " ").replace("nii", "NII")
 
 
 @styled
@@ -54,9 +77,10 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
         Two panels of horizontal stacked bars (one container per step), totals at bar ends.
 
     """
-    panels = [(d, order, title) for d, order, title in (
-        ("trs_step_by_channel", CHANNELS, "By inspection channel"),
-        ("trs_step_by_direction", DIRECTIONS, "By direction")) if (breakdown["dimension"] == d).any()]
+    panels = [(d, levels(breakdown, d, 0), title) for d, title in (
+        ("trs_step_by_channel", "By inspection channel"),
+        ("trs_step_by_direction", "By direction")) if (breakdown["dimension"] == d).any()]
+    colours = step_colours([s for d, _, _ in panels for s in levels(breakdown, d, 1)])
     scenarios = scenario_order(breakdown["scenario"])
     sizes = [len(order) * len(scenarios) for _, order, _ in panels]
     fig = Figure(figsize=(WIDTH, 1.3 + 0.28 * sum(sizes)), layout="constrained")
@@ -66,15 +90,14 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
         hours = step_hours(breakdown, dimension).pivot_table(
             index=["group", "scenario"], columns="step", values="hours", fill_value=0.0)
         bars = [(g, s) for g in order for s in scenarios if (g, s) in hours.index]
-        bars += [(g, s) for g, s in hours.index if g not in order]
         table = hours.reindex(pd.MultiIndex.from_tuples(bars), fill_value=0.0)
-        steps = [s for s in STEPS if s in table] + [s for s in table if s not in STEPS]
+        steps = [s for s in levels(breakdown, dimension, 1) if s in table]
         drawn.update(dict.fromkeys(steps))
         y, left = -np.arange(len(bars)), np.zeros(len(bars))
         for step in steps:
-            face, hatch = _step_colour(step)
-            ax.barh(y, table[step], left=left, color=face, hatch=hatch, edgecolor=STEP_COLOURS.get(
-                step.removesuffix("_wait"), "#777777"), linewidth=0, height=0.7, label=step, gid=step)
+            face, hatch, edge = _step_style(step, colours)
+            ax.barh(y, table[step], left=left, color=face, hatch=hatch, edgecolor=edge, linewidth=0, height=0.7,
+                    label=step, gid=step)
             left = left + table[step].to_numpy()
         for yy, total in zip(y, left):
             ax.text(total, yy, f" {total:.1f} h", va="center", fontsize=8)
@@ -85,10 +108,9 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
         ax.set_title(title)
     axes[-1].set_xlim(0, 1.15 * longest or 1)
     axes[-1].set_xlabel("Hours per released declaration (all ports, quarters and replications)")
-    handles = [Patch(facecolor=_step_colour(s)[0], hatch=_step_colour(s)[1], linewidth=0,
-                     edgecolor=STEP_COLOURS.get(s.removesuffix("_wait"), "#777777")) for s in drawn]
-    fig.legend(handles, [s.replace("_", " ").replace("nii", "NII") for s in drawn], loc="outside lower center",
-               ncols=5)
+    handles = [Patch(facecolor=face, hatch=hatch, edgecolor=edge, linewidth=0)
+               for face, hatch, edge in (_step_style(s, colours) for s in drawn)]
+    fig.legend(handles, [step_name(s) for s in drawn], loc="outside lower center", ncols=2, fontsize=8)
     return fig
 
 
@@ -129,9 +151,11 @@ def release_time_distribution(breakdown: pd.DataFrame, colours: dict | None = No
     fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     width = 0.7 / n
-    for ax, direction in zip(axes, DIRECTIONS):
+    directions = [d for d in levels(breakdown, "release_time_by_group", 0) if d in TARGETS_H]
+    order = levels(breakdown, "release_time_by_group", 1)
+    for ax, direction in zip(axes, directions):
         part = pct[pct["direction"] == direction].set_index(["channel", "scenario"])
-        channels = [c for c in CHANNELS if c in part.index.get_level_values(0)]
+        channels = [c for c in order if c in part.index.get_level_values(0)]
         for i, channel in enumerate(channels):
             for j, scen in enumerate(scenarios):
                 if (channel, scen) not in part.index:

@@ -6,7 +6,7 @@ Okabe–Ito colours, the baseline always black); no pyplot state is touched.
 from __future__ import annotations
 
 import functools
-import os
+import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -23,8 +23,15 @@ DPI = 200
 BASELINE_COLOUR = "#000000"
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 GROUP_COLOURS = {"pilot ports": "#D55E00", "control ports": "#0072B2", "all ports": "#000000"}
-STEP_COLOURS = {"lodging": "#BBBBBB", "screening": "#56B4E9", "document_review": "#0072B2",
-                "nii": "#E69F00", "physical": "#D55E00", "agency_check": "#CC79A7", "duty_payment": "#009E73"}
+# TRS steps, coloured in their order of appearance in the breakdown: Paul Tol's "muted"
+# colour-blind-safe scheme, then Okabe-Ito
+# who holds the goods during a TRS step: traders in warm tones, customs in blues and greens,
+# other agencies in purples (colour-blind-safe: Paul Tol's schemes)
+HOLDER_PALETTES = {"trader": ("#DDCC77", "#CC6677", "#999933", "#EE8866"),
+                   "customs": ("#332288", "#88CCEE", "#44AA99", "#117733", "#0072B2", "#56B4E9", "#009E73"),
+                   "agency": ("#AA4499", "#882255", "#CC79A7")}
+STEP_PALETTE = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+                "#AA4499", *OKABE_ITO)
 
 
 def style():
@@ -41,26 +48,21 @@ def styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
-def save(fig: Figure, stem: Path) -> list[Path]:
-    """Write ``stem.png`` (200 dpi) and ``stem.pdf`` deterministically, via temporary names.
-
-    Args:
-        fig: The figure.
-        stem: Path without suffix.
+def figure_bytes(fig: Figure) -> dict[str, bytes]:
+    """The figure as PNG (200 dpi) and PDF bytes, deterministic for identical input (no
+    timestamps or software version in the files); :mod:`sim.output` writes them.
 
     Returns:
-        The two paths written.
+        Mapping suffix ("png", "pdf") -> file content.
 
     """
-    stem, written = Path(stem), []
+    out = {}
     with style():
         for ext, meta in (("png", {"Software": None}), ("pdf", {"CreationDate": None})):
-            final = stem.with_name(f"{stem.name}.{ext}")
-            tmp = final.with_name(f".{final.name}.tmp")
-            fig.savefig(tmp, format=ext, dpi=DPI, metadata=meta)
-            os.replace(tmp, final)
-            written.append(final)
-    return written
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=ext, dpi=DPI, metadata=meta)
+            out[ext] = buffer.getvalue()
+    return out
 
 
 def scenario_colours(names: Iterable) -> dict[str, str]:

@@ -8,6 +8,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.analysis.intervals import summarise
+from sim.analysis.summary import pooled
 from sim.figures.styling import (
     BASELINE_COLOUR,
     GROUP_COLOURS,
@@ -17,16 +19,7 @@ from sim.figures.styling import (
     scenario_colours,
     styled,
 )
-from sim.figures.tables import (
-    DEFAULT_SERIES,
-    first_pilot_quarter,
-    label,
-    mean_ci,
-    pool,
-    quarters_sorted,
-    scenario_order,
-    with_groups,
-)
+from sim.figures.tables import DEFAULT_SERIES, first_pilot_quarter, label, quarters_sorted, scenario_order, with_groups
 
 
 def _series_style(scenario: str, group: str, multi: bool, colours: dict) -> dict:
@@ -58,7 +51,7 @@ def timeseries(quarterly: pd.DataFrame, metrics: Sequence[str] = DEFAULT_SERIES,
     scenarios = scenario_order(q["scenario"])
     colours, multi = colours or scenario_colours(scenarios), len(scenarios) > 1
     by = ["scenario", "group", "quarter"]
-    summary = mean_ci(pool(q, [*by, "replication"], metrics), by, metrics)
+    summary = summarise(pooled(q, [*by, "replication"], metrics), by, metrics)
     ncols = 1 if len(metrics) == 1 else 2
     fig = Figure(figsize=(WIDTH, 0.6 + 2.1 * np.ceil(len(metrics) / ncols)), layout="constrained")
     pos = {qq: i for i, qq in enumerate(quarters)}
