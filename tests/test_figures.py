@@ -59,31 +59,33 @@ def make_quarterly(scenarios=SCENARIOS, pilots: bool = True) -> pd.DataFrame:
 
 def make_breakdown(scenarios=SCENARIOS, step_names=STEPS) -> pd.DataFrame:
     """TRS steps by channel and direction, releases by channel/direction, percentiles by group."""
+    return pd.DataFrame([row for s in scenarios for r in range(REPS) for p in PORTS for q in QUARTERS
+                         for row in breakdown_rows(dict(scenario=s, replication=r, seed=100 + r, port=p, quarter=q),
+                                                   step_names)])
+
+
+def breakdown_rows(key: dict, step_names) -> list[dict]:
+    """The breakdown rows of one scenario, replication, port and quarter."""
     rows = []
     released = {"green": 900, "document": 60, "nii": 20, "physical": 20, "import": 400, "export": 600}
-    for s in scenarios:
-        for r in range(REPS):
-            for p in PORTS:
-                for q in QUARTERS:
-                    key = dict(scenario=s, replication=r, seed=100 + r, port=p, quarter=q)
-                    for channel, steps in STEP_HOURS.items():
-                        for step in step_names:
-                            rows.append({**key, "dimension": "trs_step_by_channel", "level": f"{channel}/{step}",
-                                         "metric": "hours_per_released", "value": steps.get(step, 0.0)})
-                    for direction, lodging in (("import", 8.0), ("export", 5.0)):
-                        for step in step_names:
-                            value = lodging if step == "lodging" else 1.0 if step == "duty_payment" else 0.0
-                            rows.append({**key, "dimension": "trs_step_by_direction", "level": f"{direction}/{step}",
-                                         "metric": "hours_per_released", "value": value})
-                    for level, n in released.items():
-                        dim = "direction" if level in DIRECTIONS else "channel"
-                        rows.append({**key, "dimension": dim, "level": level, "metric": "released", "value": n})
-                    for d in DIRECTIONS:
-                        for c_i, c in enumerate(CHANNELS):
-                            for pct, v in zip((10, 25, 50, 75, 90), (0, 1, 3, 6, 10)):
-                                rows.append({**key, "dimension": "release_time_by_group", "level": f"{d}/{c}",
-                                             "metric": f"release_time_p{pct}_h", "value": v + 5.0 * c_i})
-    return pd.DataFrame(rows)
+    for channel, steps in STEP_HOURS.items():
+        for step in step_names:
+            rows.append({**key, "dimension": "trs_step_by_channel", "level": f"{channel}/{step}",
+                         "metric": "hours_per_released", "value": steps.get(step, 0.0)})
+    for direction, lodging in (("import", 8.0), ("export", 5.0)):
+        for step in step_names:
+            value = lodging if step == "lodging" else 1.0 if step == "duty_payment" else 0.0
+            rows.append({**key, "dimension": "trs_step_by_direction", "level": f"{direction}/{step}",
+                         "metric": "hours_per_released", "value": value})
+    for level, n in released.items():
+        dim = "direction" if level in DIRECTIONS else "channel"
+        rows.append({**key, "dimension": dim, "level": level, "metric": "released", "value": n})
+    for d in DIRECTIONS:
+        for c_i, c in enumerate(CHANNELS):
+            for pct, v in zip((10, 25, 50, 75, 90), (0, 1, 3, 6, 10)):
+                rows.append({**key, "dimension": "release_time_by_group", "level": f"{d}/{c}",
+                             "metric": f"release_time_p{pct}_h", "value": v + 5.0 * c_i})
+    return rows
 
 
 def make_comparison(scenarios=(PILOT, "credit_tier")) -> pd.DataFrame:

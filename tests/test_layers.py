@@ -6,6 +6,7 @@ import ast
 import functools
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
@@ -61,34 +62,9 @@ def layer_of(module: str) -> str:
 
 
 def cycles(edges: dict[str, set[str]]) -> list[set[str]]:
-    """Strongly connected components with more than one node (Tarjan)."""
-    index, low, stack, on_stack, out = {}, {}, [], set(), []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in edges.get(v, ()):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = set()
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.add(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                out.append(component)
-
-    for v in sorted(edges):
-        if v not in index:
-            visit(v)
-    return out
+    """Strongly connected components with more than one node."""
+    graph = nx.DiGraph([(v, w) for v, ws in edges.items() for w in ws])
+    return [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
 
 
 def package_of(module: str) -> str:

@@ -23,37 +23,37 @@ class Compliance:
     """Decides intentional violations and updates perceived risk from experience."""
 
     def __init__(self, cfg: PopulationConfig, population: Population, daily_volume: np.ndarray):
-        self.b, self.population = cfg.behaviour, population
-        self.port_risk = np.full(len(daily_volume), self.b.prior_risk)
+        self.behaviour, self.population = cfg.behaviour, population
+        self.port_risk = np.full(len(daily_volume), self.behaviour.prior_risk)
         # peers' memory: each declaration weighs 1 / (memory_days x the port's daily volume)
-        self.port_weight = 1.0 / (self.b.peer_memory_days * np.maximum(daily_volume, 1.0))
+        self.port_weight = 1.0 / (self.behaviour.peer_memory_days * np.maximum(daily_volume, 1.0))
         shares = np.array([v.share for v in cfg.violations.values()])
         audit_detect = np.array([v.detect_audit for v in cfg.violations.values()])
         self.audit_catch = cfg.audit_rate * float(shares @ audit_detect) / shares.sum()
-        if self.b.calibrate_honesty:
-            prior_caught = self.b.prior_risk * self.b.detection_given_check + self.audit_catch
+        if self.behaviour.calibrate_honesty:
+            prior_caught = self.behaviour.prior_risk * self.behaviour.detection_given_check + self.audit_catch
             with np.errstate(divide="ignore"):
-                self.moral = (1 - prior_caught * (1 + self.b.penalty_multiple)
-                              - logit(population.propensity) / max(self.b.rationality, 1e-9))
+                self.moral = (1 - prior_caught * (1 + self.behaviour.penalty_multiple)
+                              - logit(population.propensity) / max(self.behaviour.rationality, 1e-9))
         else:
             self.moral = np.zeros(len(population.propensity))
         self.moral[population.front] = np.inf  # fronts' cover trade is clean; attempts are the network's
         # High-risk goods multiply the odds of violating by high_risk_odds; the others' odds are
         # scaled so that the average over goods keeps each trader's propensity (to first order).
-        share, odds = cfg.high_risk_goods_share, self.b.high_risk_odds
+        share, odds = cfg.high_risk_goods_share, self.behaviour.high_risk_odds
         self.log_odds = np.log([(1 - share * odds) / (1 - share) if share < 1 else 1.0, odds])
 
     def caught(self, enterprise: np.ndarray, port: np.ndarray) -> np.ndarray:
         """The probability of being caught that each declaring trader believes in."""
-        w = self.b.peer_weight
+        w = self.behaviour.peer_weight
         checked = (1 - w) * self.population.perceived[enterprise] + w * self.port_risk[port]
-        return checked * self.b.detection_given_check + self.audit_catch
+        return checked * self.behaviour.detection_given_check + self.audit_catch
 
     def violates(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
                  u: np.ndarray) -> np.ndarray:
         """Intentional violation decisions for uniforms ``u``; high-risk goods tempt more."""
-        payoff = 1 - self.caught(enterprise, port) * (1 + self.b.penalty_multiple) - self.moral[enterprise]
-        return u < expit(self.b.rationality * payoff + self.log_odds[high_risk.astype(np.int64)])
+        payoff = 1 - self.caught(enterprise, port) * (1 + self.behaviour.penalty_multiple) - self.moral[enterprise]
+        return u < expit(self.behaviour.rationality * payoff + self.log_odds[high_risk.astype(np.int64)])
 
     def learn(self, enterprise: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
         """Each trader's own checks, and its port's check rate, by exponential smoothing per
@@ -62,7 +62,7 @@ class Compliance:
         count = np.bincount(enterprise, minlength=n)
         seen = np.flatnonzero(count)
         hits = np.bincount(enterprise, weights=checked, minlength=n)[seen]
-        keep = (1 - self.b.learning_rate) ** count[seen]
+        keep = (1 - self.behaviour.learning_rate) ** count[seen]
         self.population.perceived[seen] = keep * self.population.perceived[seen] + \
             (1 - keep) * hits / count[seen]
         per_port = np.bincount(port, minlength=len(self.port_risk))

@@ -15,6 +15,7 @@ from sim.config import Config
 from sim.sizing import OUTPUT_OVERHEAD, estimate
 
 COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report", "placebo", "plan")
+SWITCHES = ("resume", "report", "placebo", "plan")  # the options that are true or false
 OTHER_SEEDS = 1_000_003  # the placebo baseline runs with run.seed + this (any other seed would do)
 
 
@@ -37,6 +38,9 @@ def compare_request(args: list[str]) -> tuple[dict, dict, list[str]]:
                 overrides.append(arg)
         except yaml.YAMLError:
             raise UserError(f"{key}: cannot read the value {value!r}") from None
+    for key in SWITCHES:
+        if key in options and not isinstance(options[key], bool):
+            raise UserError(f"{key}: must be true or false; got {options[key]!r}")
     return options, auto, overrides
 
 
