@@ -33,7 +33,7 @@ from sim.config import Config
 from sim.declarations import DeclarationSource
 from sim.feed import Feed, Lesson, Rows
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
-from sim.policies import ORDER, PolicyStack
+from sim.policies import ORDER, PolicyStack, World
 from sim.records import IN_PROCESS, Screening
 from sim.snapshot import Snapshots
 from sim.streams import Streams
@@ -88,7 +88,7 @@ class SupervisionModel(mesa.Model):
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
         self.env.process(self._clock())
-        self.policies.start(self)
+        self.policies.start(World(cfg, self.ports, self.population, self.credit))
         self.env.process(self._quarters())
 
     def _days(self):

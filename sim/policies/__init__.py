@@ -21,11 +21,11 @@ from sim.policies import (  # noqa: F401  (each import registers its policy)
     traceability,
     watch_list,
 )
-from sim.policies.base import REGISTRY, Policy, PolicyStack, Rollout, register
+from sim.policies.base import REGISTRY, Policy, PolicyStack, Rollout, World, register
 
 ORDER = ("traceability", "classification_assist", "inspection", "targeting", "credit_tier",
          "aeo_mutual_recognition", "sandbox", "self_declaration_audit", "watch_list",
          "first_violation_no_penalty", "joint_inspection", "single_window", "smart_monitoring_24h")
 assert sorted(ORDER) == sorted(REGISTRY), "every registered policy has its place in ORDER"
 
-__all__ = ["ORDER", "REGISTRY", "Policy", "PolicyStack", "Rollout", "register"]
+__all__ = ["ORDER", "REGISTRY", "Policy", "PolicyStack", "Rollout", "World", "register"]

@@ -26,10 +26,10 @@ class AeoMutualRecognition(Policy):
         check_names(f"{self.where}.partners", self.params.partners, cfg.population.partner_countries,
                     "partner country")
 
-    def on_start(self, model) -> None:
+    def on_start(self, world) -> None:
         self.partner_rows = check_names(f"{self.where}.partners", self.params.partners,
-                                        model.cfg.population.partner_countries, "partner country")
-        self.population = model.population
+                                        world.cfg.population.partner_countries, "partner country")
+        self.population = world.population
 
     def screen(self, truth, screening, ctx: Context) -> None:
         partner = np.isin(self.population.partner[truth.enterprise], self.partner_rows)

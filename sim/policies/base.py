@@ -33,6 +33,17 @@ def register(cls: type["Policy"]) -> type["Policy"]:
     return cls
 
 
+@dataclass(frozen=True)
+class World:
+    """What a policy sees when it starts (``on_start``), instead of the whole model: the config,
+    the ports (hours and staff), the population's views and the credit tiers."""
+
+    cfg: Any
+    ports: list
+    population: Any
+    credit: Any
+
+
 @dataclass
 class Context:
     """What a hook needs to know: which declarations of the batch the rollout covers, and the
@@ -61,7 +72,7 @@ class Policy:
     def check(self, cfg) -> None:
         """Check the parameters against the rest of the config (raise ConfigError)."""
 
-    def on_start(self, model) -> None:
+    def on_start(self, world: World) -> None:
         """Allocate state, keep references to the parts of the world the policy acts on."""
 
     def prevent(self, truth, ctx: Context) -> None:
@@ -126,9 +137,9 @@ class PolicyStack:
         for _, policy, _ in self.entries:
             policy.check(cfg)
 
-    def start(self, model) -> None:
+    def start(self, world: World) -> None:
         for _, policy, _ in self.entries:
-            policy.on_start(model)
+            policy.on_start(world)
 
     def contexts(self, truth, quarter: np.ndarray, streams) -> list[Context]:
         """Each policy's context for a day's declarations.
@@ -185,8 +196,8 @@ class ForBusinessModels:
     def check(self, cfg) -> None:
         self._models(cfg)
 
-    def on_start(self, model) -> None:
-        self.models = self._models(model.cfg)
+    def on_start(self, world) -> None:
+        self.models = self._models(world.cfg)
 
     def _models(self, cfg) -> list[int]:
         return check_names(f"{self.where}.business_models", self.params.business_models,

@@ -21,9 +21,9 @@ class ClassificationAssist(ForBusinessModels, Policy):
         business_models: List[str] = _f(["cbec_9610", "cbec_9710", "cbec_9810", "market_procurement"])
         error_reduction: float = _f(0.6, 0, 1, doc="share of classification errors avoided")
 
-    def on_start(self, model) -> None:
-        super().on_start(model)
-        self.error_type = list(model.cfg.population.violations).index(model.cfg.population.error_type)
+    def on_start(self, world) -> None:
+        super().on_start(world)
+        self.error_type = list(world.cfg.population.violations).index(world.cfg.population.error_type)
 
     def prevent(self, truth, ctx: Context) -> None:
         u = ctx.rng("assist").random(len(truth))

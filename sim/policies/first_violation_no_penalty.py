@@ -25,11 +25,11 @@ class FirstViolationNoPenalty(Policy):
         check_names(f"{self.where}.minor_types", self.params.minor_types, cfg.population.violations,
                     "violation type")
 
-    def on_start(self, model) -> None:
-        names = list(model.cfg.population.violations)
+    def on_start(self, world) -> None:
+        names = list(world.cfg.population.violations)
         self.minor = np.array([name in self.params.minor_types for name in names] + [False])  # [-1]: none
-        self.credit, self.penalty = model.credit, model.cfg.population.credit.error_penalty
-        self.forgiven = np.zeros(len(model.population.score), bool)
+        self.credit, self.penalty = world.credit, world.cfg.population.credit.error_penalty
+        self.forgiven = np.zeros(len(world.population.score), bool)
 
     def screen(self, truth, screening, ctx: Context) -> None:
         minor = ctx.on & self.minor[truth.violation] & ~truth.intentional & ~self.forgiven[truth.enterprise]

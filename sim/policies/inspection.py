@@ -65,8 +65,8 @@ class Inspection(Policy):
             rates[model_names.index(name)] = (own.document_rate, own.nii_rate, own.physical_rate)
         return rates
 
-    def on_start(self, model) -> None:
-        self.rates = self.check_shares(list(model.cfg.population.business_models))
+    def on_start(self, world) -> None:
+        self.rates = self.check_shares(list(world.cfg.population.business_models))
 
     def screen(self, truth, screening, ctx: Context) -> None:
         on = ctx.on

@@ -32,9 +32,9 @@ class Sandbox(ForBusinessModels, Policy):
         duration_quarters: int = _f(8, 1, 40, unit="quarters", doc="the sandbox ends after this long")
         exit_violation_rate: float = _f(0.1, 0, 1, doc="found-violation rate in a quarter that ends it")
 
-    def on_start(self, model) -> None:
-        super().on_start(model)
-        n = len(model.ports)
+    def on_start(self, world) -> None:
+        super().on_start(world)
+        n = len(world.ports)
         self.exited = np.zeros(n, bool)
         self.quarters_active = np.zeros(n, dtype=np.int64)
         self.declared, self.found = np.zeros(n), np.zeros(n)

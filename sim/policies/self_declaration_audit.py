@@ -22,8 +22,8 @@ class SelfDeclarationAudit(Policy):
         check_multiplier: float = _f(0.3, 0, 1, doc="multiplier on pre-release check probabilities")
         audit_rate: float = _f(0.05, 0, 1, doc="post-clearance audit rate of eligible declarations")
 
-    def on_start(self, model) -> None:
-        self.population = model.population
+    def on_start(self, world) -> None:
+        self.population = world.population
 
     def screen(self, truth, screening, ctx: Context) -> None:
         eligible = ctx.on & (self.population.score[truth.enterprise] >= self.params.min_score)

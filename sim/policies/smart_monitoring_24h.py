@@ -19,8 +19,8 @@ class SmartMonitoring24h(Policy):
     class Params:
         pass
 
-    def on_start(self, model) -> None:
-        self.ports = model.ports
+    def on_start(self, world) -> None:
+        self.ports = world.ports
         self.usual = [(port.open_hour, port.close_hour) for port in self.ports]
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:

@@ -66,16 +66,16 @@ class Targeting(Policy):
         return np.tile([(1 - rate) * p.document_rate, rate * p.nii_share, rate * (1 - p.nii_share)],
                        (len(model_names), 1))
 
-    def on_start(self, model) -> None:
+    def on_start(self, world) -> None:
         """Daily capacity per port: the most selections its physical officers and NII analysts
         can handle at this NII/physical split."""
-        world, p = model.cfg.world, self.params
+        settings, p = world.cfg.world, self.params
         hours = lambda port, role: port.staff[role] * port.open_hours_per_day * p.capacity_share  # noqa: E731
-        physical_h = lambda port: max(world.kinds[port.kind].physical_h, 1e-9)  # noqa: E731
+        physical_h = lambda port: max(settings.kinds[port.kind].physical_h, 1e-9)  # noqa: E731
         self.capacity = np.array([
             min(hours(port, "physical") / physical_h(port) / max(1 - p.nii_share, 1e-9),
-                hours(port, "nii") / max(world.service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
-            for port in model.ports])
+                hours(port, "nii") / max(settings.service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
+            for port in world.ports])
 
     def _scores(self, truth, screening, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
         """The score to rank by, and a random ranking (for random picks and exploration)."""
