@@ -10,7 +10,7 @@ from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
 from sim.cli.runs import warn_overload
-from sim.compose import ROOT, load_config
+from sim.compose import EXPERIMENT_DIR, SCENARIO_DIR, load_config
 from sim.config import Config
 from sim.sizing import OUTPUT_OVERHEAD, estimate
 
@@ -50,12 +50,12 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     if ("experiment" in options) == ("scenarios" in options):
         which = "not both" if "experiment" in options else "one of them"
         raise UserError(f"compare needs experiment=NAME or scenarios=[a,b] ({which}); experiments: "
-                        f"{', '.join(definitions.available_experiments(ROOT / 'experiments')) or 'none'}")
+                        f"{', '.join(definitions.available_experiments(EXPERIMENT_DIR)) or 'none'}")
     if "experiment" in options:
-        exp = definitions.load_experiment(ROOT / "experiments", str(options["experiment"]))
+        exp = definitions.load_experiment(EXPERIMENT_DIR, str(options["experiment"]))
     else:
         exp = definitions.parse_experiment({"scenarios": options["scenarios"]}, "compare")
-    definitions.check_scenarios(exp, ROOT / "scenarios")
+    definitions.check_scenarios(exp, SCENARIO_DIR)
     wants_auto = "run.replications=auto" in overrides or (exp.auto is not None and not any(
         o.startswith("run.replications=") for o in overrides))
     overrides = [o for o in overrides if o != "run.replications=auto"]
