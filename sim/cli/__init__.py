@@ -13,10 +13,10 @@ import errno
 import importlib
 import sys
 
-from sim import __version__
 from sim.cli.errors import UserError
 from sim.cli.usage import Command, command_help, overview, parse
 from sim.config import ConfigError
+from sim.version import __version__
 
 __all__ = ["COMMANDS", "Command", "main", "entry"]
 
