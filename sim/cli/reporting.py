@@ -16,7 +16,7 @@ def cmd_report(args: list[str]) -> int:
         raise UserError(f"usage: tradesim report DIR [pdf=true] (a run, sweep or experiment folder); got "
                         f"{' '.join(args) or 'nothing'}")
     if pdf and pdf[-1] not in ("pdf=true", "pdf=false"):
-        raise UserError(f"pdf: true or false; got {pdf[-1].partition('=')[2]!r}")
+        raise UserError(f"pdf: must be true or false; got {pdf[-1].partition('=')[2]!r}")
     folder, with_pdf = Path(folders[0]), bool(pdf) and pdf[-1] == "pdf=true"
     output.verify_tree(folder)  # a damaged folder is refused with one line
     report = build_report(folder, pdf=with_pdf)
