@@ -35,6 +35,17 @@ def _estimate(ax, r: pd.Series, y: float, scale: float, colour: str, bounded: bo
                 label=scenario_label(r.name))
 
 
+def _forest_rows(comparison: pd.DataFrame, port_group: str | None) -> tuple[pd.DataFrame, str]:
+    """The rows of quarter "all" at ``port_group`` (default pilot ports if any), baselines left
+    out when there are other scenarios; and the port group."""
+    c = comparison[comparison["quarter"].astype(str) == "all"]
+    port_group = port_group or ("pilot" if (c["port_group"] == "pilot").any() else "all")
+    c = c[c["port_group"] == port_group]
+    if c.empty:
+        raise ValueError(f"no rows with quarter == 'all' and port_group == {port_group!r}")
+    return (c[~c["scenario"].map(is_baseline)] if (~c["scenario"].map(is_baseline)).any() else c), port_group
+
+
 @styled
 def forest(comparison: pd.DataFrame, port_group: str | None = None, metrics: Sequence[str] | None = None,
            colours: dict | None = None, relative: bool = True) -> Figure:
@@ -49,17 +60,11 @@ def forest(comparison: pd.DataFrame, port_group: str | None = None, metrics: Seq
 
     Returns:
         One panel per metric, each in its own unit, with a zero line (gid ``zero``): stacked, with a
-        legend, for up to :data:`TOGETHER` scenarios; beyond, small multiples in three columns
-        with the scenarios named on the shared y axis.
+        legend, for up to :data:`TOGETHER` scenarios; beyond, small multiples in three columns (two
+        when long names need the width) with the scenarios named on the y axis of the first.
 
     """
-    c = comparison[comparison["quarter"].astype(str) == "all"]
-    port_group = port_group or ("pilot" if (c["port_group"] == "pilot").any() else "all")
-    c = c[c["port_group"] == port_group]
-    if c.empty:
-        raise ValueError(f"no rows with quarter == 'all' and port_group == {port_group!r}")
-    if (~c["scenario"].map(is_baseline)).any():
-        c = c[~c["scenario"].map(is_baseline)]
+    c, port_group = _forest_rows(comparison, port_group)
     metrics = list(metrics or key_metrics(c["metric"]))
     scenarios = scenario_order(c["scenario"])
     colours = colours or scenario_colours(scenarios)
