@@ -87,7 +87,8 @@ def effect_heatmap(comparison: pd.DataFrame, metrics: Sequence[str] | None = Non
                     color="white" if dark else "black", fontweight="bold" if r["finding"] == "effect" else "normal")
             _mark(ax, j, i, r["finding"])
             shown.add(r["finding"])
-    ax.set_xticks(range(len(metrics)), [textwrap.fill(label(m)[0], 11) for m in metrics], fontsize=7)
+    ax.set_xticks(range(len(metrics)), [textwrap.fill(label(m)[0], 11, break_long_words=False) for m in metrics],
+                  fontsize=7)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(scenarios)), [scenario_label(s) for s in scenarios],
                   fontsize=7 if row < 0.2 else 8)
