@@ -1,10 +1,24 @@
 """tradesim: a simulator of customs supervision for testing policy pilots before rollout.
 
-The library takes a validated :class:`~sim.config.Config` and returns tidy tables::
+One call per task (:mod:`sim.api`, loaded on first use), every result pandas DataFrames::
 
-    from sim.compose import load_config
-    from sim.experiments.replications import run_replications
-    cfg, _ = load_config(["scenario=inspection_targeting", "run=smoke"])   # Hydra overrides
-    result = run_replications(cfg)        # RunResult(quarterly, breakdown, policies, agents)
+    import sim
+    tables = sim.run("inspection_targeting", overrides=["run=smoke"])
+    effects = sim.compare(["inspection_targeting"], overrides=["run=smoke"])
+    saved = sim.load("results/runs/baseline_2024/<time>")
+
+Underneath, the library takes a validated :class:`~sim.config.Config` and returns tidy tables
+(:func:`sim.compose.load_config`, :func:`sim.experiments.replications.run_replications`).
 """
-__version__ = "0.1.0"
+from sim.version import __version__
+
+API = ("run", "compare", "load")
+__all__ = ["__version__", *API]
+
+
+def __getattr__(name: str):
+    """``sim.run``, ``sim.compare``, ``sim.load`` without importing the model on ``import sim``."""
+    if name in API:
+        from sim import api
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -16,8 +16,13 @@ from sim.config import Config, ConfigError, register_schemas
 from sim.userfiles import GROUPS, check_scenario_file
 from sim.validation import check_name, check_plain, check_policies, check_rules
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG_DIR = ROOT / "configs"
+ROOT = Path(__file__).resolve().parents[1]  # the source checkout (in an installed copy: site-packages)
+# the shipped library: sim/library links to configs/ and experiments/ in a checkout, and holds copies of
+# them in an installed wheel (package data); scenarios are the configs' scenario group
+LIBRARY = Path(__file__).resolve().parent / "library"
+CONFIG_DIR = (LIBRARY / "configs").resolve()
+SCENARIO_DIR = CONFIG_DIR / "scenario"
+EXPERIMENT_DIR = (LIBRARY / "experiments").resolve()
 # Hydra launcher plugins behind the cluster presets in configs/hydra/launcher -> pip extra
 LAUNCHER_EXTRAS = {"submitit_slurm": "slurm", "submitit_local": "slurm", "ray": "ray", "ray_aws": "ray"}
 
@@ -69,8 +74,8 @@ def scenario_option(value: str) -> str:
     path to a user's scenario file, checked to be data and registered with Hydra under a name."""
     if "/" not in value and "\\" not in value and not value.endswith((".yaml", ".yml")):
         check_name("scenario", value)
-        if (CONFIG_DIR / "scenario" / f"{value}.yaml").is_file():
-            check_scenario_file(CONFIG_DIR / "scenario" / f"{value}.yaml", CONFIG_DIR)
+        if (SCENARIO_DIR / f"{value}.yaml").is_file():
+            check_scenario_file(SCENARIO_DIR / f"{value}.yaml", CONFIG_DIR)
         return value
     path = Path(value).expanduser()
     if not path.is_file():
@@ -110,8 +115,8 @@ def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
     if not CONFIG_DIR.is_dir():
-        raise ConfigError(f"no configs/ folder at {CONFIG_DIR}; install tradesim from its source "
-                          f"folder with pip install -e .")
+        raise ConfigError(f"no configs at {CONFIG_DIR}: this copy of tradesim was installed without its "
+                          f"package data; reinstall it (pip install . or pip install -e . in its source folder)")
     register_schemas()
     GlobalHydra.instance().clear()
     try:

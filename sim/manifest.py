@@ -6,8 +6,8 @@ import platform
 import subprocess
 from pathlib import Path
 
-from sim import __version__
 from sim.config import Config
+from sim.version import __version__
 
 PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "scipy", "hydra-core", "matplotlib")
 

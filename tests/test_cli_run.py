@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import pandas as pd
 import yaml
 
+import sim
 from sim.cli import main
 
 FILES = {"config.yaml", "manifest.json", "quarterly.csv", "quarterly.parquet", "breakdown.csv",
@@ -14,7 +16,9 @@ FILES = {"config.yaml", "manifest.json", "quarterly.csv", "quarterly.parquet", "
 
 def test_run_writes_the_output_folder(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", "run=smoke", "run.replications=2", f"hydra.run.dir={out}"]) == 0
+    pilot = "+policy.pilot={name: inspection, params: {document_rate: 0.08}, rollout: {from: 2025Q1, ports: [seaport]}}"
+    args = ["run=smoke", "run.replications=2", pilot, f"hydra.run.dir={out}"]
+    assert main(["run", *args]) == 0
     assert FILES <= {p.name for p in out.iterdir()}, "every file of the output contract exists"
     assert not list(tmp_path.glob(".*partial*")), "no temporary folder is left behind"
     printed = capsys.readouterr().out
@@ -23,6 +27,11 @@ def test_run_writes_the_output_folder(tmp_path, capsys):
     assert manifest["policies_in_order"][0]["policy"] == "inspection", "active policies recorded"
     assert len(manifest["seeds"]["replications"]) == 2, "one seed entry per replication"
     assert {"python", "mesa", "simpy"} <= set(manifest["versions"]), "package versions recorded"
+    assert manifest["overrides"] == args and manifest["tradesim_version"] == sim.__version__, "overrides, version"
+    assert shlex.split(manifest["command"]) == ["tradesim", "run", *args], "the exact command line, shell-quoted"
+    assert manifest["scenario"] == "baseline_2024+pilot", "a pilot added on the command line is in the name"
+    assert "changed on the command line: +policy.pilot=" in (out / "summary.md").read_text(), \
+        "the summary does not describe the plain baseline"
     config = yaml.safe_load((out / "config.yaml").read_text())
     assert config["run"]["replications"] == 2 and "ports" in config["world"], "resolved config saved"
     csv, parquet = pd.read_csv(out / "quarterly.csv"), pd.read_parquet(out / "quarterly.parquet")

@@ -1,6 +1,9 @@
 """`tradesim compare`: pooling, paired (CRN) differences, the output contract, user mistakes."""
 from __future__ import annotations
 
+import json
+import shlex
+
 import pandas as pd
 import pytest
 
@@ -82,6 +85,9 @@ def test_comparison_table_has_the_contracted_columns_and_groups(pilot_experiment
         assert (pilot_experiment / f"{name}.parquet").is_file(), f"{name} is written"
     assert len(list((pilot_experiment / "runs").glob("*/rep_*/manifest.json"))) == 9, \
         "one folder per run: scenario and baseline, and the baseline on other seeds (the placebo)"
+    manifest = json.loads((pilot_experiment / "manifest.json").read_text())
+    assert manifest["command"] == shlex.join(["tradesim", "compare", *PILOT, f"hydra.run.dir={pilot_experiment}"]), \
+        "the experiment's manifest records the exact command line"
 
 
 def test_paired_ci_is_narrower_than_unpaired_on_the_same_runs(pilot_experiment):

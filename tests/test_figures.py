@@ -158,7 +158,7 @@ def test_timeseries_pilot_vs_control_with_rollout(quarterly):
         assert len(rollout) == 1 and rollout[0].get_xdata()[0] == pytest.approx(1.5), \
             "dashed rollout line between 2024Q4 (x=1) and 2025Q1 (x=2)"
     assert tick_texts(axes[2]) == list(QUARTERS), "bottom panel labels quarters in time order"
-    pilot = [ln for ln in axes[1].lines if ln.get_label() == f"{PILOT} · pilot ports"][0]
+    pilot = [ln for ln in axes[1].lines if ln.get_label() == f"{F.scenario_label(PILOT)} · pilot ports"][0]
     q = quarterly[(quarterly["scenario"] == PILOT) & (quarterly["port"] == "seaport")
                   & (quarterly["quarter"] == "2025Q2")]
     expected = ((q["inspection_rate"] * q["declarations"]).sum() / q["declarations"].sum())
@@ -258,7 +258,8 @@ def test_tradeoff_frontier(quarterly):
     burden, speed = fig.axes[:2]
     for ax in (burden, speed):
         assert len(by_gid(ax.containers, "scenario")) == 2, "one point per scenario"
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == list(SCENARIOS), "points named in the legend"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Baseline 2024", "Pilot inspection"], \
+        "points named in the legend, as people read them"
     assert "per 1,000 declarations" in burden.get_xlabel() and "share" in burden.get_ylabel(), "units"
     assert "hours" in speed.get_xlabel() and "million CNY" in speed.get_ylabel(), "units"
     q = quarterly[quarterly["scenario"] == "baseline_2024"]
@@ -286,7 +287,7 @@ def test_colours_consistent_across_figures(quarterly):
     colours = F.scenario_colours(SCENARIOS)
     fig = F.tradeoff_frontier(quarterly, colours=colours)
     drawn = {c.get_label(): mcolors.to_hex(c.lines[0].get_color()) for c in fig.axes[0].containers}
-    assert drawn == {s: colours[s].lower() for s in SCENARIOS}, "scenario colours as assigned"
+    assert drawn == {F.scenario_label(s): colours[s].lower() for s in SCENARIOS}, "scenario colours as assigned"
 
 
 NAMES = ["timeseries", "forest", "event_study", "trs_decomposition", "release_time_distribution",
@@ -315,7 +316,9 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
         assert f"](figures/{name}.png)" in text, f"report.md embeds {name}"
     assert "| baseline_2024 |" in text and "| pilot_inspection |" in text, "headline table per scenario"
     assert "## Effects: scenario − baseline" in text and "## Difference-in-differences" in text, "key tables"
-    assert "Figures not drawn" not in text, "nothing skipped when every table is present"
+    skipped = text.split("## Figures not drawn", 1)[1]
+    assert "effect_heatmap" in skipped and "sweep_grid" in skipped and "forest" not in skipped, \
+        "only what needs more scenarios or a grid is skipped when every table is present"
     assert (folder / "report.html").read_text().count("<img ") == len(NAMES), "html embeds every figure"
     assert not list(folder.rglob(".*tmp")), "no temporary files left"
     second = {p.name: p.read_bytes() for p in (folder / "figures").iterdir()}
@@ -323,12 +326,13 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
 
 
 def test_several_scenarios_get_one_figure_each_with_the_baseline():
-    from sim.report.plan import per_scenario
+    from sim.report.plan import pages, series_split
     q = make_quarterly(scenarios=[*SCENARIOS, "credit_tier"])
-    subsets = per_scenario(q)
-    assert [suffix for suffix, _, _ in subsets] == ["_credit_tier", "_pilot_inspection"], "one subset per scenario"
-    assert all(set(rows["scenario"]) == {"baseline_2024", s[1:]} for s, _, rows in subsets), "each with the baseline"
-    assert [s for s, _, _ in per_scenario(make_quarterly())] == [""], "one scenario besides the baseline: one figure"
+    subsets = pages(q, series_split(q))
+    assert [name for name, _ in subsets] == ["credit_tier", "pilot_inspection"], "one page per scenario"
+    assert all(set(rows["scenario"]) == {"baseline_2024", s} for s, rows in subsets), "each with the baseline"
+    one = make_quarterly()
+    assert [s for s, _ in pages(one, series_split(one))] == [""], "one scenario besides the baseline: one figure"
 
 
 def test_figures_never_import_the_model():

@@ -2,7 +2,9 @@
 scenarios each keep their own pilot ports; the HTML is rendered from the Markdown."""
 from __future__ import annotations
 
+import base64
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ SAME_UNITS = ("Mean release time", "Inspection rate", "Hit rate", "Detection rat
 
 def headline_rows(text: str) -> dict[str, list[str]]:
     """The first Markdown table after '## Headline metrics': first cell -> the other cells."""
-    block = text.split("## Headline metrics", 1)[1].split("\n\n")[2]
+    block = text.split("\n## Headline metrics\n", 1)[1].split("\n\n")[1]
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()]
     return {r[0]: r[1:] for r in [rows[0], *rows[2:]]}
 
@@ -55,7 +57,7 @@ def test_each_scenario_keeps_its_own_pilot_ports(tmp_path):
     folder.mkdir()
     pd.concat([base, a, b], ignore_index=True).to_csv(folder / "quarterly.csv", index=False)
     make_breakdown().to_parquet(folder / "breakdown.parquet", index=False)
-    text = build_report(folder).read_text()
+    text = build_report(folder, pdf=True).read_text()
     assert "air_pilot: airport" in text and "sea_pilot: seaport" in text, "each scenario names its own pilot ports"
     groups = [line.split("|")[1].strip() for line in text.splitlines() if "· pilot ports ·" in line]
     assert "air_pilot · pilot ports · from 2025Q1" in groups and "sea_pilot · pilot ports · from 2025Q1" in groups, \
@@ -65,4 +67,27 @@ def test_each_scenario_keeps_its_own_pilot_ports(tmp_path):
     for name in ("timeseries_air_pilot", "timeseries_sea_pilot"):
         assert (folder / "figures" / f"{name}.png").is_file(), f"{name}: one figure per scenario with the baseline"
     html = (folder / "report.html").read_text()
-    assert "<table>" in html and "<h2>Headline metrics</h2>" in html and "<img " in html, "Markdown rendered"
+    assert "<table>" in html and "<summary>Headline metrics</summary>" in html and "<img " in html, \
+        "Markdown rendered, detail tables folded"
+    assert_self_contained(folder, tmp_path)
+
+
+def assert_self_contained(folder, tmp_path) -> None:
+    """report.html copied alone to another folder still shows every figure; report.pdf has a title
+    page, the list of figures and one page per figure."""
+    alone = tmp_path / "mailed" / "report.html"
+    alone.parent.mkdir()
+    shutil.copy(folder / "report.html", alone)
+    html = alone.read_text()
+    figures = sorted((folder / "figures").glob("*.png"))
+    sources = re.findall(r'<img [^>]*src="([^"]+)"', html)
+    assert len(sources) == len(figures) > 0, f"every figure in the page: {len(sources)} of {len(figures)}"
+    assert all(s.startswith("data:image/png;base64,") and base64.b64decode(s.split(",", 1)[1])[:4] == b"\x89PNG"
+               for s in sources), "figures embedded as PNG data, not linked"
+    local = re.findall(r'(?:src|href)="(?!data:|https?:|#)([^"]*)"', html)
+    assert not local, f"no link to a file next to the page: {local[:3]}"
+    assert html.count("<title>") == 1 and "<title>tradesim report: two</title>" in html, "titled from the folder"
+    data = (folder / "report.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    assert data[:5] == b"%PDF-" and pages >= 2 + len(figures), \
+        f"title page, figure list and {len(figures)} figure pages; got {pages} pages"

@@ -2,45 +2,75 @@
 sim.experiments, sim.report). User mistakes (a key that does not exist, a value out of range, a
 missing scenario, an output folder that already holds results) end with exit code 2 and one line
 on stderr, no traceback.
+
+A command is one entry of :data:`COMMANDS`: the function that runs it (imported only when the
+command runs) and the text of its ``--help``. Settings are Hydra overrides (``key=value``); each
+command's ``-h``/``--help`` is answered by :mod:`sim.cli.usage` before any work.
 """
 from __future__ import annotations
 
 import errno
 import importlib
 import sys
-import textwrap
 
 from sim.cli.errors import UserError
+from sim.cli.usage import Command, command_help, overview, parse
 from sim.config import ConfigError
+from sim.version import __version__
 
-__all__ = ["main", "entry"]
+__all__ = ["COMMANDS", "Command", "main", "entry"]
 
-USAGE = """usage: tradesim COMMAND [hydra overrides]
+COMMANDS: dict[str, Command] = {
+    "run": Command(
+        "sim.cli:cmd_run_or_sweep", "run one scenario (default baseline_2024) for run.replications replications",
+        "Run one scenario for run.replications replications into a new folder; print a summary table and "
+        "the folder. The scenario is a name from the library or a path to your own .yaml file. With -m, "
+        "a Hydra sweep: comma-separated values run as separate jobs, one run folder each.",
+        options=((("-m", "--multirun"), "a Hydra sweep: one job per combination of comma-separated values"),),
+        groups=True,
+        examples=("tradesim run", "tradesim run run=smoke", "tradesim run scenario=inspection_targeting "
+                  "run.replications=10 run.workers=2", "tradesim run scenario=path/to/my_pilot.yaml",
+                  "tradesim run world.horizon_quarters=4 run.seed=7 hydra.run.dir=results/my_run",
+                  "tradesim run -m run.seed=1,2,3 hydra/launcher=joblib")),
+    "compare": Command(
+        "sim.cli.compare:cmd_compare", "run scenarios against the baseline on common random numbers",
+        "Run the baseline and each scenario run.replications times, paired by seed (common random "
+        "numbers), and write the effects (comparison, did, observed_vs_true, crn_gain) and the report. "
+        "Resumable: the same command on the same folder computes only what is missing.",
+        arguments="experiment=NAME|PATH | scenarios=[a,b] [option=value ...] [key=value ...]",
+        groups=True, own="compare",
+        examples=("tradesim compare experiment=smoke_pilot", "tradesim compare scenarios=[inspection_targeting] "
+                  "run.replications=5", "tradesim compare 'scenarios=[inspection_targeting,path/to/my_pilot.yaml]'",
+                  "tradesim compare experiment=path/to/my_experiment.yaml run.workers=2",
+                  "tradesim compare experiment=sandbox_pilot resume=true")),
+    "report": Command(
+        "sim.cli.reporting:cmd_report", "(re)draw the figures and report.html of a result folder",
+        "Draw every figure that applies to the folder's saved tables, and write report.md and a "
+        "self-contained report.html (figures embedded; optionally report.pdf); nothing is simulated.",
+        arguments="DIR [pdf=true]", examples=("tradesim report results/experiments/smoke_pilot/<time>",)),
+    "collect": Command(
+        "sim.cli.sweep:cmd_collect", "concatenate the finished jobs of a sweep folder",
+        "Concatenate the finished jobs of a sweep folder (tradesim run -m) into quarterly and sweep tables.",
+        arguments="DIR", examples=("tradesim collect results/sweeps/<time>",)),
+    "list": Command(
+        "sim.cli.listing:cmd_list", "scenarios, policies (with parameters), experiments and config presets",
+        "List what the library holds, with full descriptions; 'policies NAME' prints a policy's "
+        "parameters with default, unit, range and meaning.",
+        arguments="[scenarios|policies|experiments|presets] [NAME]",
+        examples=("tradesim list", "tradesim list policies", "tradesim list policies sandbox")),
+    "bench": Command(
+        "sim.cli.listing:cmd_bench", "the performance benchmark against a bare-simpy model",
+        "Run world=national for one year in one process, end to end, and a bare-simpy model of the same "
+        "flow; print declarations per second, peak memory and their ratio.", groups=True,
+        examples=("tradesim bench", "tradesim bench scenario=reform_2025 world.start=2025-01-01")),
+    "targeting": Command(
+        "sim.cli.targeting:cmd_targeting", "risk-targeting strategies on real declarations (CSV files)",
+        "Fit and compare risk-targeting strategies on files in the public customs data's schema "
+        "(docs/targeting.md).", arguments="evaluate train=A.csv test=B.csv | replay data=A.csv [key=value ...]",
+        examples=("tradesim targeting evaluate train=train.csv test=valid.csv",
+                  "tradesim targeting replay data=train.csv k=5 explore=0,0.1")),
+}
 
-commands:
-  run      run one scenario (default baseline_2024) for run.replications replications;
-           with -m, a Hydra sweep (one run folder per job, tables concatenated at the root)
-  compare  run scenarios against the baseline on common random numbers (experiment=NAME or
-           scenarios=[a,b]); resumable: the same command on the same folder computes what is missing
-  report   (re)draw the figures and the report of a result folder: tradesim report DIR
-  collect  concatenate the jobs of a sweep folder: tradesim collect DIR
-  list     the available scenarios, policies, experiments and config presets
-  bench    the performance benchmark (world=national, one year, one process)
-  targeting  risk-targeting strategies on real declarations (files in the public data's schema):
-           evaluate train=A.csv test=B.csv | replay data=A.csv [k=5 explore=0,0.1 ...]
-
-examples:
-  tradesim run
-  tradesim run scenario=baseline_2024 run.replications=10 run.workers=2
-  tradesim run world.horizon_quarters=4 run.seed=7 hydra.run.dir=results/my_run
-  tradesim run run=smoke
-  tradesim run -m run.seed=1,2,3 hydra/launcher=joblib
-  tradesim compare experiment=sandbox_pilot run.workers=4
-  tradesim compare scenarios=[inspection_targeting] run.replications=5 hydra.run.dir=results/x
-  tradesim compare experiment=sandbox_pilot resume=true
-  tradesim targeting evaluate train=train.csv test=valid.csv hydra.run.dir=results/eval
-  tradesim targeting replay data=train.csv k=5 explore=0,0.1
-"""
 
 def cmd_run_or_sweep(args: list[str]) -> int:
     """``tradesim run``; with ``-m``, a Hydra sweep."""
@@ -51,41 +81,21 @@ def cmd_run_or_sweep(args: list[str]) -> int:
     return cmd_run(args)
 
 
-def cmd_list(args: list[str]) -> int:
-    from sim.catalogue import catalogue
-    from sim.compose import ROOT
-    from sim.experiments.definitions import available_experiments, load_experiment
-    folder = ROOT / "experiments"
-    print(catalogue(ROOT))
-    print("experiments (tradesim compare experiment=NAME):")
-    for name in available_experiments(folder):
-        exp = load_experiment(folder, name)
-        print(f"  {name:<28} {textwrap.shorten(exp.question or ', '.join(exp.scenarios), 90)}")
-    return 0
-
-
-def cmd_bench(args: list[str]) -> int:
-    from sim.bench import bench
-    print(bench(args))
-    return 0
-
-
-# command -> its function (modules are imported when the command runs: a mistake is reported fast)
-COMMANDS = {"run": "sim.cli:cmd_run_or_sweep", "compare": "sim.cli.compare:cmd_compare",
-            "report": "sim.cli.reporting:cmd_report", "collect": "sim.cli.sweep:cmd_collect",
-            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench", "targeting": "sim.cli.targeting:cmd_targeting"}
-
-
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
-        print(USAGE)
+        print(overview(COMMANDS))
+        return 0
+    if args[0] in ("-V", "--version"):
+        print(f"tradesim {__version__}")
         return 0
     command, rest = args[0], args[1:]
     try:
         if command not in COMMANDS:
-            raise UserError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)}")
-        module, _, name = COMMANDS[command].partition(":")
+            raise UserError(f"unknown command {command!r}; commands: {', '.join(COMMANDS)} (tradesim --help)")
+        if not parse(command, COMMANDS[command], rest):  # --help was answered
+            return 0
+        module, _, name = COMMANDS[command].target.partition(":")
         return getattr(importlib.import_module(module), name)(rest)
     except ConfigError as exc:
         print(f"tradesim: error: {exc}", file=sys.stderr)
@@ -94,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt as exc:  # sim.experiments.jobs.Interrupted says what was kept
-        print(f"tradesim: interrupted; {str(exc) or 'no results were written'}", file=sys.stderr)
+        print(f"tradesim: interrupted; {str(exc) or 'nothing was written'}", file=sys.stderr)
         return 130
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
@@ -107,3 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 def entry() -> None:
     """Console-script entry point."""
     sys.exit(main())
+
+
+def help_text(command: str) -> str:
+    """The ``--help`` text of ``command`` (for the docs and tests)."""
+    return command_help(command, COMMANDS[command])

@@ -9,8 +9,8 @@ from pathlib import Path
 from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
-from sim.cli.runs import warn_overload
-from sim.compose import ROOT, load_config
+from sim.cli.runs import provenance, warn_overload
+from sim.compose import EXPERIMENT_DIR, SCENARIO_DIR, load_config
 from sim.config import Config
 from sim.sizing import OUTPUT_OVERHEAD, estimate
 
@@ -50,12 +50,12 @@ def compare_experiment(options: dict, auto: dict, overrides: list[str]):
     if ("experiment" in options) == ("scenarios" in options):
         which = "not both" if "experiment" in options else "one of them"
         raise UserError(f"compare needs experiment=NAME or scenarios=[a,b] ({which}); experiments: "
-                        f"{', '.join(definitions.available_experiments(ROOT / 'experiments')) or 'none'}")
+                        f"{', '.join(definitions.available_experiments(EXPERIMENT_DIR)) or 'none'}")
     if "experiment" in options:
-        exp = definitions.load_experiment(ROOT / "experiments", str(options["experiment"]))
+        exp = definitions.load_experiment(EXPERIMENT_DIR, str(options["experiment"]))
     else:
         exp = definitions.parse_experiment({"scenarios": options["scenarios"]}, "compare")
-    definitions.check_scenarios(exp, ROOT / "scenarios")
+    definitions.check_scenarios(exp, SCENARIO_DIR)
     wants_auto = "run.replications=auto" in overrides or (exp.auto is not None and not any(
         o.startswith("run.replications=") for o in overrides))
     overrides = [o for o in overrides if o != "run.replications=auto"]
@@ -110,7 +110,7 @@ def cmd_compare(args: list[str]) -> int:
             output.replace_files(claim.folder, {"experiment.json": output.to_json(
                 {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
                  "runs": variants(exp), "overrides": overrides})})
-        return run_experiment(exp, configs, precision, claim.folder, options, other_seeds)
+        return run_experiment(exp, configs, precision, claim.folder, options, other_seeds, provenance("compare", args))
     finally:
         claim.release()
 
@@ -129,7 +129,7 @@ def with_placebo(exp, configs: dict[str, Config], options: dict) -> tuple[dict[s
 
 
 def run_experiment(exp, configs: dict[str, Config], precision, root: Path, options: dict,
-                   other_seeds: str | None) -> int:
+                   other_seeds: str | None, command: dict) -> int:
     """Run what is missing of ``exp`` in ``root``, then write its tables (and figures)."""
     from sim.analysis.evaluation import widest_half_width
     from sim.experiments.jobs import plan, run_jobs, run_until_precise
@@ -148,7 +148,7 @@ def run_experiment(exp, configs: dict[str, Config], precision, root: Path, optio
               f"others are saved: rerun with hydra.run.dir={root} to compute the missing ones", file=sys.stderr)
         return 1
     print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started,
-                           other_seeds, planning(exp, precision, options)))
+                           other_seeds, planning(exp, precision, options), command))
     print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
     return draw_figures(root) if options.get("report", True) else 0
 
@@ -164,7 +164,7 @@ def planning(exp, precision, options: dict):
 
 
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float,
-                     other_seeds: str | None = None, target=None) -> str:
+                     other_seeds: str | None = None, target=None, command: dict | None = None) -> str:
     """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, (plan,) summary.md and
     manifest.json, replacing the previous ones (if any) in one atomic step."""
     from sim.analysis.evaluation import evaluate
@@ -180,7 +180,7 @@ def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int
     manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
     manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran, primary_metric=exp.primary_metric,
                     placebo_other_seeds_run_seed=configs[other_seeds].run.seed if other_seeds else None,
-                    policies_in_order="see runs/<scenario>/rep_<r>/manifest.json")
+                    policies_in_order="see runs/<scenario>/rep_<r>/manifest.json", **(command or {}))
     output.publish(root, tables, {"summary.md": text}, manifest, keep=("experiment.json", "runs", claims.LOCK))
     return text
 

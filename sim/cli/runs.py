@@ -30,10 +30,13 @@ def cmd_run(args: list[str]) -> int:
         from sim.compose import load_config
         from sim.experiments.run_folder import run_into
         cfg, run_dir = load_config(args)
+        cfg = named_for_what_it_is(cfg, args)
+        if run_dir.parent.name != cfg.scenario and not folder:  # results/runs/<scenario>/<time>
+            run_dir = run_dir.parent.parent / cfg.scenario / run_dir.name
         warn_overload(cfg)
         claim = claim or claims.claim(run_dir, unique=True, resumable=resumable)
         claim.require(2 * estimate(cfg).output)
-        text, failures = run_into(cfg, claim.folder)
+        text, failures = run_into(cfg, claim.folder, provenance("run", args))
     finally:
         if claim:
             claim.release()
@@ -45,6 +48,26 @@ def cmd_run(args: list[str]) -> int:
     print(text)
     print(f"results: {claim.folder}")
     return 0
+
+
+def provenance(command: str, args: list[str]) -> dict:
+    """What manifest.json records of the command line: the whole command (shell-quoted) and the
+    overrides it gave."""
+    import shlex
+    return {"command": shlex.join(["tradesim", command, *args]), "overrides": list(args)}
+
+
+def named_for_what_it_is(cfg: Config, overrides: list[str]) -> Config:
+    """A run whose command line adds or changes policy entries is not the scenario it started
+    from: ``+policy.pilot=...`` on baseline_2024 is named ``baseline_2024+pilot`` (its folder and
+    tables too), and its description lists the changes."""
+    import dataclasses
+    changed = [o for o in overrides if o.partition("=")[0].lstrip("+~").startswith("policy.")]
+    entries = list(dict.fromkeys(o.partition("=")[0].lstrip("+~").split(".")[1] for o in changed))
+    if not entries:
+        return cfg
+    return dataclasses.replace(cfg, scenario=f"{cfg.scenario}+{'+'.join(entries)}",
+                               description=f"{cfg.description}; changed on the command line: {'; '.join(changed)}")
 
 
 def warn_overload(cfg: Config) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import __version__, output
+from sim import output
 from sim.cli.errors import UserError
 from sim.compose import ROOT
+from sim.version import __version__
 
 USAGE = """usage: tradesim targeting evaluate train=A.csv test=B.csv [seed=0] [hydra.run.dir=DIR]
        tradesim targeting replay data=A.csv [strategy=gbm] [k=5] [explore=0,0.1] [explore_by=random]

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 import yaml
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from sim import claims, output
 from sim.config import Config

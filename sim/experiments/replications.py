@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from sim.config import Config
 from sim.experiments.workers import submit_all, worker_pool

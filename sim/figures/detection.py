@@ -6,13 +6,22 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from sim.analysis.compare import pilot_ports
 from sim.analysis.intervals import summarise
 from sim.analysis.summary import pooled
-from sim.figures.styling import WIDTH, quarter_axis, scenario_colours, styled
-from sim.figures.tables import as_bool, label, quarters_sorted, scenario_order
+from sim.figures.styling import (
+    WIDTH,
+    fit_height,
+    legend_height,
+    legend_outside,
+    quarter_axis,
+    scenario_colours,
+    styled,
+)
+from sim.figures.tables import as_bool, label, quarters_sorted, scenario_label, scenario_order
 
 
 @styled
@@ -33,29 +42,37 @@ def observed_vs_true(quarterly: pd.DataFrame, colours: dict | None = None) -> Fi
     panels = ((("hit_rate", "observed: hit rate"), ("detection_rate", "true: detection rate"),
                "Rates", "share"),
               (("seized", "observed: seizures"), ("violations", "true: violations"),
-               "Counts, all ports", "declarations per quarter (log scale)"))
+               "Counts, all ports", "declarations per quarter\n(log scale)"))
     metrics = [m for panel in panels for m, _ in panel[:2]]
     summary = summarise(pooled(quarterly, ["scenario", "quarter", "replication"], metrics),
                         ["scenario", "quarter"], metrics)
     summary["x"] = summary["quarter"].map({q: i for i, q in enumerate(quarters)})
-    fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
+    kinds = (("observed (hit rate; seizures)", "--", "s", "#D55E00"), ("true (detection rate; violations)", "-", "o",
+             "#0072B2"))
+    names = [scenario_label(s) for s in scenarios] + [k[0] for k in kinds] if multi else [k[0] for k in kinds]
+    fig = Figure(figsize=(WIDTH, 3.2 + legend_height(names)), layout="constrained")
     for ax, (observed, true, title, unit) in zip(fig.subplots(1, 2), panels):
         log, means = unit.endswith("(log scale)"), summary.loc[summary["metric"].isin([observed[0], true[0]]), "mean"]
         floor = 0.5 * means[means > 0].min() if (means > 0).any() else 1e-3
         for scen in scenarios:
-            for (metric, name), ls, marker, own in ((observed, "--", "s", "#D55E00"), (true, "-", "o", "#0072B2")):
+            for (metric, name), (_, ls, marker, own) in zip((observed, true), kinds):
                 part = summary[(summary["scenario"] == scen) & (summary["metric"] == metric)].sort_values("x")
                 colour = colours[scen] if multi else own
                 ax.plot(part["x"], part["mean"], ls=ls, marker=marker, color=colour, gid="series",
-                        label=f"{scen} · {name}" if multi else name)
-                low = part["ci_low"].clip(lower=floor) if log else part["ci_low"]
-                ax.fill_between(part["x"], low, part["ci_high"], color=colour, alpha=0.18, linewidth=0, gid="ci")
+                        label=f"{scenario_label(scen)} · {name}" if multi else name)
+                low, high = part["ci_low"].clip(lower=floor) if log else part["ci_low"].clip(0), part["ci_high"]
+                high = high if log else high.clip(upper=1)  # shares: the band stays within [0, 1]
+                ax.fill_between(part["x"], low, high, color=colour, alpha=0.18, linewidth=0, gid="ci")
         if log:
             ax.set_yscale("log")
         ax.set_title(title)
         ax.set_ylabel(unit)
         quarter_axis(ax, quarters)
-        ax.legend(loc="best")
+    # named once below both panels: the scenarios' colours, then what each line style shows
+    grey = "0.3" if multi else None
+    handles = [Line2D([], [], color=colours[s], lw=2) for s in scenarios] if multi else []
+    handles += [Line2D([], [], ls=ls, marker=marker, color=grey or own) for _, ls, marker, own in kinds]
+    legend_outside(fig, handles, names, "lower")
     return fig
 
 
@@ -79,7 +96,7 @@ def displacement(quarterly: pd.DataFrame, metric: str = "smuggling_attempts") ->
     means = q.groupby(["scenario", "port", "quarter"])[metric].mean()
     flags = q.groupby(["scenario", "port", "quarter"])["pilot"].any()
     norm = Normalize(0, max(float(means.max()), 1e-9))
-    fig = Figure(figsize=(WIDTH, 0.9 + (0.35 + 0.3 * len(ports)) * len(scenarios)), layout="constrained")
+    fig = Figure(figsize=(WIDTH, fit_height(0.9 + (0.35 + 0.3 * len(ports)) * len(scenarios))), layout="constrained")
     axes = fig.subplots(len(scenarios), 1, squeeze=False)[:, 0]
     for ax, scen in zip(axes, scenarios):
         grid = means[scen].unstack("quarter").reindex(index=ports, columns=quarters)
@@ -100,7 +117,7 @@ def displacement(quarterly: pd.DataFrame, metric: str = "smuggling_attempts") ->
         ax.grid(False)
         ax.spines[:].set_visible(False)
         if len(scenarios) > 1:
-            ax.set_title(scen)
+            ax.set_title(scenario_label(scen))
     title, unit, _ = label(metric)
     fig.colorbar(image, ax=list(axes), label=f"{title}\n({unit} per quarter)")
     if pilots:

@@ -8,8 +8,18 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.figures.styling import HOLDER_PALETTES, STEP_PALETTE, WIDTH, scenario_colours, styled, tint
-from sim.figures.tables import TARGETS_H, levels, scenario_order
+from sim.figures.styling import (
+    HOLDER_PALETTES,
+    STEP_PALETTE,
+    WIDTH,
+    fit_height,
+    legend_height,
+    legend_outside,
+    scenario_colours,
+    styled,
+    tint,
+)
+from sim.figures.tables import TARGETS_H, levels, scenario_label, scenario_order
 from sim.records import STEPS
 
 TRS_STEPS = {step.name: step for step in STEPS}  # label and holder of each step the model knows
@@ -83,7 +93,7 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
     colours = step_colours([s for d, _, _ in panels for s in levels(breakdown, d, 1)])
     scenarios = scenario_order(breakdown["scenario"])
     sizes = [len(order) * len(scenarios) for _, order, _ in panels]
-    fig = Figure(figsize=(WIDTH, 1.3 + 0.28 * sum(sizes)), layout="constrained")
+    fig = Figure(layout="constrained")
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False, height_ratios=sizes)[:, 0]
     longest, drawn = 0.0, {}
     for ax, (dimension, order, title) in zip(axes, panels):
@@ -103,14 +113,17 @@ def trs_decomposition(breakdown: pd.DataFrame) -> Figure:
             ax.text(total, yy, f" {total:.1f} h", va="center", fontsize=8)
         longest = max(longest, left.max(initial=0.0))
         names = [g.upper() if g == "nii" else g for g, _ in bars]
-        ax.set_yticks(y, [f"{n} · {s}" for n, (_, s) in zip(names, bars)] if len(scenarios) > 1 else names)
+        ax.set_yticks(y, [f"{n} · {scenario_label(s)}" for n, (_, s) in zip(names, bars)] if len(scenarios) > 1
+                      else names)
         ax.grid(axis="y", visible=False)
         ax.set_title(title)
     axes[-1].set_xlim(0, 1.15 * longest or 1)
-    axes[-1].set_xlabel("Hours per released declaration (all ports, quarters and replications)")
+    axes[-1].set_xlabel("Hours per released declaration\n(all ports, quarters and replications)")
     handles = [Patch(facecolor=face, hatch=hatch, edgecolor=edge, linewidth=0)
                for face, hatch, edge in (_step_style(s, colours) for s in drawn)]
-    fig.legend(handles, [step_name(s) for s in drawn], loc="outside lower center", ncols=2, fontsize=8)
+    names = [step_name(s) for s in drawn]
+    legend_outside(fig, handles, names, "lower", fontsize=8)
+    fig.set_size_inches(WIDTH, fit_height(1.3 + 0.26 * sum(sizes) + legend_height(names)))
     return fig
 
 
@@ -148,7 +161,7 @@ def release_time_distribution(breakdown: pd.DataFrame, colours: dict | None = No
     pct = release_percentiles(breakdown)
     scenarios = scenario_order(pct["scenario"])
     colours, n = colours or scenario_colours(scenarios), len(scenarios)
-    fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
+    fig = Figure(layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     width = 0.7 / n
     directions = [d for d in levels(breakdown, "release_time_by_group", 0) if d in TARGETS_H]
@@ -183,6 +196,7 @@ def release_time_distribution(breakdown: pd.DataFrame, colours: dict | None = No
     labels = ["p25–p75", "median", "p10–p90", "2024 target"]
     if n > 1:
         handles += [Patch(facecolor=tint(colours[s], 0.6), edgecolor=colours[s]) for s in scenarios]
-        labels += scenarios
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+        labels += [scenario_label(s) for s in scenarios]
+    legend_outside(fig, handles, labels, "lower")
+    fig.set_size_inches(WIDTH, 2.8 + legend_height(labels))
     return fig

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.compare import as_bool, scenario_port_groups
@@ -84,3 +85,29 @@ def key_metrics(available: Iterable[str], limit: int = 8) -> list[str]:
     available = list(dict.fromkeys(available))
     return [m for m in KEY_METRICS if m in available] or available[:limit]
 
+
+
+ACRONYMS = {"aeo": "AEO", "cbec": "CBEC", "nii": "NII", "trs": "TRS", "auc": "AUC", "did": "DiD", "hs": "HS"}
+
+
+def scenario_label(name: str) -> str:
+    """A scenario or variant name as people read it: ``aeo_mutual_recognition`` -> "AEO mutual
+    recognition", ``x__auc=0.7`` -> "X (auc = 0.7)"; a name with spaces (a sweep job) as it is."""
+    text = str(name)
+    if " " in text:
+        return text
+    base, *settings = text.split("__")
+    words = " ".join(ACRONYMS.get(w.lower(), w) for w in base.split("_") if w)
+    words = re.sub(r"\b(\d+)h\b", r"\1 h", words)
+    words = words[:1].upper() + words[1:]
+    return words + (f" ({', '.join(s.replace('=', ' = ') for s in settings)})" if settings else "")
+
+
+def headline_effects(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The effect rows a reader looks at first: quarter "all" at each scenario's pilot ports (all
+    ports when it has none), with ``finding`` ("effect", "negligible" or "") filled in for older
+    tables that lack it."""
+    c = comparison[comparison["quarter"].astype(str) == "all"]
+    c = c.assign(finding=c["finding"].fillna("").astype(str) if "finding" in c else "")
+    has_pilot = c.groupby("scenario")["port_group"].transform(lambda g: (g == "pilot").any())
+    return c[c["port_group"] == np.where(has_pilot, "pilot", "all")].reset_index(drop=True)

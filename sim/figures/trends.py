@@ -14,19 +14,29 @@ from sim.figures.styling import (
     BASELINE_COLOUR,
     GROUP_COLOURS,
     WIDTH,
+    fit_height,
+    legend_outside,
     panel_grid,
     quarter_axis,
     scenario_colours,
     styled,
 )
-from sim.figures.tables import DEFAULT_SERIES, first_pilot_quarter, label, quarters_sorted, scenario_order, with_groups
+from sim.figures.tables import (
+    DEFAULT_SERIES,
+    first_pilot_quarter,
+    label,
+    quarters_sorted,
+    scenario_label,
+    scenario_order,
+    with_groups,
+)
 
 
 def _series_style(scenario: str, group: str, multi: bool, colours: dict) -> dict:
     """Line style: one scenario -> colour by group; several -> colour by scenario, dash by group."""
     dashed = group == "control ports"
     colour = colours.get(scenario, BASELINE_COLOUR) if multi else GROUP_COLOURS[group]
-    name = f"{scenario} · {group}" if multi else group
+    name = f"{scenario_label(scenario)} · {group}" if multi else group
     return dict(color=colour, ls=":" if dashed and multi else "-", marker="s" if dashed else "o",
                 label=name)
 
@@ -53,7 +63,7 @@ def timeseries(quarterly: pd.DataFrame, metrics: Sequence[str] = DEFAULT_SERIES,
     by = ["scenario", "group", "quarter"]
     summary = summarise(pooled(q, [*by, "replication"], metrics), by, metrics)
     ncols = 1 if len(metrics) == 1 else 2
-    fig = Figure(figsize=(WIDTH, 0.6 + 2.1 * np.ceil(len(metrics) / ncols)), layout="constrained")
+    fig = Figure(figsize=(WIDTH, fit_height(0.8 + 2.1 * np.ceil(len(metrics) / ncols))), layout="constrained")
     pos = {qq: i for i, qq in enumerate(quarters)}
     axes = panel_grid(fig, len(metrics), ncols)
     for i, (ax, metric) in enumerate(zip(axes, metrics)):
@@ -63,7 +73,10 @@ def timeseries(quarterly: pd.DataFrame, metrics: Sequence[str] = DEFAULT_SERIES,
             style_ = _series_style(scen, group, multi, colours)
             ax.plot(part["x"], part["mean"] * scale, gid="series", **style_)
             if not (multi and group == "control ports"):  # stacked bands of several scenarios turn to mud
-                ax.fill_between(part["x"], part["ci_low"] * scale, part["ci_high"] * scale, alpha=0.18,
+                low, high = part["ci_low"], part["ci_high"]
+                if unit == "share":  # a rate's band stays within [0, 1] (normal CIs of small rates cross 0)
+                    low, high = low.clip(0, 1), high.clip(0, 1)
+                ax.fill_between(part["x"], low * scale, high * scale, alpha=0.18,
                                 color=style_["color"], linewidth=0, gid="ci")
         if first is not None:
             ax.axvline(pos[first] - 0.5, color="0.3", ls="--", lw=1, gid="rollout", label="_rollout")
@@ -74,5 +87,5 @@ def timeseries(quarterly: pd.DataFrame, metrics: Sequence[str] = DEFAULT_SERIES,
     if first is not None:
         handles.append(Line2D([], [], color="0.3", ls="--", lw=1))
         labels.append(f"first pilot quarter ({first})")
-    fig.legend(handles, labels, loc="outside upper center", ncols=2 if multi else min(len(labels), 3))
+    legend_outside(fig, handles, labels, "upper")
     return fig

@@ -123,3 +123,27 @@ def event(d: pd.DataFrame) -> str:
     pre = ((e["ci_low"] > 0) | (e["ci_high"] < 0)).sum()
     return (f"Coefficients left of the dashed line test for pre-trends ({pre} of {len(e)} pre-rollout "
             f"coefficients have a CI excluding zero); those to the right are the effect by quarter since rollout.")
+
+
+def heatmap(c: pd.DataFrame) -> str:
+    rows = F.headline_effects(c)
+    rows = rows[~rows["scenario"].map(F.is_baseline) & rows["metric"].isin(F.key_metrics(rows["metric"]))]
+    found = rows[rows["finding"] == "effect"]
+    text = (f"Cells: relative change of each metric against the baseline at the scenario's pilot ports (all "
+            f"ports without a rollout), all quarters; {len(found)} of {len(rows)} effects are findings "
+            f"(framed) after the Benjamini-Hochberg adjustment")
+    if len(found):
+        r = found.loc[found["rel_change"].abs().idxmax()]
+        text += f", the largest {r['metric']} in {r['scenario']} ({r['rel_change']:+.1%})"
+    return text + "."
+
+
+def grid(c: pd.DataFrame) -> str:
+    points, keys = F.grid_points(c)
+    metric = F.key_metrics(points["metric"], limit=4)[0]
+    rows = points[points["metric"] == metric]
+    r = rows.loc[rows["diff"].abs().idxmax()]
+    setting = ", ".join(f"{k} = {r[k]}" for k in keys)
+    title, unit, scale = F.diff_label(metric)
+    return (f"Paired differences against the baseline over the grid ({', '.join(keys)}); the largest effect on "
+            f"{title.lower()} is {num(r['diff'] * scale, unit)} at {setting} in {r['family']}.")
