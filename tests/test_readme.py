@@ -1,5 +1,4 @@
-"""The README (docs/README.draft.md until the lead moves it to README.md: then change README
-below) stays short and true: at most 150 lines, the test command is CI's, the fast commands run
+"""The README stays short and true: at most 150 lines, the test command is CI's, the fast commands run
 as written (``run=smoke``, ``list``), the others compose their configs, and the error it quotes
 is the one the CLI prints."""
 from __future__ import annotations
@@ -16,7 +15,7 @@ from sim.compose import load_config
 from sim.experiments.definitions import variants
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "docs" / "README.draft.md"
+README = ROOT / "README.md"
 
 
 def blocks(language: str) -> list[str]:
