@@ -148,6 +148,9 @@ class ViolationType:
     detect_nii: float = _f(MISSING, 0, 1)
     detect_physical: float = _f(MISSING, 0, 1)
     detect_audit: float = _f(MISSING, 0, 1)
+    falsifies: str = _f(MISSING, choices=("value", "tax_rate", "none"),
+                        doc="what the violation changes on the declaration: the declared value (by the evaded "
+                        "fraction), the declared tax rate (a code of a lower rate), or nothing customs sees")
 
 
 @dataclass
@@ -169,6 +172,8 @@ class Behaviour:
     peer_weight: float = _f(MISSING, 0, 1, doc="weight of the port's recent check rate (peers)")
     peer_memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="memory of the port's check rate")
     high_risk_odds: float = _f(MISSING, 1, 100, doc="odds multiplier of violating on high-risk goods")
+    goods_odds: float = _f(MISSING, 0, 10, doc="scale of the fitted log odds ratios of fraud by HS chapter and "
+                           "origin country (sim/goods.py; 1 = as fitted, 0 = goods do not matter)")
 
 
 @dataclass
@@ -202,6 +207,8 @@ class PartnerCountry:
     """A trading partner: its share of trade and of AEO-certified counterparts."""
     share: float = _f(MISSING, 0, 1)
     aeo_share: float = _f(MISSING, 0, 1, doc="share of counterparts there that are AEO-certified")
+    countries: List[str] = _f(MISSING, may_be_empty=True, doc="ISO codes of its countries among the origins of "
+                              "sim/data/declaration_attributes.json (empty: any country)")
 
 
 @dataclass
@@ -209,6 +216,8 @@ class Concealment:
     """A smuggling method: how much it lowers the chance that each check finds it."""
     nii_factor: float = _f(MISSING, 0, 1)
     physical_factor: float = _f(MISSING, 0, 1)
+    value_gap: float = _f(MISSING, -10, 0, doc="declared unit value of the cover goods against a normal one, log "
+                          "(the contraband's weight shows in the declared mass unless it is concealed)")
 
 
 @dataclass
@@ -253,6 +262,10 @@ class PopulationConfig:
     error_type: str = _f(MISSING, doc="violation type of unintentional errors", refers=VIOLATIONS)
     disclosure_prob: float = _f(MISSING, 0, 1, doc="chance a trader discloses its own error before checks")
     high_risk_goods_share: float = _f(MISSING, 0, 1, doc="share of declarations of high-risk goods")
+    goods_focus: float = _f(MISSING, 0, 1, doc="share of a trader's declarations in its main HS chapter")
+    foreign_invested_share: float = _f(MISSING, 0, 1, doc="share of enterprises that are foreign-invested")
+    traders_per_declarant: float = _f(MISSING, 1, 1e6, unit="enterprises",
+                                      doc="enterprises per customs broker (declarant) who lodges for them")
     agency_check_share: float = _f(MISSING, 0, 1, doc="share of goods another agency must inspect too")
     trader: Trader = _f(Trader())
     officer_skill_cv: float = _f(MISSING, 0, 10, doc="spread of officers' skill (multiplies detection)")

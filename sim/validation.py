@@ -152,8 +152,20 @@ def check_rules(cfg: Config, root: dict) -> None:
         raise ConfigError(f"population.enterprises: must be at least the number of ports with "
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
+    _check_countries(cfg)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
+
+
+def _check_countries(cfg: Config) -> None:
+    """Partner regions list countries of the fitted attribute file."""
+    from sim.goods import origin_countries
+    known = origin_countries()
+    for name, region in cfg.population.partner_countries.items():
+        for code in region.countries:
+            if code not in known:
+                raise ConfigError(f"population.partner_countries.{name}.countries: unknown country {code!r}; "
+                                  f"known (origins of sim/data/declaration_attributes.json): {', '.join(known)}")
 
 
 def _check_world(cfg: Config) -> None:

@@ -21,7 +21,7 @@ LAYERS = {
     "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
-    "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning"), ("records",)),
+    "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods"), ("records",)),
     "records": (("sim", "sim.records", "sim.metrics", "sim.config", "sim.calendar", "sim.streams", "sim.output",
                  "sim.claims", "sim.manifest", "sim.sizing"), ()),
 }
