@@ -148,9 +148,9 @@ class ViolationType:
     detect_nii: float = _f(MISSING, 0, 1)
     detect_physical: float = _f(MISSING, 0, 1)
     detect_audit: float = _f(MISSING, 0, 1)
-    falsifies: str = _f(MISSING, choices=("value", "tax_rate", "none"),
-                        doc="what the violation changes on the declaration: the declared value (by the evaded "
-                        "fraction), the declared tax rate (a code of a lower rate), or nothing customs sees")
+    falsifies: str = _f(MISSING, choices=("value", "code", "none"),
+                        doc="what the violation changes on the declaration: the declared value (lower by the "
+                        "evaded fraction), the HS code (the chapter's code of the lowest rate), or nothing")
 
 
 @dataclass

@@ -10,8 +10,9 @@ share their random numbers.
 
 :meth:`DeclarationSource.declare` then writes the declarations as lodged (:class:`Declared`):
 the truth, but for what a violation falsifies (``population.violations.X.falsifies``): a value
-or a tax rate lower by the evaded fraction. A smuggling attempt declares cover goods whose unit
-value is off by its concealment's ``value_gap``.
+lower by the evaded fraction, or the HS code of the chapter's lowest tariff rate (and so its
+rate). A smuggling attempt declares cover goods whose unit value is off by its concealment's
+``value_gap``.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sim.goods import UNIFORMS, Goods
 from sim.records import IMPORT, NO_VIOLATION, Declared, Truth
 from sim.streams import Streams
 
-FALSIFIES = ("none", "value", "tax_rate")
+FALSIFIES = ("none", "value", "code")
 
 
 class DeclarationSource:
@@ -97,10 +98,15 @@ class DeclarationSource:
         attempt = truth.smuggler >= 0
         value = truth.value * np.where(attempt, np.exp(self.value_gap[np.maximum(truth.concealment, 0)]),
                                        np.where(kind == 1, cut, 1.0))
-        tax_rate = 100 * truth.duty_rate * np.where(kind == 2, cut, 1.0) * (truth.direction == IMPORT)
+        goods = self.goods
+        true_rate = goods.tax_pct(truth.hs6)
+        cheapest = goods.cheapest[goods.chapter_of[truth.hs6 // 10_000]]
+        hs6 = np.where((kind == 2) & (goods.tax_pct(cheapest) < true_rate), cheapest, truth.hs6)
+        ratio = np.where(hs6 == truth.hs6, 1.0, goods.tax_pct(hs6) / np.maximum(true_rate, 1e-12))
+        tax_rate = 100 * truth.duty_rate * ratio * (truth.direction == IMPORT)
         return Declared(id=first_id + np.arange(len(truth)), port=truth.port, transport=self.port_kind[truth.port],
                         importer=e, declarant=pop.declarant[e], business_model=truth.business_model,
-                        direction=truth.direction, prelodged=truth.prelodged, hs6=truth.hs6, origin=truth.origin,
+                        direction=truth.direction, prelodged=truth.prelodged, hs6=hs6, origin=truth.origin,
                         departure=truth.departure, value=value, mass=truth.mass, tax_rate=tax_rate,
                         high_risk=truth.high_risk & ~attempt, size_class=pop.size_class[e],
                         foreign_invested=pop.foreign_invested[e], region=pop.partner[e],

@@ -10,10 +10,13 @@ the goods tempt a trader to violate, drawn from distributions fitted to the publ
   empty: any) by the file's shares. The goods leave from the origin with the file's share (0.80),
   else from a country drawn by the file's departure shares (hubs such as HK and SG).
 - **Unit value** (value / mass): log-normal by chapter (a chapter of fewer than ``MIN_ITEMS``
-  items takes the median spread). Mass is value / unit value: the file's value levels are doubtful
-  (docs/targeting.md), so only the spreads and chapter differences carry meaning, not the level.
-- **Tax rate.** By the chapter's rate shares; it scales the trader's duty rate by rate / mean rate
-  (the mean over all chapters), so each business model keeps its mean duty rate.
+  items takes the median spread), split into a fixed offset of each HS6 code and a spread within
+  the code (``WITHIN_CODE`` of the chapter's log sd). Mass is value / unit value: the file's value
+  levels are doubtful (docs/targeting.md), so only spreads and differences carry meaning.
+- **Tax rate.** Each HS6 code has one rate (a tariff schedule), drawn once from its chapter's
+  rate shares with a fixed uniform of the code; it scales the trader's duty rate by rate / mean
+  rate (the mean over all chapters), so each business model keeps its mean duty rate. A
+  misclassification declares the chapter's code of the lowest rate (:attr:`Goods.cheapest`).
 - **Temptation.** Log odds ratios of fraud by chapter and by origin country from the file (hit
   rates among inspected items, shrunk to the overall rate with ``PSEUDO_ITEMS`` pseudo-items),
   each centred so its mean odds factor over the file's shares is 1 (a trader keeps its calibrated
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import logit
+from scipy.stats import norm
 
 from sim.config import PopulationConfig
 from sim.learning.attributes import load_attributes
@@ -30,7 +34,12 @@ from sim.learning.attributes import load_attributes
 PSEUDO_ITEMS = 50.0  # shrinkage of the fitted fraud rates towards the overall rate (assumption, 10-200)
 MIN_ITEMS = 30       # fewest items for a chapter's own unit-value spread (assumption, 10-100)
 OTHER_CODE = 9999    # HS6 = chapter * 10000 + 9999: the chapter's codes outside its top ten
-UNIFORMS = 6         # uniforms per declaration: focus, chapter, HS6, tax rate, origin, departure
+UNIFORMS = 5         # uniforms per declaration: focus, chapter, HS6, origin, departure
+GOLDEN = 0.6180339887498949  # a code's uniforms: frac(code x golden ratio) for its tax rate and
+SILVER = 0.4142135623730951  # frac(code x (sqrt 2 - 1)) for its unit-value offset, spread evenly over codes
+# Log unit values spread 0.97 around their HS6 code's median in train.csv against 1.40 within a
+# chapter (median of chapters): about 0.69 of a chapter's log sd is within the code.
+WITHIN_CODE = 0.69
 
 
 def _table(shares: dict) -> tuple[list[str], np.ndarray]:
@@ -89,6 +98,7 @@ class Goods:
         median_sd = float(np.median([s["log_sd"] for s in spreads if s["n"] >= MIN_ITEMS]))
         self.uv_mean = np.array([s["log_mean"] for s in spreads])
         self.uv_sd = np.array([s["log_sd"] if s["n"] >= MIN_ITEMS else median_sd for s in spreads])
+        self.cheapest = self._cheapest(a["hs6_by_chapter"], a["tax_rate_by_chapter"])
         tax_mean = [np.dot(*self._rates(a["tax_rate_by_chapter"][ch])) for ch in self.chapters]
         self.mean_tax_pct = float(np.dot(chapter_share, tax_mean))
         self.countries = known_countries(a)
@@ -107,6 +117,20 @@ class Goods:
         self.region = partner
         self._chapter_cdf = np.cumsum(chapter_share)
         self.main_chapter = self._chapter(rng.random(len(partner)))
+
+    def tax_pct(self, hs6: np.ndarray) -> np.ndarray:
+        """The tariff rate (%) of HS6 codes: one per code, by its chapter's rate shares."""
+        return self.taxes.draw(self.chapter_of[hs6 // 10_000], np.modf(hs6 * GOLDEN)[0])
+
+    def _cheapest(self, codes: dict, rates: dict) -> np.ndarray:
+        """Per chapter: its listed HS6 code of the lowest tariff rate (the most frequent among ties)."""
+        self.chapter_of = np.zeros(100, np.int64)  # HS chapter number -> index into self.chapters
+        self.chapter_of[[int(ch) for ch in self.chapters]] = np.arange(len(self.chapters))
+        out = []
+        for ch in self.chapters:
+            listed = self._codes(ch, codes[ch])[0]
+            out.append(listed[np.argmin(self.tax_pct(listed))])
+        return np.array(out, np.int64)
 
     def _chapter(self, u: np.ndarray) -> np.ndarray:
         """Chapters (indices) by the chapters' shares, one uniform each."""
@@ -142,11 +166,13 @@ class Goods:
 
         """
         chapter = np.where(u[:, 0] < self.focus, self.main_chapter[enterprise], self._chapter(u[:, 1]))
-        origin = self.origin.draw(self.region[enterprise], u[:, 4])
-        departure = np.where(u[:, 5] < self.same_departure, origin,
-                             self.departure.draw(np.zeros(len(u), np.int64), (u[:, 5] - self.same_departure)
+        origin = self.origin.draw(self.region[enterprise], u[:, 3])
+        departure = np.where(u[:, 4] < self.same_departure, origin,
+                             self.departure.draw(np.zeros(len(u), np.int64), (u[:, 4] - self.same_departure)
                                                  / max(1 - self.same_departure, 1e-12)))
-        return {"hs6": self.hs6.draw(chapter, u[:, 2]), "chapter": chapter, "origin": origin,
-                "departure": departure, "unit_value": np.exp(self.uv_mean[chapter] + self.uv_sd[chapter] * z),
-                "tax_pct": self.taxes.draw(chapter, u[:, 3]),
+        hs6 = self.hs6.draw(chapter, u[:, 2])
+        offset = np.sqrt(1 - WITHIN_CODE ** 2) * norm.ppf(np.clip(np.modf(hs6 * SILVER)[0], 1e-6, 1 - 1e-6))
+        return {"hs6": hs6, "chapter": chapter, "origin": origin, "departure": departure,
+                "unit_value": np.exp(self.uv_mean[chapter] + self.uv_sd[chapter] * (offset + WITHIN_CODE * z)),
+                "tax_pct": self.tax_pct(hs6),
                 "log_odds": self.weight * (self.chapter_odds[chapter] + self.country_odds[origin])}

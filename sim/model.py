@@ -35,7 +35,7 @@ from sim.feed import Feed, Lesson, Rows
 from sim.goods import Goods
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack
-from sim.records import IN_PROCESS, Screening
+from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
 from sim.snapshot import Snapshots
 from sim.streams import Streams
 
@@ -81,7 +81,9 @@ class SupervisionModel(mesa.Model):
         self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, self.goods, len(names),
                                        list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
         self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
-        self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names)
+        self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names,
+                                      {g: group_levels(g, pop.model_names, list(pop_cfg.partner_countries))
+                                       for g in BURDEN_GROUPS})
         self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams)
         self.declared_so_far = 0
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,

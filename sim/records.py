@@ -32,6 +32,9 @@ SIZE_CLASSES = ("small", "medium", "large")
 # Trader groups whose burden (inspections of their compliant declarations) is compared.
 BURDEN_GROUPS = ("size_class", "business_model", "origin_region", "ownership", "tenure")
 NEW_TRADER_DECLARATIONS = 20  # fewer past declarations: a new trader (reporting convention; assumption 10-50)
+# Compliant declarations a group needs before its burden is compared with others' (assumption: ~20
+# inspections at the 2024 rate of 4.3%; 200-2,000): fewer give too few inspections to compare.
+MIN_GROUP_DECLARATIONS = 500
 
 
 @dataclass

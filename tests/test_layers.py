@@ -18,7 +18,8 @@ LAYERS = {
                      "sim.api", "sim.userfiles"),
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
-    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),
+    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed", "sim.scoring",
+               "sim.burden"),
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods"), ("records",)),

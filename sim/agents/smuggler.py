@@ -54,6 +54,7 @@ class SmugglerNetwork(mesa.Agent):
         self.risk = prior_risk
         self.attempts = np.zeros(n_ports, dtype=np.int64)  # by port
         self.seized = np.zeros(n_ports, dtype=np.int64)
+        self.by_method = np.zeros(n_methods, dtype=np.int64)  # attempts by concealment method
 
     def choose(self, u: np.ndarray, day: int, cfg: Smugglers) -> None:
         """Choose the week's port, front and method: softmax over learned values (3 uniforms);
@@ -84,6 +85,7 @@ class SmugglerNetwork(mesa.Agent):
         self.risk += cfg.risk_memory * (caught - self.risk)
         self.attempts[port] += 1
         self.seized[port] += caught
+        self.by_method[method] += 1
 
     def weekly_attempts(self, cfg: Smugglers) -> float:
         """Attempts per week: the base volume scaled by (learned risk / prior risk) ^ -elasticity."""
@@ -138,7 +140,8 @@ class SmugglingRing:
                      direction=np.full(n, IMPORT, np.int8), business_model=pop.business_model[enterprise],
                      arrival=arrival, lodged=arrival.copy(), prelodged=no, reentry_h=np.zeros(n), value=value,
                      duty=duty, hs6=goods["hs6"], origin=goods["origin"], departure=goods["departure"],
-                     mass=value / goods["unit_value"], duty_rate=duty_rate, violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
+                     mass=value / goods["unit_value"], duty_rate=duty_rate,
+                     violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
                      evaded=np.where(attempt, duty, 0.0), intentional=attempt, high_risk=attempt.copy(),
                      agency_check=no.copy(), permit=no.copy(),
                      smuggler=np.where(attempt, joined["network"], -1).astype(np.int16),

@@ -69,6 +69,9 @@ class Cleared:
     def screening(self, name: str) -> np.ndarray:
         return getattr(self.day.screening, name)[self.rows]
 
+    def declared(self, name: str) -> np.ndarray:
+        return getattr(self.day.screening.declared, name)[self.rows]
+
     @property
     def event_time(self) -> np.ndarray:
         """Release time, or the time of the finding for a seizure."""
@@ -77,7 +80,9 @@ class Cleared:
     def lesson(self, idx: np.ndarray) -> dict[str, np.ndarray]:
         """What those who learn from the outcomes get, for the entries ``idx`` of this part:
         ``id`` is the declaration's number (:class:`~sim.records.Declared`), ``checked`` whether
-        an officer checked it (document review or inspection), ``found`` whether a check found a
+        an officer checked it (document review or inspection), ``inspected`` whether it got an NII
+        scan or a physical inspection, ``targeted`` whether targeting selected it for one (the
+        screening record's flag), ``found`` whether a check found a
         violation, ``audited`` whether a post-clearance audit will report on it (released, not
         found at the border) and ``audit_found`` what that audit will find (known to customs only
         when the audit reports)."""
@@ -89,7 +94,8 @@ class Cleared:
                 "port": t.port[rows],
                 "violation": t.violation[rows],
                 "intentional": t.intentional[rows], "smuggler": t.smuggler[rows], "concealment": t.concealment[rows],
-                "checked": d.channel[rows] != GREEN, "found": self.detected[idx], "disclosed": d.disclosed[rows],
+                "checked": d.channel[rows] != GREEN, "inspected": d.channel[rows] >= NII,
+                "targeted": day.screening.targeted[rows], "found": self.detected[idx], "disclosed": d.disclosed[rows],
                 "audited": d.audited[rows] & released & ~self.detected[idx], "audit_found": self.audit_found[idx],
                 "released": released,
                 "agency_u": d.agency_u[rows], "single_window": day.screening.single_window[rows],
@@ -117,6 +123,9 @@ class Parts:
 
     def screening(self, name: str) -> np.ndarray:
         return self._cat(("screening", name), lambda p: p.screening(name))
+
+    def declared(self, name: str) -> np.ndarray:
+        return self._cat(("declared", name), lambda p: p.declared(name))
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name.startswith("_") or name == "parts":
