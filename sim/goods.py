@@ -57,8 +57,12 @@ class Ragged:
         self.keys = np.concatenate([g + c for g, c in enumerate(cdfs)])  # group g's cdf, shifted by g
         self.last = np.cumsum([len(c) for c in cdfs]) - 1
 
+    def index(self, group: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Positions in :attr:`values` of the draws."""
+        return np.minimum(np.searchsorted(self.keys, group + u, side="right"), self.last[group])
+
     def draw(self, group: np.ndarray, u: np.ndarray) -> np.ndarray:
-        return self.values[np.minimum(np.searchsorted(self.keys, group + u, side="right"), self.last[group])]
+        return self.values[self.index(group, u)]
 
 
 def known_countries(attributes: dict | None = None) -> list[str]:
@@ -99,6 +103,10 @@ class Goods:
         self.uv_mean = np.array([s["log_mean"] for s in spreads])
         self.uv_sd = np.array([s["log_sd"] if s["n"] >= MIN_ITEMS else median_sd for s in spreads])
         self.cheapest = self._cheapest(a["hs6_by_chapter"], a["tax_rate_by_chapter"])
+        codes = self.hs6.values  # each code's tariff rate and unit-value offset, once
+        self.code_tax = self.tax_pct(codes)
+        self.code_offset = np.sqrt(1 - WITHIN_CODE ** 2) * norm.ppf(np.clip(np.modf(codes * SILVER)[0], 1e-6,
+                                                                              1 - 1e-6))
         tax_mean = [np.dot(*self._rates(a["tax_rate_by_chapter"][ch])) for ch in self.chapters]
         self.mean_tax_pct = float(np.dot(chapter_share, tax_mean))
         self.countries = known_countries(a)
@@ -170,9 +178,9 @@ class Goods:
         departure = np.where(u[:, 4] < self.same_departure, origin,
                              self.departure.draw(np.zeros(len(u), np.int64), (u[:, 4] - self.same_departure)
                                                  / max(1 - self.same_departure, 1e-12)))
-        hs6 = self.hs6.draw(chapter, u[:, 2])
-        offset = np.sqrt(1 - WITHIN_CODE ** 2) * norm.ppf(np.clip(np.modf(hs6 * SILVER)[0], 1e-6, 1 - 1e-6))
-        return {"hs6": hs6, "chapter": chapter, "origin": origin, "departure": departure,
-                "unit_value": np.exp(self.uv_mean[chapter] + self.uv_sd[chapter] * (offset + WITHIN_CODE * z)),
-                "tax_pct": self.tax_pct(hs6),
+        code = self.hs6.index(chapter, u[:, 2])
+        return {"hs6": self.hs6.values[code], "chapter": chapter, "origin": origin, "departure": departure,
+                "unit_value": np.exp(self.uv_mean[chapter] + self.uv_sd[chapter] * (self.code_offset[code]
+                                                                                    + WITHIN_CODE * z)),
+                "tax_pct": self.code_tax[code],
                 "log_odds": self.weight * (self.chapter_odds[chapter] + self.country_odds[origin])}

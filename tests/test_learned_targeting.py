@@ -114,3 +114,21 @@ def test_the_risk_model_metric_recovers_the_configured_auc():
     pilot = q[q.model_scored > 0]
     auc = np.average(pilot.model_auc, weights=pilot.model_scored)
     assert abs(auc - 0.85) < 0.02, f"measured AUC {auc:.3f} against the configured 0.85"
+
+
+def test_auc_and_drift_on_hand_made_scores():
+    from sklearn.metrics import roc_auc_score
+
+    from sim.scoring import FRESH_DAYS, ScoreRecord, auc
+    rng = np.random.default_rng(0)
+    score, positive = np.round(rng.normal(size=500), 1), rng.random(500) < 0.2  # rounded: ties
+    assert auc(score, positive) == pytest.approx(roc_auc_score(positive, score)), "AUC as scikit-learn, ties too"
+    assert np.isnan(auc(score, np.zeros(500, bool))), "undefined without positives"
+    record = ScoreRecord(n_ports=1, n_quarters=2)
+    violation = np.tile([0, -1, -1, -1], 4)  # 0: a violation, -1: none
+    perfect, reversed_ = np.tile([1.0, 0.0, 0.0, 0.0], 2), np.tile([0.0, 1.0, 1.0, 1.0], 2)
+    age = np.r_[np.zeros(8), np.full(8, FRESH_DAYS + 1)]  # fresh model ranks perfectly, stale one backwards
+    record.add(np.zeros(16, int), np.ones(16, int), np.r_[perfect, reversed_], violation, np.full(16, -1), age)
+    out = record.metrics()
+    assert out["model_drift"][0, 1] == pytest.approx(-1.0), "AUC 0 when stale minus 1 when fresh"
+    assert out["model_auc"][0, 1] == pytest.approx(0.5) and np.isnan(out["model_auc"][0, 0]), "per port-quarter"

@@ -59,7 +59,7 @@ def key_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
     """Log value, log mass, log unit value, tax rate and codes as numbers."""
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     if "price" in frame:
         out["log_value"] = np.log1p(frame["price"].clip(lower=0).to_numpy(float))
     if "mass" in frame:
@@ -76,7 +76,7 @@ def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
             out[name] = frame[name].to_numpy(float)
     if "past_findings" in frame and "past_declarations" in frame:
         out["past_finding_rate"] = out["past_findings"] / np.maximum(out["past_declarations"], 1.0)
-    return out
+    return pd.DataFrame(out, index=frame.index)
 
 
 class Lookup:

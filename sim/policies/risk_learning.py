@@ -71,19 +71,25 @@ class LearnedRisk:
         out[inside] = self.labels[ids[inside]]
         return out
 
-    def training_set(self, day: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-        """The declarations seen in the window before ``day`` (frame, labels, ids)."""
+    def window_labels(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and labels of the declarations seen in the window before ``day`` (older ones are forgotten)."""
         self.seen = [chunk for chunk in self.seen if chunk[0] >= day - self.window]
         ids = np.concatenate([chunk[1] for chunk in self.seen]) if self.seen else np.zeros(0, np.int64)
+        return ids, self.label_of(ids)
+
+    def training_set(self, day: int) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """The declarations seen in the window before ``day`` (frame, labels, ids)."""
+        ids, labels = self.window_labels(day)
         frame = pd.DataFrame({name: np.concatenate([chunk[2][name] for chunk in self.seen])
                               for name in (self.seen[0][2] if self.seen else ())})
-        return frame, self.label_of(ids), ids
+        return frame, labels, ids
 
     def fit(self, day: int, rng: np.random.Generator) -> bool:
         """Refit on the window if it holds ``min_frauds`` labelled frauds (else keep what there is)."""
-        frame, labels, _ = self.training_set(day)
+        _, labels = self.window_labels(day)
         if np.sum(labels == 1) < self.min_frauds or np.sum(labels == 0) < self.min_frauds:
             return False
+        frame, labels, _ = self.training_set(day)
         self.model = GBMStrategy(**self.gbm).fit(frame, labels, rng)
         self.fitted_day, self.fits = day, self.fits + 1
         return True
