@@ -11,7 +11,7 @@ from sim.experiments.definitions import Precision, available_experiments, check_
 
 # inspection_targeting vs the baseline in a small world: 2024Q3, 2024Q4 before the rollout, 2025Q1, 2025Q2 after
 PILOT = ["experiment=smoke_pilot", "run.progress=false", "report=false", "plan=true"]
-FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown")
+FOLDER_TABLES = ("comparison", "did", "observed_vs_true", "crn_gain", "quarterly", "breakdown", "agents")
 OLD_COLUMNS = ["scenario", "metric", "quarter", "port_group", "baseline_mean", "scenario_mean", "diff", "ci_low",
                "ci_high", "rel_change", "n_pairs"]  # comparison.csv before p-values were added
 

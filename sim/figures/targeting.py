@@ -2,9 +2,12 @@
 adaptation, and who bears the inspections (burden on compliant declarations by trader group)."""
 from __future__ import annotations
 
+from itertools import cycle
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from sim.figures.styling import WIDTH, panel_grid, quarter_axis, scenario_colours, styled
 from sim.figures.tables import as_bool, mean_ci, pilot_ports, pool, quarter_key, quarters_sorted, scenario_order
@@ -13,7 +16,7 @@ from sim.records import BURDEN_GROUPS, MIN_GROUP_DECLARATIONS
 MODEL_PANELS = (("Ranking (AUC)", ("model_auc", "model_auc_smuggling"), ("all violations", "smuggling attempts")),
                 ("At the inspection rate", ("model_precision", "model_recall", "model_revenue_recall"),
                  ("precision", "recall", "revenue recall")))
-DASHES = ("-", "--", ":")
+DASHES = ("-", "--", ":", "-.")
 
 
 def scored(quarterly: pd.DataFrame) -> pd.DataFrame:
@@ -22,15 +25,19 @@ def scored(quarterly: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series(ax, summary: pd.DataFrame, metrics, names, quarters, colours) -> None:
+    """Lines by scenario (colour) and metric (dash), 95% CI bands; a legend of the dashes."""
     pos = {q: i for i, q in enumerate(quarters)}
     for scen in scenario_order(summary["scenario"]):
-        for metric, name, dash in zip(metrics, names, DASHES):
+        for metric, name, dash in zip(metrics, names, cycle(DASHES)):
             part = summary[(summary["scenario"] == scen) & (summary["metric"] == metric)]
             part = part.assign(x=part["quarter"].map(pos)).sort_values("x")
             ax.plot(part["x"], part["mean"], ls=dash, marker="o", color=colours[scen], gid="series",
                     label=f"{scen} · {name}")
             ax.fill_between(part["x"], part["ci_low"], part["ci_high"], color=colours[scen], alpha=0.15,
                             linewidth=0, gid="ci")
+    if len(names) > 1:
+        ax.legend([Line2D([], [], color="0.3", ls=dash) for _, dash in zip(names, cycle(DASHES))], names,
+                  loc="best", fontsize=7)
 
 
 @styled
@@ -71,8 +78,8 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     axes[2].set_ylabel("per quarter")
     quarter_axis(axes[2], quarters)
     _methods(axes[3], agents, scenarios, colours)
-    for ax in axes[:2]:
-        ax.legend(loc="best", fontsize=7)
+    fig.legend([Line2D([], [], color=colours[s], lw=2) for s in scenarios], scenarios, loc="outside lower center",
+               ncols=min(len(scenarios), 3))
     return fig
 
 
@@ -87,16 +94,11 @@ def _methods(ax, agents: pd.DataFrame | None, scenarios: list[str], colours: dic
     rows = rows.assign(method=rows["metric"].str.removeprefix("method_share_"), quarter=rows["quarter"].astype(str))
     quarters = quarters_sorted(rows["quarter"])
     summary = mean_ci(rows.rename(columns={"value": "share"}), ["scenario", "method", "quarter"], ["share"])
-    pos = {q: i for i, q in enumerate(quarters)}
-    for scen in scenario_order(summary["scenario"]):
-        for method, dash in zip(dict.fromkeys(rows["method"]), DASHES * 3):
-            part = summary[(summary["scenario"] == scen) & (summary["method"] == method)]
-            part = part.assign(x=part["quarter"].map(pos)).sort_values("x")
-            ax.plot(part["x"], part["mean"], ls=dash, marker="o", color=colours[scen], gid="series",
-                    label=f"{scen} · {method}")
+    methods = list(dict.fromkeys(rows["method"]))
+    summary = summary.assign(metric=summary["method"])
+    _series(ax, summary, methods, [m.replace("_", " ") for m in methods], quarters, colours)
     ax.set_ylabel("share of attempts")
     quarter_axis(ax, quarters)
-    ax.legend(loc="best", fontsize=7)
 
 
 def burden(breakdown: pd.DataFrame, quarterly: pd.DataFrame) -> pd.DataFrame:
@@ -132,8 +134,8 @@ def burden(breakdown: pd.DataFrame, quarterly: pd.DataFrame) -> pd.DataFrame:
 @styled
 def burden_by_group(breakdown: pd.DataFrame, quarterly: pd.DataFrame, colours: dict | None = None) -> Figure:
     """Inspected share of compliant declarations by trader group, one panel per grouping (size
-    class, business model, origin region, ownership, tenure), bars per scenario with 95% CIs; the
-    legend gives each scenario's disparity (highest over lowest) per panel."""
+    class, business model, origin region, ownership, tenure), bars per scenario with 95% CIs; each
+    panel lists the scenarios' disparities (highest over lowest group; gid ``disparity``)."""
     table = burden(breakdown, quarterly)
     scenarios = scenario_order(table["scenario"])
     colours = colours or scenario_colours(scenarios)
@@ -147,15 +149,17 @@ def burden_by_group(breakdown: pd.DataFrame, quarterly: pd.DataFrame, colours: d
             rows = part[part["scenario"] == scen].set_index("level").reindex(levels)
             x = np.arange(len(levels)) + (i - (len(scenarios) - 1) / 2) * width
             err = np.vstack([rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]]).clip(min=0)
+            ax.bar(x, rows["mean"], width, color=colours[scen], gid="bar", label=scen, yerr=np.nan_to_num(err),
+                   error_kw={"lw": 0.8})
             ratio = rows["disparity"].dropna()
-            ax.bar(x, rows["mean"], width, color=colours[scen], gid="bar",
-                   label=f"{scen} ({ratio.iat[0]:.2f})" if len(ratio) else scen,
-                   yerr=np.nan_to_num(err), error_kw={"lw": 0.8})
+            ax.text(0.99, 0.97 - 0.075 * i, f"{ratio.iat[0]:.2f}" if len(ratio) else "n/a", color=colours[scen],
+                    transform=ax.transAxes, ha="right", va="top", fontsize=7, gid="disparity")
+        ax.set_ylim(0, ax.get_ylim()[1] * (1.15 + 0.1 * len(scenarios)))
         ax.set_xticks(range(len(levels)), [str(lv).replace("_", " ") for lv in levels], rotation=30, ha="right",
                       rotation_mode="anchor")
-        ax.set_title(dimension.replace("_", " "))
+        ax.set_title(f"{dimension.replace('_', ' ')} (disparity at right)")
         ax.set_ylabel("inspected share of compliant")
-        ax.legend(loc="best", fontsize=7, title="disparity", title_fontsize=7)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(scenarios), 3))
     return fig
 
 
