@@ -396,7 +396,8 @@ def test_burden_by_group_pools_the_pilot_ports_in_pilot_quarters(quarterly, brea
 
 
 def test_model_quality_draws_the_scored_port_quarters(quarterly):
-    from sim.figures.targeting import model_caption, model_quality
+    from sim.figures.targeting import model_quality
+    from sim.report.captions import model as model_caption
     fig = model_quality(quarterly)
     auc = [ln for ln in by_gid(fig.axes[0].lines, "series") if ln.get_label().endswith("all violations")]
     assert len(auc) == 1 and np.allclose(auc[0].get_ydata(), [0.6, 0.7]), "AUC of the scored quarters only"

@@ -9,8 +9,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.analysis.compare import as_bool
+from sim.analysis.intervals import summarise
+from sim.analysis.summary import pooled
 from sim.figures.styling import WIDTH, panel_grid, quarter_axis, scenario_colours, styled
-from sim.figures.tables import as_bool, mean_ci, pilot_ports, pool, quarter_key, quarters_sorted, scenario_order
+from sim.figures.tables import quarters_sorted, scenario_order
 from sim.records import BURDEN_GROUPS, MIN_GROUP_DECLARATIONS
 
 MODEL_PANELS = (("Ranking (AUC)", ("model_auc", "model_auc_smuggling"), ("all violations", "smuggling attempts")),
@@ -61,7 +64,7 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     covered = quarterly[quarterly["scenario"].isin(scenarios) & quarterly["port"].isin(set(q["port"]))]
     quarters = quarters_sorted(covered["quarter"])
     metrics = [m for _, ms, _ in MODEL_PANELS for m in ms]
-    summary = mean_ci(pool(q, ["scenario", "quarter", "replication"], metrics), ["scenario", "quarter"], metrics)
+    summary = summarise(pooled(q, ["scenario", "quarter", "replication"], metrics), ["scenario", "quarter"], metrics)
     fig = Figure(figsize=(WIDTH, 5.6), layout="constrained")
     axes = panel_grid(fig, 4, 2)
     for ax, (title, ms, names) in zip(axes, MODEL_PANELS):
@@ -72,7 +75,7 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     axes[0].set_ylabel("AUC")
     axes[1].set_ylabel("share")
     attempts = covered.groupby(["scenario", "quarter", "replication"], as_index=False)["smuggling_attempts"].sum()
-    _series(axes[2], mean_ci(attempts, ["scenario", "quarter"], ["smuggling_attempts"]), ["smuggling_attempts"],
+    _series(axes[2], summarise(attempts, ["scenario", "quarter"], ["smuggling_attempts"]), ["smuggling_attempts"],
             ["attempts"], quarters, colours)
     axes[2].set_title("Smuggling attempts at the covered ports")
     axes[2].set_ylabel("per quarter")
@@ -93,7 +96,7 @@ def _methods(ax, agents: pd.DataFrame | None, scenarios: list[str], colours: dic
         return
     rows = rows.assign(method=rows["metric"].str.removeprefix("method_share_"), quarter=rows["quarter"].astype(str))
     quarters = quarters_sorted(rows["quarter"])
-    summary = mean_ci(rows.rename(columns={"value": "share"}), ["scenario", "method", "quarter"], ["share"])
+    summary = summarise(rows.rename(columns={"value": "share"}), ["scenario", "method", "quarter"], ["share"])
     methods = list(dict.fromkeys(rows["method"]))
     summary = summary.assign(metric=summary["method"])
     _series(ax, summary, methods, [m.replace("_", " ") for m in methods], quarters, colours)
@@ -122,8 +125,8 @@ def burden(breakdown: pd.DataFrame, quarterly: pd.DataFrame) -> pd.DataFrame:
     sums = b.pivot_table(index=["scenario", "replication", "dimension", "level"], columns="metric", values="value",
                          aggfunc="sum").reset_index()
     sums = sums[sums["compliant_declarations"] > 0]
-    sums["rate"] = sums["compliant_inspected"] / sums["compliant_declarations"]
-    out = mean_ci(sums, ["scenario", "dimension", "level"], ["rate"]).drop(columns="metric")
+    sums["compliant_inspection_rate"] = sums["compliant_inspected"] / sums["compliant_declarations"]
+    out = summarise(sums, ["scenario", "dimension", "level"], ["compliant_inspection_rate"]).drop(columns="metric")
     size = sums.groupby(["scenario", "dimension", "level"])["compliant_declarations"].mean().rename("declarations")
     out = out.merge(size.reset_index(), on=["scenario", "dimension", "level"])
     rates = out[out["declarations"] >= MIN_GROUP_DECLARATIONS].groupby(["scenario", "dimension"])["mean"]
@@ -162,21 +165,3 @@ def burden_by_group(breakdown: pd.DataFrame, quarterly: pd.DataFrame, colours: d
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=min(len(scenarios), 3))
     return fig
 
-
-def model_caption(q: pd.DataFrame) -> str:
-    """The report's caption of :func:`model_quality`: AUC by quarter per scenario."""
-    p = pool(scored(q), ["scenario", "quarter"], ["model_auc"]).sort_values("quarter", key=lambda s: s.map(
-        quarter_key))
-    parts = [f"{s}: {' → '.join(f'{v:.2f}' for v in g['model_auc'])}" for s, g in p.groupby("scenario")]
-    return ("Measured against the truth of every scored declaration (customs sees only what it checked); AUC by "
-            f"quarter, {'; '.join(parts)}.")
-
-
-def burden_caption(b: pd.DataFrame, q: pd.DataFrame) -> str:
-    """The report's caption of :func:`burden_by_group`: each scenario's disparities."""
-    t = burden(b, q).drop_duplicates(["scenario", "dimension"])
-    parts = [f"{s}: " + ", ".join(f"{r.dimension.replace('_', ' ')} {r.disparity:.2f}" for r in g.itertuples())
-             for s, g in t.groupby("scenario")]
-    where = "pilot ports in pilot quarters" if pilot_ports(q) else "all ports and quarters"
-    return (f"Inspected share of compliant declarations at the {where}, mean over replications with 95% CIs; "
-            f"disparity (highest over lowest group): {'; '.join(parts)}.")

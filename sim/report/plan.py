@@ -10,6 +10,7 @@ from functools import partial
 import pandas as pd
 
 from sim import figures as F
+from sim.figures.targeting import burden_by_group, model_quality, scored
 from sim.report import captions
 
 TITLES = {
@@ -21,6 +22,8 @@ TITLES = {
     "observed_vs_true": "What customs observes vs what is true",
     "displacement": "Smuggling attempts by port and quarter",
     "tradeoff_frontier": "Trade-offs between scenarios",
+    "model_quality": "Targeting model against the truth, next to the smugglers' adaptation",
+    "burden_by_group": "Burden on compliant declarations by trader group",
 }
 
 
@@ -78,6 +81,12 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
     for *suffix, rows in subsets:
         add("displacement", q is not None and rows["smuggling_attempts"].sum() > 0, partial(F.displacement, rows),
             partial(captions.displacement, rows), "no smuggling attempts recorded", suffix)
+    add("model_quality", q is not None and len(scored(q)) > 0,
+        partial(model_quality, q, tables.get("agents"), colours=colours), partial(captions.model, q),
+        "no targeting model scored declarations")
+    add("burden_by_group", q is not None and _has(b, "dimension", "tenure"),
+        partial(burden_by_group, b, q, colours=colours), partial(captions.burden, b, q),
+        "no burden by trader group in the breakdown table")
     add("tradeoff_frontier", q is not None and q["scenario"].nunique() > 1,
         partial(F.tradeoff_frontier, q, colours=colours), partial(captions.frontier, q),
         "needs at least two scenarios")
