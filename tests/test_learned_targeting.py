@@ -92,6 +92,7 @@ def test_the_check_fails_when_truth_leaks_into_the_labels(monkeypatch):
         check_observed(*simulate(monkeypatch))
 
 
+@pytest.mark.slow  # four smoke replications with fits: ~24 CPU-s
 def test_learned_targeting_is_the_same_at_one_and_two_workers(tmp_path):
     tables = {}
     for workers in (1, 2):
