@@ -59,6 +59,16 @@ class BurdenRecord:
             self.compliant[g] += np.bincount(key, weights=compliant, minlength=size).reshape(shape)
             self.inspected[g] += np.bincount(key, weights=compliant & inspected, minlength=size).reshape(shape)
 
+    def rows(self):
+        """The ``breakdown`` table's rows: (grouping, its levels, metric, port x quarter x group)."""
+        for g in BURDEN_GROUPS:
+            compliant, inspected = self.compliant[g], self.inspected[g]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rate = np.where(compliant > 0, inspected / np.maximum(compliant, 1), np.nan)
+            for metric, values in (("compliant_declarations", compliant), ("compliant_inspected", inspected),
+                                   ("compliant_inspection_rate", rate)):
+                yield g, self.levels[g], metric, values
+
     def disparities(self) -> dict[str, np.ndarray]:
         """``burden_disparity_<grouping>``: arrays port x quarter."""
         return {f"burden_disparity_{g}": disparity(self.compliant[g], self.inspected[g]) for g in BURDEN_GROUPS}

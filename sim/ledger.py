@@ -23,7 +23,6 @@ from sim.calendar import Calendar
 from sim.clearance import Cleared, Parts
 from sim.metrics import AMOUNT, COUNT, METRICS, QUARTERLY_COLUMNS, RATE, STOCK, TIME
 from sim.records import (
-    BURDEN_GROUPS,
     CHANNELS,
     DIRECTIONS,
     DOCUMENT,
@@ -257,11 +256,8 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
-    for group in BURDEN_GROUPS:
-        compliant, inspected = ledger.burden.compliant[group], ledger.burden.inspected[group]
-        emit(group, ledger.burden.levels[group], "compliant_declarations", compliant)
-        emit(group, ledger.burden.levels[group], "compliant_inspected", inspected)
-        emit(group, ledger.burden.levels[group], "compliant_inspection_rate", ratio(inspected, compliant))
+    for row in ledger.burden.rows():
+        emit(*row)
     emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
     emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)
     emit("officer_role", ROLES, "officer_on_shift_h", on_shift_h, reported=True)
