@@ -8,29 +8,12 @@ the largest real value (assumption): a typo (``1e9`` replications) is refused, n
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from omegaconf import MISSING
 
-
-class ConfigError(ValueError):
-    """A user mistake (config, scenario or experiment file, output folder): one line naming the key."""
-
-
-def _f(default: Any, lo: float | None = None, hi: float | None = None, unit: str = "", doc: str = "",
-       open_lo: bool = False, choices: tuple = (), refers: str = "", may_be_empty: bool = False) -> Any:
-    """A schema field and what :mod:`sim.validation` checks: range ``[lo, hi]`` (``(lo, hi]`` with ``open_lo``),
-    ``choices``, names under the path ``refers``, and whether a list or mapping ``may_be_empty``."""
-    meta = dict(lo=lo, hi=hi, unit=unit, doc=doc, open_lo=open_lo, choices=choices, refers=refers,
-                may_be_empty=may_be_empty)
-    if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    if dataclasses.is_dataclass(default):
-        return field(default_factory=lambda: dataclasses.replace(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
+from sim.schema import ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
 
 HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years)
 VIOLATIONS, MODELS = "population.violations", "population.business_models"

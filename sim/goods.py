@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import logit
 from scipy.stats import norm
 
-from sim.config import PopulationConfig
+from sim.config import ConfigError, PopulationConfig
 from sim.learning.attributes import load_attributes
 
 PSEUDO_ITEMS = 50.0  # shrinkage of the fitted fraud rates towards the overall rate (assumption, 10-200)
@@ -74,6 +74,15 @@ def known_countries(attributes: dict | None = None) -> list[str]:
 def origin_countries(attributes: dict | None = None) -> list[str]:
     """The origins a partner region may list (``population.partner_countries.X.countries``)."""
     return _table((attributes or load_attributes())["origin"])[0]
+
+
+def check_countries(population: PopulationConfig) -> None:
+    """Partner regions list only origins of the fitted attribute file (raises :class:`ConfigError`)."""
+    known = origin_countries()
+    for name, region in population.partner_countries.items():
+        for code in (c for c in region.countries if c not in known):
+            raise ConfigError(f"population.partner_countries.{name}.countries: unknown country {code!r}; "
+                              f"known (origins of sim/data/declaration_attributes.json): {', '.join(known)}")
 
 
 def _log_odds(rates: dict, levels: list[str], shares: np.ndarray, overall: float) -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
+from sim.goods import check_countries
 from sim.policies import ORDER, REGISTRY, PolicyStack
 from sim.sizing import check_memory
 
@@ -152,20 +153,9 @@ def check_rules(cfg: Config, root: dict) -> None:
         raise ConfigError(f"population.enterprises: must be at least the number of ports with "
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
-    _check_countries(cfg)
+    check_countries(cfg.population)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
-
-
-def _check_countries(cfg: Config) -> None:
-    """Partner regions list countries of the fitted attribute file."""
-    from sim.goods import origin_countries
-    known = origin_countries()
-    for name, region in cfg.population.partner_countries.items():
-        for code in region.countries:
-            if code not in known:
-                raise ConfigError(f"population.partner_countries.{name}.countries: unknown country {code!r}; "
-                                  f"known (origins of sim/data/declaration_attributes.json): {', '.join(known)}")
 
 
 def _check_world(cfg: Config) -> None:

@@ -23,8 +23,8 @@ LAYERS = {
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods"), ("records",)),
-    "records": (("sim", "sim.records", "sim.metrics", "sim.config", "sim.calendar", "sim.streams", "sim.output",
-                 "sim.claims", "sim.manifest", "sim.sizing"), ()),
+    "records": (("sim", "sim.records", "sim.metrics", "sim.config", "sim.schema", "sim.calendar", "sim.streams",
+                 "sim.output", "sim.claims", "sim.manifest", "sim.sizing"), ()),
 }
 
 
