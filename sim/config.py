@@ -8,29 +8,12 @@ the largest real value (assumption): a typo (``1e9`` replications) is refused, n
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from omegaconf import MISSING
 
-
-class ConfigError(ValueError):
-    """A user mistake (config, scenario or experiment file, output folder): one line naming the key."""
-
-
-def _f(default: Any, lo: float | None = None, hi: float | None = None, unit: str = "", doc: str = "",
-       open_lo: bool = False, choices: tuple = (), refers: str = "", may_be_empty: bool = False) -> Any:
-    """A schema field and what :mod:`sim.validation` checks: range ``[lo, hi]`` (``(lo, hi]`` with ``open_lo``),
-    ``choices``, names under the path ``refers``, and whether a list or mapping ``may_be_empty``."""
-    meta = dict(lo=lo, hi=hi, unit=unit, doc=doc, open_lo=open_lo, choices=choices, refers=refers,
-                may_be_empty=may_be_empty)
-    if isinstance(default, (dict, list)):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    if dataclasses.is_dataclass(default):
-        return field(default_factory=lambda: dataclasses.replace(default), metadata=meta)
-    return field(default=default, metadata=meta)
-
+from sim.schema import ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
 
 HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years)
 VIOLATIONS, MODELS = "population.violations", "population.business_models"
@@ -148,6 +131,9 @@ class ViolationType:
     detect_nii: float = _f(MISSING, 0, 1)
     detect_physical: float = _f(MISSING, 0, 1)
     detect_audit: float = _f(MISSING, 0, 1)
+    falsifies: str = _f(MISSING, choices=("value", "code", "none"),
+                        doc="what the violation changes on the declaration: the declared value (lower by the "
+                        "evaded fraction), the HS code (the chapter's code of the lowest rate), or nothing")
 
 
 @dataclass
@@ -169,6 +155,8 @@ class Behaviour:
     peer_weight: float = _f(MISSING, 0, 1, doc="weight of the port's recent check rate (peers)")
     peer_memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="memory of the port's check rate")
     high_risk_odds: float = _f(MISSING, 1, 100, doc="odds multiplier of violating on high-risk goods")
+    goods_odds: float = _f(MISSING, 0, 10, doc="scale of the fitted log odds ratios of fraud by HS chapter and "
+                           "origin country (sim/goods.py; 1 = as fitted, 0 = goods do not matter)")
 
 
 @dataclass
@@ -202,6 +190,8 @@ class PartnerCountry:
     """A trading partner: its share of trade and of AEO-certified counterparts."""
     share: float = _f(MISSING, 0, 1)
     aeo_share: float = _f(MISSING, 0, 1, doc="share of counterparts there that are AEO-certified")
+    countries: List[str] = _f(MISSING, may_be_empty=True, doc="ISO codes of its countries among the origins of "
+                              "sim/data/declaration_attributes.json (empty: any country)")
 
 
 @dataclass
@@ -209,6 +199,8 @@ class Concealment:
     """A smuggling method: how much it lowers the chance that each check finds it."""
     nii_factor: float = _f(MISSING, 0, 1)
     physical_factor: float = _f(MISSING, 0, 1)
+    value_gap: float = _f(MISSING, -10, 0, doc="declared unit value of the cover goods against a normal one, log "
+                          "(the contraband's weight shows in the declared mass unless it is concealed)")
 
 
 @dataclass
@@ -253,6 +245,10 @@ class PopulationConfig:
     error_type: str = _f(MISSING, doc="violation type of unintentional errors", refers=VIOLATIONS)
     disclosure_prob: float = _f(MISSING, 0, 1, doc="chance a trader discloses its own error before checks")
     high_risk_goods_share: float = _f(MISSING, 0, 1, doc="share of declarations of high-risk goods")
+    goods_focus: float = _f(MISSING, 0, 1, doc="share of a trader's declarations in its main HS chapter")
+    foreign_invested_share: float = _f(MISSING, 0, 1, doc="share of enterprises that are foreign-invested")
+    traders_per_declarant: float = _f(MISSING, 1, 1e6, unit="enterprises",
+                                      doc="enterprises per customs broker (declarant) who lodges for them")
     agency_check_share: float = _f(MISSING, 0, 1, doc="share of goods another agency must inspect too")
     trader: Trader = _f(Trader())
     officer_skill_cv: float = _f(MISSING, 0, 10, doc="spread of officers' skill (multiplies detection)")

@@ -1,11 +1,18 @@
 """A day's declarations as a :class:`sim.records.Truth` (no object per declaration).
 
 :class:`DeclarationSource` draws arrivals, who declares (by each port's business-model mix),
-direction, goods value and duty, the trader's paperwork (advance declaration, or preparation
-after arrival in brokers' office hours), which goods need another agency's permit or inspection,
-and the ground truth (intentional violation decided by each trader, unintentional error, evaded
-duty) for all ports at once. Every stream draws the same number of values whatever the
-policies do, so scenarios share their random numbers.
+direction, the goods (HS code, countries, unit value, tax rate: :mod:`sim.goods`), value and
+duty, the trader's paperwork (advance declaration, or preparation after arrival in brokers'
+office hours), which goods need another agency's permit or inspection, and the ground truth
+(intentional violation decided by each trader, unintentional error, evaded duty) for all ports
+at once. Every stream draws the same number of values whatever the policies do, so scenarios
+share their random numbers.
+
+:meth:`DeclarationSource.declare` then writes the declarations as lodged (:class:`Declared`):
+the truth, but for what a violation falsifies (``population.violations.X.falsifies``): a value
+lower by the evaded fraction, or the HS code of the chapter's lowest tariff rate (and so its
+rate). A smuggling attempt declares cover goods whose unit value is off by its concealment's
+``value_gap``.
 """
 from __future__ import annotations
 
@@ -15,17 +22,21 @@ from sim.agents.enterprise import Population
 from sim.behaviour.compliance import Compliance
 from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
-from sim.records import IMPORT, NO_VIOLATION, Truth
+from sim.goods import UNIFORMS, Goods
+from sim.records import IMPORT, NO_VIOLATION, Declared, Truth
 from sim.streams import Streams
+
+FALSIFIES = ("none", "value", "code")
 
 
 class DeclarationSource:
     """Draws each day's declarations from the population and the ports' arrival rates."""
 
-    def __init__(self, cfg: Config, population: Population, compliance: Compliance, streams: Streams):
+    def __init__(self, cfg: Config, population: Population, compliance: Compliance, goods: Goods, streams: Streams):
         ports = list(cfg.world.ports.values())
         self.rate = np.array([p.declarations_per_day for p in ports])
-        self.population, self.compliance, self.streams = population, compliance, streams
+        self.port_kind = np.array([list(cfg.world.kinds).index(p.kind) for p in ports])
+        self.population, self.compliance, self.goods, self.streams = population, compliance, goods, streams
         self.daytime = cfg.world.arrival_profile == "daytime"
         pop = cfg.population
         models = list(pop.business_models.values())
@@ -37,6 +48,8 @@ class DeclarationSource:
         self.violation_cdf = np.cumsum([v.share for v in pop.violations.values()])
         self.evaded_fraction = np.array([v.evaded_fraction for v in pop.violations.values()])
         self.error_type = list(pop.violations).index(pop.error_type)
+        self.falsifies = np.array([FALSIFIES.index(v.falsifies) for v in pop.violations.values()])
+        self.value_gap = np.array([c.value_gap for c in pop.smugglers.concealments.values()] or [0.0])
         self.high_risk_share = pop.high_risk_goods_share
         self.agency_check_share = pop.agency_check_share
 
@@ -60,17 +73,44 @@ class DeclarationSource:
         direction = (u[:, 3] >= pop.p_import[port, model]).astype(np.int8)
         value = pop.value_median[enterprise] * np.exp(
             pop.value_sigma[enterprise] * rng.standard_normal(n)) * pop.parcels[enterprise]
-        duty = np.where(direction == IMPORT, value * pop.duty_rate[enterprise], 0.0)
+        g = self.streams.get("goods", day)
+        goods = self.goods.draw(enterprise, g.random((n, UNIFORMS)), g.standard_normal(n))
+        duty_rate = pop.duty_rate[enterprise] * goods["tax_pct"] / self.goods.mean_tax_pct
+        duty = np.where(direction == IMPORT, value * duty_rate, 0.0)
         prelodged = u[:, 4] < self.prelodge[model]
         lodged, reentry = self._paperwork(arrival, model, prelodged, rng.exponential(1.0, (n, 3)))
         high_risk = u[:, 5] < self.high_risk_share
-        violation, intentional = self._ground_truth(enterprise, port, high_risk, self.streams.get("behaviour", day))
+        violation, intentional = self._ground_truth(enterprise, port, high_risk, goods["log_odds"],
+                                                    self.streams.get("behaviour", day))
         evaded = np.where(violation >= 0, duty * self.evaded_fraction[np.maximum(violation, 0)], 0.0)
         return Truth(day=day, port=port, enterprise=enterprise, direction=direction, business_model=model,
                      arrival=arrival, lodged=lodged, prelodged=prelodged, reentry_h=reentry, value=value,
-                     duty=duty, violation=violation, evaded=evaded, intentional=intentional, high_risk=high_risk,
-                     agency_check=u[:, 6] < self.agency_check_share,
+                     duty=duty, hs6=goods["hs6"], origin=goods["origin"], departure=goods["departure"],
+                     mass=value / goods["unit_value"], duty_rate=duty_rate, violation=violation, evaded=evaded,
+                     intentional=intentional, high_risk=high_risk, agency_check=u[:, 6] < self.agency_check_share,
                      permit=u[:, 8] < self.permit_share[model, direction])
+
+    def declare(self, truth: Truth, first_id: int) -> Declared:
+        """The declarations as lodged, numbered from ``first_id``, with customs' records on the traders."""
+        pop, e = self.population, truth.enterprise
+        kind = np.where(truth.violation >= 0, self.falsifies[np.maximum(truth.violation, 0)], 0)
+        cut = 1 - self.evaded_fraction[np.maximum(truth.violation, 0)]
+        attempt = truth.smuggler >= 0
+        value = truth.value * np.where(attempt, np.exp(self.value_gap[np.maximum(truth.concealment, 0)]),
+                                       np.where(kind == 1, cut, 1.0))
+        goods = self.goods
+        true_rate = goods.tax_pct(truth.hs6)
+        cheapest = goods.cheapest[goods.chapter_of[truth.hs6 // 10_000]]
+        hs6 = np.where((kind == 2) & (goods.tax_pct(cheapest) < true_rate), cheapest, truth.hs6)
+        ratio = np.where(hs6 == truth.hs6, 1.0, goods.tax_pct(hs6) / np.maximum(true_rate, 1e-12))
+        tax_rate = 100 * truth.duty_rate * ratio * (truth.direction == IMPORT)
+        return Declared(id=first_id + np.arange(len(truth)), port=truth.port, transport=self.port_kind[truth.port],
+                        importer=e, declarant=pop.declarant[e], business_model=truth.business_model,
+                        direction=truth.direction, prelodged=truth.prelodged, hs6=hs6, origin=truth.origin,
+                        departure=truth.departure, value=value, mass=truth.mass, tax_rate=tax_rate,
+                        high_risk=truth.high_risk & ~attempt, size_class=pop.size_class[e],
+                        foreign_invested=pop.foreign_invested[e], region=pop.partner[e],
+                        past_declarations=pop.lodged[e], past_findings=pop.findings[e])
 
     def _paperwork(self, arrival: np.ndarray, model: np.ndarray, prelodged: np.ndarray,
                    e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,11 +124,11 @@ class DeclarationSource:
         after = np.where(self.manual[model], by_hand, arrival + work)
         return np.where(prelodged, arrival - e[:, 1] * t.lead_h, after), e[:, 2] * t.reentry_h
 
-    def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
+    def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray, goods_odds: np.ndarray,
                       rng: np.random.Generator):
         """Each trader's violation decision, else an unintentional error; the violation type."""
         u = rng.random((len(enterprise), 3))
-        intentional = self.compliance.violates(enterprise, port, high_risk, u[:, 0])
+        intentional = self.compliance.violates(enterprise, port, high_risk, goods_odds, u[:, 0])
         error = ~intentional & (u[:, 2] < self.population.error_prob[enterprise])
         kind = np.minimum(np.searchsorted(self.violation_cdf, u[:, 1] * self.violation_cdf[-1]),
                           len(self.violation_cdf) - 1)

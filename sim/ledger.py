@@ -8,6 +8,8 @@ the quarter a declaration arrived; *event* metrics (released, seized, release ti
 quarter the release or seizure happened. Quarter index 0 is the warm-up, n + 1 after the horizon.
 Every declaration is recorded exactly once, when it is settled (or, still in process, at the
 horizon), so conservation holds exactly. Settled parts are buffered and counted in bulk.
+Targeting's scores are measured against the truth (:mod:`sim.scoring`) and the burden on
+compliant declarations counted by trader group (:mod:`sim.burden`) at the same flushes.
 """
 from __future__ import annotations
 
@@ -16,15 +18,31 @@ import pandas as pd
 
 from sim.agents.enterprise import TIERS
 from sim.agents.port import ROLES
+from sim.burden import BurdenRecord
 from sim.calendar import Calendar
 from sim.clearance import Cleared, Parts
 from sim.metrics import AMOUNT, COUNT, METRICS, QUARTERLY_COLUMNS, RATE, STOCK, TIME
-from sim.records import CHANNELS, DIRECTIONS, DOCUMENT, HOLDERS, IN_PROCESS, NII, RELEASED, SEIZED, STEP_NAMES, STEPS, S
+from sim.records import (
+    CHANNELS,
+    DIRECTIONS,
+    DOCUMENT,
+    HOLDERS,
+    IN_PROCESS,
+    NII,
+    RELEASED,
+    SEIZED,
+    STEP_NAMES,
+    STEPS,
+    S,
+)
+from sim.scoring import ScoreRecord
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
           "compliant_inspected", "revenue_due", "revenue_collected", "smuggling_attempts", "smuggling_seized",
           "agency_inspections", "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations",
-          "partner_aeo_inspections", "duplicate_submissions")
+          "partner_aeo_inspections", "duplicate_submissions", "compliant_declarations", "model_scored",
+          "model_selected", "model_scored_violations", "model_selected_violations", "model_scored_evaded",
+          "model_selected_evaded")
 EVENT = ("released", "seized", "release_h", "exit_h") + tuple(f"step_{s}" for s in STEP_NAMES) + \
         tuple(f"visit_{s}" for s in STEP_NAMES)
 FLUSH_ROWS = 50_000  # count the buffered parts once they hold this many declarations
@@ -33,7 +51,8 @@ FLUSH_ROWS = 50_000  # count the buffered parts once they hold this many declara
 class QuarterlyLedger:
     """Accumulates one replication's metrics per port x quarter as declarations are settled."""
 
-    def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str]):
+    def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str],
+                 group_levels: dict[str, list[str]]):
         self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
         self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(TIERS),
                       len(CHANNELS))
@@ -41,6 +60,8 @@ class QuarterlyLedger:
         self.cohort = np.zeros((len(COHORT), size))
         self.event = np.zeros((len(EVENT), size))
         self.release_hours: list[tuple[np.ndarray, np.ndarray]] = []
+        self.scores = ScoreRecord(len(port_names), calendar.n_quarters + 2)
+        self.burden = BurdenRecord(len(port_names), calendar.n_quarters + 2, group_levels)
         self._parts: list[Cleared] = []
         self._buffered = 0
 
@@ -63,8 +84,12 @@ class QuarterlyLedger:
             return
         c = Parts(self._parts)
         event_key, events = self._events(c)
-        for target, key, weights in ((self.cohort, self._key(c, self.calendar.quarter_index(c.truth("arrival"))),
-                                      self._cohort(c)), (self.event, event_key, events)):
+        quarter = self.calendar.quarter_index(c.truth("arrival"))
+        self.scores.add(c.truth("port"), quarter, c.screening("risk_score"), c.truth("violation"), c.truth("smuggler"),
+                        c.screening("model_age_d"))
+        self.burden.add(c, c.truth("port"), quarter, c.truth("violation") < 0, c.decision("channel") >= NII)
+        for target, key, weights in ((self.cohort, self._key(c, quarter), self._cohort(c)),
+                                     (self.event, event_key, events)):
             for i, row in enumerate(weights):
                 target[i] += np.bincount(key, weights=row, minlength=target.shape[1])
         self._parts, self._buffered = [], 0
@@ -78,10 +103,12 @@ class QuarterlyLedger:
         collected = c.truth("duty") - c.truth("evaded") * ~(found | disclosed)
         partner_aeo = c.screening("partner_aeo")
         separate_data = (c.truth("permit").astype(int) + c.truth("agency_check")) * ~c.screening("single_window")
+        scored, selected, evaded = np.isfinite(c.screening("risk_score")), c.screening("targeted"), c.truth("evaded")
         return np.array((np.ones(len(has_v)), has_v, found, inspected, c.physical, inspected & ~c.physical,
                          inspected & c.detected, inspected & ~has_v, c.truth("duty"), collected, smuggler,
                          smuggler & c.detected, c.decision("agency_separate"), c.decision("joint"), disclosed,
-                         partner_aeo, partner_aeo & inspected, separate_data), dtype=float)
+                         partner_aeo, partner_aeo & inspected, separate_data, ~has_v, scored, selected,
+                         scored & has_v, selected & has_v, evaded * scored, evaded * selected), dtype=float)
 
     def _events(self, c: Parts) -> tuple[np.ndarray, np.ndarray]:
         """Keys and weights of the release and seizure events, with the TRS step hours."""
@@ -162,7 +189,8 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     in_process = np.cumsum(net, axis=1)
     percentiles = reported(ledger.percentiles())
     cols = {"in_process_start": reported(in_process - net), "in_process": reported(in_process),
-            "release_time_p50_h": percentiles[..., 0], "release_time_p90_h": percentiles[..., 1]}
+            "release_time_p50_h": percentiles[..., 0], "release_time_p90_h": percentiles[..., 1],
+            **{k: reported(v) for k, v in {**ledger.scores.metrics(), **ledger.burden.disparities()}.items()}}
     for m in METRICS:
         if m.kind in (COUNT, AMOUNT):
             cols[m.name] = sums[m.numerator]
@@ -228,6 +256,8 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
+    for row in ledger.burden.rows():
+        emit(*row)
     emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
     emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)
     emit("officer_role", ROLES, "officer_on_shift_h", on_shift_h, reported=True)

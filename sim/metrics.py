@@ -12,14 +12,18 @@ Kinds and how they pool over port-quarters:
   the pooled sums, i.e. the mean of the rows weighted by ``denominator`` (a column too).
 - ``percentile``: per port-quarter; pooled as the ``denominator``-weighted mean of the rows (an
   approximation of the pooled percentile, said so in the docs).
+- ``score``: a statistic of the port-quarter's declarations that is no ratio of sums (a model's
+  AUC, a disparity ratio); pooled like a percentile, as the ``denominator``-weighted mean (an
+  approximation: the pooled statistic needs the declarations, e.g. burden by group in `breakdown`).
 - ``stock``: a level at a point in time (declarations in process); not pooled.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK = "count", "amount", "rate", "time", "percentile", "stock"
-KINDS = (COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK)
+COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK, SCORE = "count", "amount", "rate", "time", "percentile", "stock", \
+    "score"
+KINDS = (COUNT, AMOUNT, RATE, TIME, PERCENTILE, STOCK, SCORE)
 KEYS = ("scenario", "replication", "seed", "port", "quarter", "pilot")
 
 
@@ -57,7 +61,7 @@ class Metric:
     @property
     def weighted(self) -> bool:
         """Pooled as a weighted mean (by :attr:`denominator`) rather than a sum."""
-        return self.kind in (RATE, TIME, PERCENTILE)
+        return self.kind in (RATE, TIME, PERCENTILE, SCORE)
 
 
 def _count(name, label, doc, numerator=None):
@@ -70,6 +74,14 @@ def _rate(name, label, doc, numerator, denominator):
 
 def _amount(name, label, doc):
     return Metric(name, AMOUNT, label, "million CNY", doc, numerator=name, scale=1e-6)
+
+
+def _score(name, label, unit, doc, denominator):
+    return Metric(name, SCORE, label, unit, doc, denominator=denominator)
+
+
+GROUP_LABELS = {"size_class": "size class", "business_model": "business model", "origin_region": "origin region",
+                "ownership": "ownership (domestic or foreign-invested)", "tenure": "tenure (new or established)"}
 
 
 METRICS: tuple[Metric, ...] = (
@@ -133,6 +145,31 @@ METRICS: tuple[Metric, ...] = (
            numerator="officer_busy_h"),
     Metric("officer_on_shift_h", AMOUNT, "Officer on-shift hours", "hours",
            "officer-hours on shift (scheduled plus overtime), all roles", numerator="officer_on_shift_h"),
+    _count("compliant_declarations", "Compliant declarations", "declarations without a true violation"),
+    _rate("compliant_inspection_rate", "Burden on compliant declarations",
+          "inspected share of compliant declarations", "compliant_inspected", "compliant_declarations"),
+    *(_score(f"burden_disparity_{g}", f"Burden disparity by {label}", "ratio",
+             f"highest over lowest compliant inspection rate among the groups by {label} (sim/burden.py)",
+             "compliant_declarations") for g, label in GROUP_LABELS.items()),
+    _count("model_scored", "Declarations scored", "declarations a targeting model scored"),
+    _count("model_selected", "Selected by targeting", "scored declarations targeting selected for inspection"),
+    _count("model_scored_violations", "Violations among the scored", "true violations among scored declarations"),
+    _count("model_selected_violations", "Violations selected", "true violations among targeting's selections"),
+    _amount("model_scored_evaded", "Duty evaded, scored declarations", "duty evaded in truth by scored declarations"),
+    _amount("model_selected_evaded", "Duty evaded, selected declarations",
+            "duty evaded in truth by the declarations targeting selected"),
+    _rate("model_precision", "Targeting precision", "true violations among targeting's selections (at the "
+          "inspection rate)", "model_selected_violations", "model_selected"),
+    _rate("model_recall", "Targeting recall", "share of the scored violations that targeting selected",
+          "model_selected_violations", "model_scored_violations"),
+    _rate("model_revenue_recall", "Targeting revenue recall", "share of the scored declarations' evaded duty "
+          "that targeting selected", "model_selected_evaded", "model_scored_evaded"),
+    _score("model_auc", "Targeting model AUC", "AUC", "ROC AUC of targeting's scores against the true violations "
+           "of all scored declarations (sim/scoring.py)", "model_scored"),
+    _score("model_auc_smuggling", "Targeting model AUC, smuggling", "AUC",
+           "ROC AUC of the scores for smuggling attempts against compliant declarations", "model_scored"),
+    _score("model_drift", "Targeting model drift", "AUC change", "AUC of declarations scored by a model over a "
+           "week old minus AUC in models' first week (change since the last retrain)", "model_scored"),
 )
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
 POOLED: tuple[str, ...] = tuple(m.name for m in METRICS if m.pooled)

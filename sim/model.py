@@ -32,9 +32,10 @@ from sim.clearance import Clearance, Cleared
 from sim.config import Config
 from sim.declarations import DeclarationSource
 from sim.feed import Feed, Lesson, Rows
+from sim.goods import Goods
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
-from sim.records import IN_PROCESS, Screening
+from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
 from sim.snapshot import Snapshots
 from sim.streams import Streams
 
@@ -76,11 +77,15 @@ class SupervisionModel(mesa.Model):
         self.credit = CreditBureau(pop_cfg.credit, pop)
         self.agencies = [PartnerAgency(self, name, a, list(pop_cfg.violations))
                          for name, a in pop_cfg.agencies.items()]
-        self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, len(names),
+        self.goods = Goods(pop_cfg, pop.partner, self.streams.get("goods_profile"))
+        self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, self.goods, len(names),
                                        list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
         self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
-        self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names)
-        self.source = DeclarationSource(cfg, pop, self.compliance, self.streams)
+        self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names,
+                                      {g: group_levels(g, pop.model_names, list(pop_cfg.partner_countries))
+                                       for g in BURDEN_GROUPS})
+        self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams)
+        self.declared_so_far = 0
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
                                                 "agency": self._learn_agency})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
@@ -88,7 +93,7 @@ class SupervisionModel(mesa.Model):
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
         self.env.process(self._clock())
-        self.policies.start(World(cfg, self.ports, self.population, self.credit))
+        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar))
         self.env.process(self._quarters())
 
     def _days(self):
@@ -104,8 +109,11 @@ class SupervisionModel(mesa.Model):
             self.policies.prevent(truth, contexts)
             truth.freeze()
             pop = self.population
+            declared = self.source.declare(truth, self.declared_so_far)
+            self.declared_so_far += len(truth)
+            pop.lodged += np.bincount(truth.enterprise, minlength=len(pop.lodged))
             screening = Screening(tier=pop.tier(truth.enterprise), partner_aeo=pop.partner_aeo[truth.enterprise],
-                                  record_age_h=self.env.now - pop.record_at[truth.enterprise])
+                                  record_age_h=self.env.now - pop.record_at[truth.enterprise], declared=declared)
             screening.p_audit[:] = self.cfg.population.audit_rate
             screening.p_disclose[:] = self.cfg.population.disclosure_prob
             self.policies.screen(truth, screening, contexts)
@@ -130,29 +138,40 @@ class SupervisionModel(mesa.Model):
         """Releases and seizures: traders, credit, smugglers and policies learn of them; the
         post-clearance audit's and partner agencies' clocks start."""
         enterprise, now = lesson["enterprise"], self.env.now
+        self._found(enterprise[lesson["found"]])
         self.compliance.learn(enterprise, lesson["port"], lesson["checked"])
         self.credit.record_clearance(enterprise, lesson["found"] | lesson["disclosed"], lesson["intentional"])
         self.smugglers.learn(lesson["smuggler"], lesson["port"], enterprise, lesson["concealment"], lesson["found"])
         self.policies.outcome(lesson)
-        audited = lesson["audit_found"]
+        audited = lesson["audited"]
         self.feed.schedule("audit", np.full(int(audited.sum()), now + self.clearance.decider.audit_lag_h),
-                           Rows(enterprise=enterprise[audited], intentional=lesson["intentional"][audited]))
-        missed = lesson["released"] & (lesson["violation"] >= 0) & ~lesson["found"] & ~audited
+                           Rows(**{k: lesson[k][audited] for k in ("id", "enterprise", "intentional", "on", "marks")},
+                                found=lesson["audit_found"][audited]))
+        missed = lesson["released"] & (lesson["violation"] >= 0) & ~lesson["found"] & ~lesson["audit_found"]
         for k, agency in enumerate(self.agencies):
             found, lag = agency.discover(lesson["violation"], missed, lesson["agency_u"][:, k], lesson["single_window"])
             self.feed.schedule("agency", now + lag[found], Rows(enterprise=enterprise[found],
                                                                 agency=np.full(int(found.sum()), k)))
 
     def _learn_audit(self, lesson: Lesson) -> None:
-        """A post-clearance audit's finding costs the trader credit."""
-        self.credit.adjust(lesson["enterprise"], -self.credit.penalty(lesson["intentional"]))
+        """A post-clearance audit reports: a finding costs the trader credit; policies learn both
+        findings and clean audits."""
+        found = lesson["found"]
+        self._found(lesson["enterprise"][found])
+        self.credit.adjust(lesson["enterprise"][found], -self.credit.penalty(lesson["intentional"][found]))
+        self.policies.audit(lesson)
 
     def _learn_agency(self, lesson: Lesson) -> None:
         """A partner agency's record: credit lost, and the trader on the watch list from now."""
+        self._found(lesson["enterprise"])
         self.credit.adjust(lesson["enterprise"], -self.cfg.population.credit.agency_penalty)
         self.population.record_at[lesson["enterprise"]] = self.env.now
         for k, count in enumerate(np.bincount(lesson["agency"], minlength=len(self.agencies))):
             self.agencies[k].records += int(count)
+
+    def _found(self, enterprise: np.ndarray) -> None:
+        """Customs' records: one more violation found for each entry of ``enterprise``."""
+        self.population.findings += np.bincount(enterprise, minlength=len(self.population.findings))
 
     def _quarters(self):
         """At each quarter start: policies' quarter hook, ports' opening hours; at each quarter

@@ -1,11 +1,16 @@
 """The records a day's declarations travel in: structures of numpy arrays, no object per row.
 
-- :class:`Truth` — what the declarations *are*: who, where, when the goods arrive, their value,
-  duty, the trader's own process times, and the ground truth (violation, evaded duty). Drawn by
-  the generator; prevention policies (traceability, classification help) may still remove a
-  would-be violation, then :meth:`Truth.freeze` makes it read-only.
-- :class:`Screening` — what customs decides to do with them: check probabilities, audit and
-  disclosure chances, flags such as priority or deferred payment. The only record policies write.
+- :class:`Truth` — what the declarations *are*: who, where, when the goods arrive, the goods
+  (HS code, countries, value, mass, duty rate), the trader's own process times, and the ground
+  truth (violation, evaded duty). Drawn by the generator; prevention policies (traceability,
+  classification help) may still remove a would-be violation, then :meth:`Truth.freeze` makes it
+  read-only.
+- :class:`Declared` — what customs *sees*: the declaration as lodged (a violation may show in
+  it: a low declared value or tax rate) and what customs' own records say about the trader. Built
+  from the frozen truth; what risk targeting may learn from.
+- :class:`Screening` — what customs knows and decides when it screens them: the declared data,
+  the trader's credit tier, then check probabilities, audit and disclosure chances, flags such as
+  priority or deferred payment, and targeting's risk score. The only record policies write.
 - :data:`STAMPS` — the named Time Release Study timestamps of one declaration, and
   :data:`STEPS` the steps between them with who holds the goods meanwhile.
 """
@@ -22,6 +27,14 @@ NO_VIOLATION = -1
 GREEN, DOCUMENT, NII, PHYSICAL = 0, 1, 2, 3
 CHANNELS = ("green", "document", "nii", "physical")
 IN_PROCESS, RELEASED, SEIZED = 0, 1, 2
+SMALL, MEDIUM, LARGE = 0, 1, 2
+SIZE_CLASSES = ("small", "medium", "large")
+# Trader groups whose burden (inspections of their compliant declarations) is compared.
+BURDEN_GROUPS = ("size_class", "business_model", "origin_region", "ownership", "tenure")
+NEW_TRADER_DECLARATIONS = 20  # fewer past declarations: a new trader (reporting convention; assumption 10-50)
+# Compliant declarations a group needs before its burden is compared with others' (assumption: ~20
+# inspections at the 2024 rate of 4.3%; 200-2,000): fewer give too few inspections to compare.
+MIN_GROUP_DECLARATIONS = 500
 
 
 @dataclass
@@ -38,6 +51,11 @@ class Truth:
     reentry_h: np.ndarray        # trader's time to re-enter the data for each other agency's system
     value: np.ndarray
     duty: np.ndarray
+    hs6: np.ndarray              # HS6 code of the goods (sim/goods.py)
+    origin: np.ndarray           # counterpart country (index into Goods.countries)
+    departure: np.ndarray        # country the goods are shipped from (index into Goods.countries)
+    mass: np.ndarray             # net mass (value / unit value; only its spread is meaningful)
+    duty_rate: np.ndarray        # duty rate of the goods' HS code (a smuggling attempt: of its cover goods)
     violation: np.ndarray        # violation type index, or NO_VIOLATION
     evaded: np.ndarray           # duty evaded (CNY)
     intentional: np.ndarray      # a decision, not an error
@@ -83,11 +101,45 @@ class Truth:
 
 
 @dataclass
+class Declared:
+    """What customs sees of a day's declarations when it screens them (arrays per declaration).
+
+    ``importer`` is the declaring enterprise; the registration fields (``size_class``,
+    ``foreign_invested``, ``region``) and the history (``past_declarations``, ``past_findings``:
+    what customs' records held when it was lodged) are customs' own data on the trader.
+    """
+    id: np.ndarray               # declaration number: unique within a run, in the order drawn
+    port: np.ndarray             # the customs office
+    transport: np.ndarray        # mode of transport: the port's kind (index into world.kinds)
+    importer: np.ndarray         # the enterprise that declares
+    declarant: np.ndarray        # the customs broker who lodged it
+    business_model: np.ndarray
+    direction: np.ndarray
+    prelodged: np.ndarray
+    hs6: np.ndarray
+    origin: np.ndarray           # country index (Goods.countries)
+    departure: np.ndarray
+    value: np.ndarray            # declared value (CNY)
+    mass: np.ndarray
+    tax_rate: np.ndarray         # declared duty rate (%): 0 for exports
+    high_risk: np.ndarray        # declared as goods under risk control
+    size_class: np.ndarray       # SMALL, MEDIUM, LARGE (sim.agents.enterprise)
+    foreign_invested: np.ndarray
+    region: np.ndarray           # the trader's partner region (population.partner_countries)
+    past_declarations: np.ndarray
+    past_findings: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+@dataclass
 class Screening:
-    """What customs decides for each declaration of a day; policies adjust it in place."""
+    """What customs knows and decides for each declaration of a day; policies adjust it in place."""
     tier: np.ndarray             # credit tier when screened (AEO, general, dishonest)
     partner_aeo: np.ndarray      # the foreign counterpart is an AEO
     record_age_h: np.ndarray     # hours since customs received a partner agency's record on the trader (inf: none)
+    declared: Declared | None = None  # the declarations as customs sees them
     p_document: np.ndarray = field(init=False)
     p_nii: np.ndarray = field(init=False)
     p_physical: np.ndarray = field(init=False)
@@ -98,12 +150,17 @@ class Screening:
     pay_deferred: np.ndarray = field(init=False)   # duty paid later (consolidated), no wait
     priority: np.ndarray = field(init=False)       # served first in every queue
     single_window: np.ndarray = field(init=False)  # one data submission shared with every agency
+    risk_score: np.ndarray = field(init=False)     # the score targeting ranked by (NaN: not scored)
+    targeted: np.ndarray = field(init=False)       # selected by targeting for an NII scan or physical inspection
+    model_age_d: np.ndarray = field(init=False)    # days since the scoring model was trained (NaN: no trained model)
 
     def __post_init__(self) -> None:
         n = len(self.tier)
         self.p_document, self.p_nii, self.p_physical, self.p_audit, self.p_disclose = (np.zeros(n) for _ in range(5))
         self.detect_factor = np.ones(n)
         self.joint, self.pay_deferred, self.priority, self.single_window = (np.zeros(n, bool) for _ in range(4))
+        self.risk_score, self.model_age_d = np.full(n, np.nan), np.full(n, np.nan)
+        self.targeted = np.zeros(n, bool)
 
     def __len__(self) -> int:
         return len(self.tier)
@@ -141,3 +198,25 @@ STEP_NAMES = tuple(s.name for s in STEPS)
 HOLDERS = ("trader", "customs", "agency")
 S = dict(zip(STAMPS, range(len(STAMPS))))  # stamp name -> column of a timestamp matrix
 assert len(STEPS) == len(STAMPS) - 1
+
+
+def trader_group(declared: Declared, name: str) -> np.ndarray:
+    """Each declaration's level (an index) in the trader grouping ``name`` of :data:`BURDEN_GROUPS`."""
+    if name == "size_class":
+        return declared.size_class.astype(np.int64)
+    if name == "business_model":
+        return declared.business_model.astype(np.int64)
+    if name == "origin_region":
+        return declared.region.astype(np.int64)
+    if name == "ownership":
+        return declared.foreign_invested.astype(np.int64)
+    if name == "tenure":
+        return (declared.past_declarations < NEW_TRADER_DECLARATIONS).astype(np.int64)
+    raise ValueError(f"unknown trader grouping {name!r}; known: {', '.join(BURDEN_GROUPS)}")
+
+
+def group_levels(name: str, business_models: list[str], regions: list[str]) -> list[str]:
+    """The level names of a trader grouping (business models and partner regions from the config)."""
+    return {"size_class": list(SIZE_CLASSES), "business_model": list(business_models),
+            "origin_region": list(regions) or ["any"], "ownership": ["domestic", "foreign_invested"],
+            "tenure": ["established", "new"]}[name]

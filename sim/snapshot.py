@@ -17,7 +17,7 @@ class Snapshots:
     def __init__(self, model):
         self.model = model
         self.rows: list[tuple] = []
-        self._attempts = self._seized = 0
+        self._attempts = self._seized = self._methods = 0
 
     def take(self, quarter: str) -> None:
         m = self.model
@@ -45,6 +45,11 @@ class Snapshots:
             add(name, "smuggler", "route_share", quarter_attempts[p] / total if total else np.nan)
             add(name, "smuggler", "attempts", quarter_attempts[p])
             add(name, "smuggler", "seized", quarter_seized[p])
+        methods = sum(net.by_method for net in m.smugglers.networks) if m.smugglers.networks else np.zeros(0)
+        quarter_methods, self._methods = methods - self._methods, methods
+        total = quarter_methods.sum()
+        for name, count in zip(m.smugglers.method_names, quarter_methods):
+            add("all", "smuggler", f"method_share_{name}", count / total if total else np.nan)
         for agency in m.agencies:
             add("all", f"agency_{agency.name}", "records_shared", agency.records)
         for key, policy, _ in m.policies.entries:

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
+from sim.goods import check_countries
 from sim.policies import ORDER, REGISTRY, PolicyStack
 from sim.sizing import check_memory
 
@@ -152,6 +153,7 @@ def check_rules(cfg: Config, root: dict) -> None:
         raise ConfigError(f"population.enterprises: must be at least the number of ports with "
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
+    check_countries(cfg.population)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
 

@@ -52,9 +52,27 @@ def make_quarterly(scenarios=SCENARIOS, pilots: bool = True) -> pd.DataFrame:
                         revenue_leakage=1e6 + rng.normal(0, 1e4), compliant_inspected=inspections - detected,
                         officer_utilization=0.4, smuggling_attempts=30 + 10 * (p == "airport") + 5 * i,
                         smuggling_seized=1, inspections=inspections, violations=violations, detected=detected,
-                        released_import=(decl - 5) // 2, released_export=(decl - 5) - (decl - 5) // 2))
+                        released_import=(decl - 5) // 2, released_export=(decl - 5) - (decl - 5) // 2,
+                        **model_columns(pilot, decl, i)))
     frame = pd.DataFrame(rows)
     return frame.sample(frac=1, random_state=3).reset_index(drop=True)  # row order must not matter
+
+
+def model_columns(scored: bool, decl: int, i: int) -> dict:
+    """A targeting model's metrics: AUC 0.6, 0.7 in the pilot's two quarters; nothing elsewhere."""
+    if not scored:
+        return dict(model_scored=0, model_selected=0, model_scored_violations=0, model_scored_evaded=0.0,
+                    **{m: np.nan for m in ("model_auc", "model_auc_smuggling", "model_precision", "model_recall",
+                                           "model_revenue_recall")})
+    return dict(model_scored=decl, model_selected=decl // 25, model_scored_violations=decl // 33,
+                model_scored_evaded=1e6, model_auc=0.6 + 0.1 * (i - 2), model_auc_smuggling=0.55,
+                model_precision=0.1, model_recall=0.12, model_revenue_recall=0.2)
+
+
+# compliant inspection rate by level: the pilot inspects large traders at twice the others' rate
+BURDEN = {"size_class": {"small": 0.04, "medium": 0.04, "large": 0.08}, "ownership": {"domestic": 0.04,
+          "foreign_invested": 0.04}, "business_model": {"general_trade": 0.04}, "origin_region": {"eu": 0.04},
+          "tenure": {"established": 0.04, "new": 0.01}}
 
 
 def make_breakdown(scenarios=SCENARIOS, step_names=STEPS) -> pd.DataFrame:
@@ -62,6 +80,18 @@ def make_breakdown(scenarios=SCENARIOS, step_names=STEPS) -> pd.DataFrame:
     return pd.DataFrame([row for s in scenarios for r in range(REPS) for p in PORTS for q in QUARTERS
                          for row in breakdown_rows(dict(scenario=s, replication=r, seed=100 + r, port=p, quarter=q),
                                                    step_names)])
+
+
+def burden_rows(key: dict) -> list[dict]:
+    """Compliant declarations and those inspected by trader group (:data:`BURDEN`)."""
+    rows = []
+    for dim, rates in BURDEN.items():
+        for level, rate in rates.items():
+            n = 100 if level == "new" else 1000  # new traders too few to compare
+            rate = rate if key["scenario"] == PILOT or level == "new" else 0.04
+            rows += [{**key, "dimension": dim, "level": level, "metric": "compliant_declarations", "value": n},
+                     {**key, "dimension": dim, "level": level, "metric": "compliant_inspected", "value": rate * n}]
+    return rows
 
 
 def breakdown_rows(key: dict, step_names) -> list[dict]:
@@ -80,6 +110,7 @@ def breakdown_rows(key: dict, step_names) -> list[dict]:
     for level, n in released.items():
         dim = "direction" if level in DIRECTIONS else "channel"
         rows.append({**key, "dimension": dim, "level": level, "metric": "released", "value": n})
+    rows += burden_rows(key)
     for d in DIRECTIONS:
         for c_i, c in enumerate(CHANNELS):
             for pct, v in zip((10, 25, 50, 75, 90), (0, 1, 3, 6, 10)):
@@ -291,7 +322,7 @@ def test_colours_consistent_across_figures(quarterly):
 
 
 NAMES = ["timeseries", "forest", "event_study", "trs_decomposition", "release_time_distribution",
-         "observed_vs_true", "displacement", "tradeoff_frontier"]
+         "observed_vs_true", "displacement", "tradeoff_frontier", "model_quality", "burden_by_group"]
 
 
 def test_build_report_run_folder_then_comparison_folder(tmp_path):
@@ -305,7 +336,7 @@ def test_build_report_run_folder_then_comparison_folder(tmp_path):
     assert "`forest`: no comparison.csv" in text, "skipped figures are listed with the reason"
     assert "pilot ports went from" in text, "caption computed from the data"
     first = {p.name: p.read_bytes() for p in (folder / "figures").iterdir()}
-    assert len(first) == 2 * 6, "six figures apply to a run folder, as PNG and PDF"
+    assert len(first) == 2 * 8, "eight figures apply to a run folder, as PNG and PDF"
 
     make_comparison(scenarios=[PILOT]).to_csv(folder / "comparison.csv", index=False)
     make_did().to_csv(folder / "did.csv", index=False)
@@ -353,3 +384,25 @@ def test_trs_figure_draws_whatever_steps_the_breakdown_holds():
     assert "trader documents" in legend and "pick up" in legend, f"new steps get readable names: {legend}"
     colours = F.step_colours(list(steps))
     assert colours["document_review"] != colours["trader_documents"], "each step its own colour"
+
+
+def test_burden_by_group_pools_the_pilot_ports_in_pilot_quarters(quarterly, breakdown):
+    from sim.figures.targeting import burden, burden_by_group
+    table = burden(breakdown, quarterly).set_index(["scenario", "dimension", "level"])
+    assert table.loc[(PILOT, "size_class", "large"), "mean"] == pytest.approx(0.08), "large traders' burden"
+    assert table.loc[(PILOT, "size_class", "small"), "disparity"] == pytest.approx(2.0), "0.08 / 0.04"
+    assert table.loc[(PILOT, "tenure", "new"), "disparity"] != table.loc[(PILOT, "tenure", "new"), "disparity"], \
+        "a grouping with one level of enough declarations has no disparity (new traders: 100 < 500)"
+    assert table.loc[("baseline_2024", "size_class", "large"), "disparity"] == pytest.approx(1.0), "baseline: even"
+    fig = burden_by_group(breakdown, quarterly)
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "disparity"]
+    assert len(fig.axes) == 5 and texts == ["1.00", "2.00"], f"one panel per grouping, disparities listed: {texts}"
+
+
+def test_model_quality_draws_the_scored_port_quarters(quarterly):
+    from sim.figures.targeting import model_quality
+    from sim.report.captions import model as model_caption
+    fig = model_quality(quarterly)
+    auc = [ln for ln in by_gid(fig.axes[0].lines, "series") if ln.get_label().endswith("all violations")]
+    assert len(auc) == 1 and np.allclose(auc[0].get_ydata(), [0.6, 0.7]), "AUC of the scored quarters only"
+    assert "0.60 → 0.70" in model_caption(quarterly), "caption from the data"

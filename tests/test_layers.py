@@ -18,12 +18,13 @@ LAYERS = {
                      "sim.api", "sim.userfiles", "sim"),  # sim: the package's facade, sim.run etc.
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
-    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),
+    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed", "sim.scoring",
+               "sim.burden"),
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
-    "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning"), ("records",)),
-    "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.calendar", "sim.streams", "sim.output",
-                 "sim.claims", "sim.manifest", "sim.sizing"), ()),
+    "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods"), ("records",)),
+    "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.schema", "sim.calendar", "sim.streams",
+                 "sim.output", "sim.claims", "sim.manifest", "sim.sizing"), ()),
 }
 
 

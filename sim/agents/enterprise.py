@@ -13,6 +13,7 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from sim.config import Config, ConfigError, PopulationConfig
+from sim.records import LARGE, MEDIUM, SMALL
 
 AEO, GENERAL, DISHONEST = 0, 1, 2
 TIERS = ("aeo", "general", "dishonest")
@@ -62,6 +63,16 @@ class Population:
         self.score = self._initial_scores(rng)
         self.perceived = np.full(n, cfg.behaviour.prior_risk)
         self.record_at = np.full(n, -np.inf)  # when customs last got a partner agency's record on it (h)
+        # Registration, as customs knows it: foreign-invested or domestic, the broker who lodges
+        # its declarations, and a size class by expected volume (largest 5%, next 20%, the rest;
+        # a reporting convention). Drawn last, so the draws above stay as they were.
+        self.foreign_invested = rng.random(n) < cfg.foreign_invested_share
+        self.declarant = rng.integers(0, max(int(n / cfg.traders_per_declarant), 1), size=n)
+        rank = np.argsort(np.argsort(-self.size, kind="stable"), kind="stable") / n
+        self.size_class = np.where(rank < 0.05, LARGE, np.where(rank < 0.25, MEDIUM, SMALL)).astype(np.int8)
+        # customs' records on each trader: declarations lodged, violations found (border, audit, agencies)
+        self.lodged = np.zeros(n, np.int64)
+        self.findings = np.zeros(n, np.int64)
 
     def _home_ports(self, volume: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Each trader's port: by the volume its business model has at each port (``volume``:

@@ -22,6 +22,7 @@ from scipy.special import softmax
 from sim.agents.enterprise import Population
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Smugglers
+from sim.goods import UNIFORMS, Goods
 from sim.records import IMPORT, NO_VIOLATION, Truth
 from sim.streams import Streams
 
@@ -53,6 +54,7 @@ class SmugglerNetwork(mesa.Agent):
         self.risk = prior_risk
         self.attempts = np.zeros(n_ports, dtype=np.int64)  # by port
         self.seized = np.zeros(n_ports, dtype=np.int64)
+        self.by_method = np.zeros(n_methods, dtype=np.int64)  # attempts by concealment method
 
     def choose(self, u: np.ndarray, day: int, cfg: Smugglers) -> None:
         """Choose the week's port, front and method: softmax over learned values (3 uniforms);
@@ -83,6 +85,7 @@ class SmugglerNetwork(mesa.Agent):
         self.risk += cfg.risk_memory * (caught - self.risk)
         self.attempts[port] += 1
         self.seized[port] += caught
+        self.by_method[method] += 1
 
     def weekly_attempts(self, cfg: Smugglers) -> float:
         """Attempts per week: the base volume scaled by (learned risk / prior risk) ^ -elasticity."""
@@ -93,9 +96,10 @@ class SmugglerNetwork(mesa.Agent):
 class SmugglingRing:
     """All networks: their daily declarations and their learning from outcomes."""
 
-    def __init__(self, model: mesa.Model, cfg: Smugglers, population: Population, n_ports: int,
+    def __init__(self, model: mesa.Model, cfg: Smugglers, population: Population, goods: Goods, n_ports: int,
                  violation: int, streams: Streams):
         self.cfg, self.population, self.streams, self.violation = cfg, population, streams, violation
+        self.goods = goods
         fronts = np.flatnonzero(population.front).reshape(cfg.networks, cfg.fronts_per_network) \
             if cfg.networks else np.zeros((0, cfg.fronts_per_network), dtype=np.int64)
         methods = list(cfg.concealments.values())
@@ -105,7 +109,8 @@ class SmugglingRing:
                          for i, f in enumerate(fronts)]
 
     def declarations(self, day: int) -> Truth:
-        """The networks' declarations arriving on ``day``: attempts and clean cover trade."""
+        """The networks' declarations arriving on ``day``: attempts and clean cover trade, both
+        declared as the front's goods (an attempt's duty is on the contraband)."""
         rng, c, pop = self.streams.get("smugglers", day), self.cfg, self.population
         parts = {"network": [], "port": [], "method": [], "front": [], "attempt": []}
         for net in self.networks:
@@ -125,14 +130,18 @@ class SmugglingRing:
         n = len(enterprise)
         arrival = day * HOURS_PER_DAY + rng.random(n) * HOURS_PER_DAY
         value = np.where(attempt, c.value_median, pop.value_median[enterprise]) * np.exp(0.8 * rng.standard_normal(n))
-        duty = value * np.where(attempt, c.duty_rate, pop.duty_rate[enterprise])
+        goods = self.goods.draw(enterprise, rng.random((n, UNIFORMS)), rng.standard_normal(n))
+        duty_rate = pop.duty_rate[enterprise] * goods["tax_pct"] / self.goods.mean_tax_pct
+        duty = value * np.where(attempt, c.duty_rate, duty_rate)
         method = joined["method"].astype(np.int64)
         factors = self.factors[method] if len(self.factors) else np.ones((n, 2))
         no = np.zeros(n, bool)
         return Truth(day=day, port=joined["port"].astype(np.int64), enterprise=enterprise,
                      direction=np.full(n, IMPORT, np.int8), business_model=pop.business_model[enterprise],
                      arrival=arrival, lodged=arrival.copy(), prelodged=no, reentry_h=np.zeros(n), value=value,
-                     duty=duty, violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
+                     duty=duty, hs6=goods["hs6"], origin=goods["origin"], departure=goods["departure"],
+                     mass=value / goods["unit_value"], duty_rate=duty_rate,
+                     violation=np.where(attempt, self.violation, NO_VIOLATION).astype(np.int8),
                      evaded=np.where(attempt, duty, 0.0), intentional=attempt, high_risk=attempt.copy(),
                      agency_check=no.copy(), permit=no.copy(),
                      smuggler=np.where(attempt, joined["network"], -1).astype(np.int16),

@@ -160,6 +160,8 @@ def crn_gain(baseline: pd.DataFrame, scenarios: dict[str, pd.DataFrame],
         base_values, scen_values = by_replication(baseline, *cell), by_replication(scen, *cell)
         table = paired_stats(base_values, scen_values).set_index("metric")
         for metric in metrics:
+            if metric not in table.index:  # no pair: measured in one of the two only (a model's AUC)
+                continue
             low, high = unpaired_ci(base_values.loc[base_values["metric"] == metric, "value"].dropna(),
                                     scen_values.loc[scen_values["metric"] == metric, "value"].dropna())
             rows.append({"scenario": name, "metric": metric, "diff": table.at[metric, "diff"],

@@ -25,6 +25,7 @@ ports that the world has anyway; :mod:`sim.analysis.paired_did` gives the primar
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis.compare import as_bool
@@ -127,7 +128,9 @@ def _regression(quarterly: pd.DataFrame, metrics: list[str], events: bool) -> li
     did_x, event_x = pd.concat([effects, treated], axis=1), pd.concat([effects, dummies], axis=1)
     rows, cache = [], {}
     for metric in metrics:
-        y = quarterly[metric].astype(float)
+        y = quarterly[metric].astype(float).replace([np.inf, -np.inf], np.nan)
+        if not all((y.notna() & (treated == arm)).any() for arm in (0.0, 1.0)):
+            continue  # measured only under the policy (a targeting model's AUC): nothing to compare
         did = fit(y, did_x, clusters, ["pilot"], cache).assign(term="did", rel_quarter=pd.NA)
         rows.append(did.assign(metric=metric, inference=note))
         if events:

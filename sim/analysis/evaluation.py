@@ -87,7 +87,8 @@ def evaluate(runs: dict[str, dict[str, pd.DataFrame]], baseline: str, metrics: l
     tables = {"comparison": comparison_with_roles(base, scenarios, primary_metric), "did": did,
               "observed_vs_true": observed_vs_true(base, scenarios),
               "crn_gain": crn_gain(base, scenarios, metrics),
-              "quarterly": _stacked(shown, "quarterly"), "breakdown": _stacked(shown, "breakdown")}
+              "quarterly": _stacked(shown, "quarterly"), "breakdown": _stacked(shown, "breakdown"),
+              "agents": _stacked(shown, "agents")}
     return tables, skipped
 
 

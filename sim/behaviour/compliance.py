@@ -8,7 +8,8 @@ caught, caught x (g + f), f = penalty_multiple x g, plus a moral cost (a share o
 ``caught`` is what the trader believes: its perceived check probability, a blend of its own
 experience and its port's recent check rate (peers), times the chance a check finds a
 violation, plus the known catch rate of post-clearance audit. With no moral cost and high
-rationality, traders violate exactly when caught < g / (g + f) (the inspection game).
+rationality, traders violate exactly when caught < g / (g + f) (the inspection game). The goods
+shift the odds: high-risk goods, and the HS chapter and origin country (:mod:`sim.goods`).
 """
 from __future__ import annotations
 
@@ -49,11 +50,13 @@ class Compliance:
         checked = (1 - w) * self.population.perceived[enterprise] + w * self.port_risk[port]
         return checked * self.behaviour.detection_given_check + self.audit_catch
 
-    def violates(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray,
+    def violates(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray, goods_odds: np.ndarray,
                  u: np.ndarray) -> np.ndarray:
-        """Intentional violation decisions for uniforms ``u``; high-risk goods tempt more."""
+        """Intentional violation decisions for uniforms ``u``: the trader's payoff and moral cost,
+        plus the goods' temptation: high-risk goods, and ``goods_odds`` (log odds ratios by HS
+        chapter and origin country, :mod:`sim.goods`)."""
         payoff = 1 - self.caught(enterprise, port) * (1 + self.behaviour.penalty_multiple) - self.moral[enterprise]
-        return u < expit(self.behaviour.rationality * payoff + self.log_odds[high_risk.astype(np.int64)])
+        return u < expit(self.behaviour.rationality * payoff + self.log_odds[high_risk.astype(np.int64)] + goods_odds)
 
     def learn(self, enterprise: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
         """Each trader's own checks, and its port's check rate, by exponential smoothing per

@@ -69,21 +69,35 @@ class Cleared:
     def screening(self, name: str) -> np.ndarray:
         return getattr(self.day.screening, name)[self.rows]
 
+    def declared(self, name: str) -> np.ndarray:
+        return getattr(self.day.screening.declared, name)[self.rows]
+
     @property
     def event_time(self) -> np.ndarray:
         """Release time, or the time of the finding for a seizure."""
         return np.where(self.status == SEIZED, self.stamps[:, S["physical_end"]], self.stamps[:, S["released"]])
 
     def lesson(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        """What those who learn from the outcomes get, for the entries ``idx`` of this part."""
+        """What those who learn from the outcomes get, for the entries ``idx`` of this part:
+        ``id`` is the declaration's number (:class:`~sim.records.Declared`), ``checked`` whether
+        an officer checked it (document review or inspection), ``inspected`` whether it got an NII
+        scan or a physical inspection, ``targeted`` whether targeting selected it for one (the
+        screening record's flag), ``found`` whether a check found a
+        violation, ``audited`` whether a post-clearance audit will report on it (released, not
+        found at the border) and ``audit_found`` what that audit will find (known to customs only
+        when the audit reports)."""
         rows, day = self.rows[idx], self.day
         t, d = day.truth, day.decisions
         contexts = day.contexts or []
-        return {"at": self.event_time[idx], "enterprise": t.enterprise[rows], "port": t.port[rows],
+        released = self.status[idx] == RELEASED
+        return {"at": self.event_time[idx], "id": day.screening.declared.id[rows], "enterprise": t.enterprise[rows],
+                "port": t.port[rows],
                 "violation": t.violation[rows],
                 "intentional": t.intentional[rows], "smuggler": t.smuggler[rows], "concealment": t.concealment[rows],
-                "checked": d.channel[rows] != GREEN, "found": self.detected[idx], "disclosed": d.disclosed[rows],
-                "audit_found": self.audit_found[idx], "released": self.status[idx] == RELEASED,
+                "checked": d.channel[rows] != GREEN, "inspected": d.channel[rows] >= NII,
+                "targeted": day.screening.targeted[rows], "found": self.detected[idx], "disclosed": d.disclosed[rows],
+                "audited": d.audited[rows] & released & ~self.detected[idx], "audit_found": self.audit_found[idx],
+                "released": released,
                 "agency_u": d.agency_u[rows], "single_window": day.screening.single_window[rows],
                 "on": np.column_stack([c.on[rows] for c in contexts] or [np.zeros(len(rows), bool)]),
                 "marks": np.column_stack([c.marks[rows] if c.marks is not None else np.zeros(len(rows), bool)
@@ -109,6 +123,9 @@ class Parts:
 
     def screening(self, name: str) -> np.ndarray:
         return self._cat(("screening", name), lambda p: p.screening(name))
+
+    def declared(self, name: str) -> np.ndarray:
+        return self._cat(("declared", name), lambda p: p.declared(name))
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name.startswith("_") or name == "parts":

@@ -36,6 +36,7 @@ class Decisions:
     chance: np.ndarray         # n x 3: chance a check (CHECKS) by an officer of skill 1 finds the violation
     u_check: np.ndarray        # n x 3: the uniform each check compares with chance x skill
     seizable: np.ndarray       # found -> seizure and case (else correction and fine)
+    audited: np.ndarray        # picked for a post-clearance audit (if released)
     audit_hit: np.ndarray      # a post-clearance audit would find it (if the border did not)
     audit_lag_h: float
     agency_u: np.ndarray       # n x agencies: uniforms of partner agencies' own discovery
@@ -108,7 +109,8 @@ def decide(truth: Truth, screening: Screening, how: Decider, streams: Streams) -
     chance = how.detect[vt] * np.column_stack([np.ones(n), truth.nii_factor, truth.physical_factor])
     chance *= (screening.detect_factor * found_able)[:, None]
     a = streams.get("audit", day).random((n, 2))
-    audit_hit = found_able & (a[:, 0] < screening.p_audit) & (a[:, 1] < how.detect_audit[vt])
+    audited = a[:, 0] < screening.p_audit
+    audit_hit = found_able & audited & (a[:, 1] < how.detect_audit[vt])
     agency_u = streams.get("agencies", day).random((n, max(how.n_agencies, 1)))
     service = how.service_times(truth.port, streams.get("service", day))
     inspected = channel >= NII
@@ -117,7 +119,7 @@ def decide(truth: Truth, screening: Screening, how: Decider, streams: Streams) -
     guaranteed = d[:, 6] < how.trader.guarantee_share
     return Decisions(
         channel=channel, disclosed=disclosed, escalate=(channel == NII) & (d[:, 3] < how.nii_escalation),
-        chance=chance, u_check=d[:, :3], seizable=how.seizable[vt] & found_able, audit_hit=audit_hit,
+        chance=chance, u_check=d[:, :3], seizable=how.seizable[vt] & found_able, audited=audited, audit_hit=audit_hit,
         audit_lag_h=how.audit_lag_h, agency_u=agency_u, service=service, joint=joint,
         agency_separate=truth.agency_check & ~joint,
         pay_h=np.where(dutiable & ~guaranteed, service[:, SV["payment"]], 0.0),

@@ -165,7 +165,7 @@ def planning(exp, precision, options: dict):
 
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float,
                      other_seeds: str | None = None, target=None, command: dict | None = None) -> str:
-    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, (plan,) summary.md and
+    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, agents, (plan,) summary.md and
     manifest.json, replacing the previous ones (if any) in one atomic step."""
     from sim.analysis.evaluation import evaluate
     from sim.experiments.jobs import load_runs

@@ -8,6 +8,9 @@
   fitted declarations, falling back to HS4, HS2, then all): under-valuation shows as a low unit
   value for the code;
 - codes as numbers: HS2/HS4/HS6, office, import type and use, payment type, transport;
+- what customs holds besides the public data's columns, when present (:data:`OBSERVED`: the
+  simulation's business model, direction, credit tier, trader size class and records...), as
+  numbers, and the trader's past finding rate (past findings / past declarations);
 - for each key (importer, declarant, seller, courier, HS6/HS4/HS2, origin, departure, tax type,
   origin indicator, office, and a few pairs such as importer x HS6): a *target encoding* (the
   smoothed fraud rate of the key among labelled declarations) and a *frequency* (log of 1 + how
@@ -28,12 +31,15 @@ KEYS = ("importer", "declarant", "seller", "courier", "hs6", "hs4", "hs2", "orig
 PAIRS = (("importer", "hs6"), ("declarant", "importer"), ("office", "hs6"), ("origin", "hs6"),
          ("tax_type", "hs6"), ("departure", "origin"), ("origin_indicator", "hs6"))
 CODES = ("hs2", "hs4", "hs6", "office", "import_type", "import_use", "payment_type", "transport")
+OBSERVED = ("business_model", "direction", "prelodged", "high_risk", "tier", "size_class", "foreign_invested",
+            "region", "past_declarations", "past_findings")
 SMOOTHING = 10.0  # pseudo-count of the prior in target encodings (the peer framework's adj = 10)
 FOLDS = 5         # out-of-fold target encoding of training rows
 
 
 def key_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The categorical keys present in ``frame`` as uint64 codes (stable hashes; missing -> one code)."""
+    """The categorical keys present in ``frame`` as uint64 codes (stable hashes of integers, or of the
+    text of other values; missing -> one code)."""
     cols = {}
     if "hs6" in frame:
         hs6 = frame["hs6"].to_numpy(np.int64)
@@ -41,7 +47,9 @@ def key_columns(frame: pd.DataFrame) -> pd.DataFrame:
                     hs2=(hs6 // 10_000).astype(np.uint64))
     for name in KEYS:
         if name in frame and name not in cols:
-            cols[name] = pd.util.hash_array(frame[name].astype("string").fillna("").to_numpy(str))
+            values = frame[name]
+            cols[name] = pd.util.hash_array(values.to_numpy(np.int64)) if pd.api.types.is_integer_dtype(values) \
+                else pd.util.hash_array(values.astype("string").fillna("").to_numpy(str))
     with np.errstate(over="ignore"):  # pair codes wrap around in uint64 on purpose
         for a, b in PAIRS:
             if a in cols and b in cols:
@@ -51,7 +59,7 @@ def key_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
     """Log value, log mass, log unit value, tax rate and codes as numbers."""
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     if "price" in frame:
         out["log_value"] = np.log1p(frame["price"].clip(lower=0).to_numpy(float))
     if "mass" in frame:
@@ -63,10 +71,28 @@ def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
     if "hs6" in frame:
         hs6 = frame["hs6"].to_numpy(np.int64)
         out["hs2"], out["hs4"] = hs6 // 10_000, hs6 // 100
-    for name in CODES:
+    for name in CODES + OBSERVED:
         if name in frame and name not in out:
             out[name] = frame[name].to_numpy(float)
-    return out
+    if "past_findings" in frame and "past_declarations" in frame:
+        out["past_finding_rate"] = out["past_findings"] / np.maximum(out["past_declarations"], 1.0)
+    return pd.DataFrame(out, index=frame.index)
+
+
+class Lookup:
+    """Values by key (uint64 codes), looked up in bulk: what ``Series.map(...).fillna(default)``
+    gives, with sorted arrays (a risk model scores a few thousand rows at a time)."""
+
+    def __init__(self, values: pd.Series):
+        keys = values.index.to_numpy()
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.values = keys[order], values.to_numpy(float)[order]
+
+    def __call__(self, keys: np.ndarray, default: float) -> np.ndarray:
+        if not len(self.keys):
+            return np.full(len(keys), default)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.values[at], default)
 
 
 def smoothed_rate(key: np.ndarray, label: np.ndarray, prior: float) -> pd.Series:
@@ -92,13 +118,13 @@ class DeclarationEncoder:
         known = ~np.isnan(labels)
         keys, amounts = key_columns(frame), _amounts(frame)
         self.prior = float(labels[known].mean()) if known.any() else 0.0
-        self.counts = {name: keys[name].value_counts() for name in keys}
-        self.rates = {name: smoothed_rate(keys[name].to_numpy()[known], labels[known], self.prior)
+        self.counts = {name: Lookup(keys[name].value_counts()) for name in keys}
+        self.rates = {name: Lookup(smoothed_rate(keys[name].to_numpy()[known], labels[known], self.prior))
                       for name in keys}
         self.typical = {}
         for column in ("log_unit_value", "tax_rate"):
             if column in amounts:
-                self.typical[column] = [amounts[column].groupby(keys[level].to_numpy()).median()
+                self.typical[column] = [Lookup(amounts[column].groupby(keys[level].to_numpy()).median())
                                         for level in ("hs6", "hs4", "hs2") if level in keys]
                 self.typical[column].append(float(amounts[column].median()))
         return self
@@ -107,10 +133,10 @@ class DeclarationEncoder:
         """Unit value and tax rate minus the typical one of the HS6 code (or HS4, HS2, all)."""
         out = {}
         for column, levels in self.typical.items():
-            typical = pd.Series(np.nan, index=keys.index)
+            typical = np.full(len(keys), np.nan)
             for level, medians in zip(("hs6", "hs4", "hs2"), levels[:-1]):
-                typical = typical.fillna(keys[level].map(medians))
-            out[f"{column}_vs_hs"] = amounts[column].to_numpy() - typical.fillna(levels[-1]).to_numpy()
+                typical = np.where(np.isnan(typical), medians(keys[level].to_numpy(), np.nan), typical)
+            out[f"{column}_vs_hs"] = amounts[column].to_numpy() - np.where(np.isnan(typical), levels[-1], typical)
         return out
 
     def _encode(self, frame: pd.DataFrame, own: bool) -> pd.DataFrame:
@@ -118,10 +144,10 @@ class DeclarationEncoder:
         keys, amounts = key_columns(frame), _amounts(frame)
         out = {**{c: amounts[c].to_numpy(float) for c in amounts}, **self._relative(keys, amounts)}
         for name in keys:
-            seen = keys[name].map(self.counts[name]).fillna(0).to_numpy(float) - (1.0 if own else 0.0)
+            seen = self.counts[name](keys[name].to_numpy(), 0.0) - (1.0 if own else 0.0)
             out[f"log_n_{name}"] = np.log1p(seen)
         for name in keys:
-            out[f"rate_{name}"] = keys[name].map(self.rates[name]).fillna(self.prior).to_numpy(float)
+            out[f"rate_{name}"] = self.rates[name](keys[name].to_numpy(), self.prior)
         return pd.DataFrame(out, index=frame.index)
 
     def transform(self, frame: pd.DataFrame) -> pd.DataFrame:

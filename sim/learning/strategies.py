@@ -107,9 +107,13 @@ class LogisticStrategy(_Classifier):
 class GBMStrategy(_Classifier):
     name = "gbm"
 
+    def __init__(self, **overrides):
+        """``overrides``: LightGBM settings that differ from :data:`GBM_PARAMS` (e.g. fewer trees)."""
+        self.overrides = overrides
+
     def _model(self, rng: np.random.Generator):
         from lightgbm import LGBMClassifier
-        return LGBMClassifier(**GBM_PARAMS, random_state=int(rng.integers(2**31 - 1)))
+        return LGBMClassifier(**{**GBM_PARAMS, **self.overrides}, random_state=int(rng.integers(2**31 - 1)))
 
 
 class GBMRevenueStrategy(GBMStrategy):

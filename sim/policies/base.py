@@ -10,8 +10,9 @@ Policies apply in the one order of :data:`sim.policies.ORDER`.
 Hooks, each optional: ``prevent`` (a would-be violation does not happen: traceability,
 classification help) runs before the truth is frozen; ``screen`` writes the day's
 :class:`~sim.records.Screening` (check probabilities, audit, flags) — the only record a policy
-writes; ``on_outcome`` sees outcomes when they become known on the clock; ``on_quarter`` runs at
-each quarter start.
+writes; ``on_outcome`` sees outcomes when they become known on the clock (a release or a
+seizure), ``on_audit`` a post-clearance audit's report when it comes; ``on_quarter`` runs at each
+quarter start.
 """
 from __future__ import annotations
 
@@ -36,12 +37,13 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 @dataclass(frozen=True)
 class World:
     """What a policy sees when it starts (``on_start``), instead of the whole model: the config,
-    the ports (hours and staff), the population's views and the credit tiers."""
+    the ports (hours and staff), the population's views, the credit tiers and the calendar."""
 
     cfg: Any
     ports: list
     population: Any
     credit: Any
+    calendar: Calendar
 
 
 @dataclass
@@ -83,6 +85,9 @@ class Policy:
 
     def on_outcome(self, lesson: dict, ctx: Context) -> None:
         """Outcomes as they become known (a release or a seizure): credit, guardrails."""
+
+    def on_audit(self, lesson: dict, ctx: Context) -> None:
+        """A post-clearance audit's report (``lesson["found"]``: a violation or a clean audit)."""
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
         """At each quarter start; ``active`` marks the ports under the rollout this quarter."""
@@ -164,10 +169,17 @@ class PolicyStack:
 
     def outcome(self, lesson: dict) -> None:
         """Outcomes as they become known; ``lesson["on"]``/``["marks"]``: declaration x policy."""
+        self._learn(lesson, "on_outcome")
+
+    def audit(self, lesson: dict) -> None:
+        """Post-clearance audits' reports, with the same ``on`` and ``marks`` as :meth:`outcome`."""
+        self._learn(lesson, "on_audit")
+
+    def _learn(self, lesson: dict, hook: str) -> None:
         for i, (_, policy, _) in enumerate(self.entries):
             on = lesson["on"][:, i]
             if on.any():
-                policy.on_outcome(lesson, Context(on, marks=lesson["marks"][:, i]))
+                getattr(policy, hook)(lesson, Context(on, marks=lesson["marks"][:, i]))
 
     def quarter_start(self, quarter: int) -> None:
         for _, policy, rollout in self.entries:

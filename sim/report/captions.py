@@ -6,6 +6,8 @@ import pandas as pd
 
 from sim import figures as F
 from sim.analysis.summary import pooled
+from sim.figures.targeting import burden as burden_table
+from sim.figures.targeting import scored
 from sim.report.render import num
 
 
@@ -147,3 +149,22 @@ def grid(c: pd.DataFrame) -> str:
     title, unit, scale = F.diff_label(metric)
     return (f"Paired differences against the baseline over the grid ({', '.join(keys)}); the largest effect on "
             f"{title.lower()} is {num(r['diff'] * scale, unit)} at {setting} in {r['family']}.")
+
+
+def model(q: pd.DataFrame) -> str:
+    """Caption of :func:`sim.figures.targeting.model_quality`: AUC by quarter per scenario."""
+    p = pooled(scored(q), ["scenario", "quarter"], ["model_auc"]).sort_values("quarter", key=lambda s: s.map(
+        F.quarter_key))
+    parts = [f"{s}: {' → '.join(f'{v:.2f}' for v in g['model_auc'])}" for s, g in p.groupby("scenario")]
+    return ("Measured against the truth of every scored declaration (customs sees only what it checked); AUC by "
+            f"quarter, {'; '.join(parts)}.")
+
+
+def burden(b: pd.DataFrame, q: pd.DataFrame) -> str:
+    """Caption of :func:`sim.figures.targeting.burden_by_group`: each scenario's disparities."""
+    t = burden_table(b, q).drop_duplicates(["scenario", "dimension"])
+    parts = [f"{s}: " + ", ".join(f"{r.dimension.replace('_', ' ')} {r.disparity:.2f}" for r in g.itertuples())
+             for s, g in t.groupby("scenario")]
+    where = "pilot ports in pilot quarters" if F.first_pilot_quarter(q) else "all ports and quarters"
+    return (f"Inspected share of compliant declarations at the {where}, mean over replications with 95% CIs; "
+            f"disparity (highest over lowest group, the numbers at each panel's right): {'; '.join(parts)}.")

@@ -17,6 +17,7 @@ from functools import partial
 import pandas as pd
 
 from sim import figures as F
+from sim.figures.targeting import burden_by_group, model_quality, scored
 from sim.report import captions
 
 TITLES = {
@@ -30,6 +31,8 @@ TITLES = {
     "release_time_distribution": "Release-time distribution against the 2024 targets",
     "observed_vs_true": "What customs observes vs what is true",
     "displacement": "Smuggling attempts by port and quarter",
+    "model_quality": "Targeting model against the truth, next to the smugglers' adaptation",
+    "burden_by_group": "Burden on compliant declarations by trader group",
 }
 
 
@@ -119,4 +122,10 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
             partial(captions.observed, rows), "no quarterly table", scen)
         add("displacement", q is not None and rows["smuggling_attempts"].sum() > 0, partial(F.displacement, rows),
             partial(captions.displacement, rows), "no smuggling attempts recorded", scen)
+    add("model_quality", q is not None and len(scored(q)) > 0,
+        partial(model_quality, q, tables.get("agents"), colours=colours), partial(captions.model, q),
+        "no targeting model scored declarations")
+    add("burden_by_group", q is not None and _has(b, "dimension", "tenure"),
+        partial(burden_by_group, b, q, colours=colours), partial(captions.burden, b, q),
+        "no burden by trader group in the breakdown table")
     return drawn, list(dict.fromkeys(skipped))
