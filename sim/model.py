@@ -24,6 +24,7 @@ from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
 from sim.agents.officer import Roster
 from sim.agents.port import ROLES, Port, officer_hours
+from sim.agents.schedule import Schedule
 from sim.agents.smuggler import SmugglingRing
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.credit import CreditBureau
@@ -69,8 +70,9 @@ class SupervisionModel(mesa.Model):
             Enterprise(self, row)
         staff = [{role: getattr(p.officers, role) for role in ROLES} for p in world.ports.values()]
         self.roster = Roster(self, staff, names, pop_cfg.officer_skill_cv, self.streams.get("officers"))
-        self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES})
-                      for i, name in enumerate(names)]
+        self.schedule = Schedule(world.ports)
+        self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES},
+                           self.schedule, i) for i, name in enumerate(names)]
         volume = np.array([p.declarations_per_day for p in world.ports.values()])
         self.compliance = Compliance(pop_cfg, pop, volume)
         self.credit = CreditBureau(pop_cfg.credit, pop)
@@ -88,7 +90,7 @@ class SupervisionModel(mesa.Model):
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
         self.env.process(self._clock())
-        self.policies.start(World(cfg, self.ports, self.population, self.credit))
+        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.schedule))
         self.env.process(self._quarters())
 
     def _days(self):
@@ -167,8 +169,7 @@ class SupervisionModel(mesa.Model):
 
     def _quarter_start(self, quarter: int) -> None:
         self.policies.quarter_start(quarter)
-        for port in self.ports:
-            port.shifts[quarter] = (port.open_hour, port.close_hour)
+        self.schedule.record_quarter(quarter)
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""

@@ -36,12 +36,14 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 @dataclass(frozen=True)
 class World:
     """What a policy sees when it starts (``on_start``), instead of the whole model: the config,
-    the ports (hours and staff), the population's views and the credit tiers."""
+    the ports (hours and staff), the population's views, the credit tiers and the port schedule
+    (shifts, closures, system down time: :mod:`sim.agents.schedule`)."""
 
     cfg: Any
     ports: list
     population: Any
     credit: Any
+    schedule: Any
 
 
 @dataclass
