@@ -24,7 +24,6 @@ from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
 from sim.agents.officer import Roster
 from sim.agents.port import ROLES, Port, officer_hours
-from sim.agents.schedule import Schedule
 from sim.agents.smuggler import SmugglingRing
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.credit import CreditBureau
@@ -32,6 +31,7 @@ from sim.calendar import HOURS_PER_DAY, Calendar
 from sim.clearance import Clearance, Cleared
 from sim.config import Config
 from sim.declarations import DeclarationSource
+from sim.events import events_of, schedule_of
 from sim.feed import Feed, Lesson, Rows
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
@@ -70,7 +70,8 @@ class SupervisionModel(mesa.Model):
             Enterprise(self, row)
         staff = [{role: getattr(p.officers, role) for role in ROLES} for p in world.ports.values()]
         self.roster = Roster(self, staff, names, pop_cfg.officer_skill_cv, self.streams.get("officers"))
-        self.schedule = Schedule(world.ports)
+        self.events = events_of(cfg)
+        self.schedule = schedule_of(cfg, self.events)
         self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES},
                            self.schedule, i) for i, name in enumerate(names)]
         volume = np.array([p.declarations_per_day for p in world.ports.values()])
@@ -82,11 +83,11 @@ class SupervisionModel(mesa.Model):
                                        list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
         self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
         self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names)
-        self.source = DeclarationSource(cfg, pop, self.compliance, self.streams)
+        self.source = DeclarationSource(cfg, pop, self.compliance, self.streams, self.schedule)
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
                                                 "agency": self._learn_agency})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
-                                   self._cleared)
+                                   self._cleared, self.schedule)
         self.snapshots = Snapshots(self)
         self.env.process(self._days())
         self.env.process(self._clock())
@@ -100,7 +101,10 @@ class SupervisionModel(mesa.Model):
             if drawn_at > self.env.now:
                 yield self.env.timeout(drawn_at - self.env.now)
             truth = self.source.draw_day(day) + self.smugglers.declarations(day)
+            for extra in self.source.draw_surges(day):  # last, so no other row's draws move
+                truth = truth + extra
             np.maximum(truth.lodged, drawn_at, out=truth.lodged)
+            truth.lodged[:] = self.schedule.system_up(truth.port, truth.lodged)  # no lodging while it is down
             started = self.calendar.quarter_index(np.minimum(truth.arrival, truth.lodged))
             contexts = self.policies.contexts(truth, started, self.streams)
             self.policies.prevent(truth, contexts)

@@ -85,8 +85,8 @@ def _shift_hours(t: np.ndarray, opens: float, closes: float) -> np.ndarray:
 class Schedule:
     """When each port's resources work, and when its gates and the customs system are up."""
 
-    def __init__(self, ports: dict[str, PortConfig]):
-        self.names = list(ports)
+    def __init__(self, ports: dict[str, PortConfig], models: list[str]):
+        self.names, self.models = list(ports), list(models)
         self.servers = [{**{r: getattr(p.officers, r) for r in ROLES}, "scanner": p.scanners, "bay": p.bays}
                         for p in ports.values()]
         self.hours = [(p.open_hour, p.close_hour) for p in ports.values()]  # the shift in force now

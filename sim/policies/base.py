@@ -181,6 +181,20 @@ class PolicyStack:
                  "pilot": rollout.is_pilot} for key, policy, rollout in self.entries]
 
 
+def covered_ports(where: str, ports: Any, known: list[str]) -> list[str]:
+    """The ports a rollout or an event covers: ``all`` (or none given), a port name or a
+    non-empty list of names; ConfigError naming ``where`` otherwise."""
+    if ports is None or ports == "all":
+        return list(known)
+    names = [ports] if isinstance(ports, str) else ports
+    if not isinstance(names, list) or not names:
+        raise ConfigError(f"{where}: must be all, a port name or a non-empty list of them; got {ports!r}")
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"{where}: unknown port {name!r}; ports are {', '.join(known)}")
+    return list(dict.fromkeys(names))
+
+
 def check_names(where: str, names: list[str], known, what: str) -> list[int]:
     """Positions of ``names`` in ``known`` (business models, violation types, countries...);
     ConfigError naming the first unknown one."""
