@@ -36,6 +36,7 @@ from sim.feed import Feed, Lesson, Rows
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
 from sim.records import IN_PROCESS, Screening
+from sim.resilience import EventWatch
 from sim.snapshot import Snapshots
 from sim.streams import Streams
 
@@ -50,6 +51,8 @@ class RunResult:
     breakdown: pd.DataFrame
     policies: list[dict]
     agents: pd.DataFrame
+    events: pd.DataFrame        # one row per disruption event (empty without events)
+    event_backlog: pd.DataFrame  # hourly backlog around each event
 
 
 class SupervisionModel(mesa.Model):
@@ -89,6 +92,7 @@ class SupervisionModel(mesa.Model):
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared, self.schedule)
         self.snapshots = Snapshots(self)
+        self.watch = EventWatch(self.events, self.calendar)
         self.env.process(self._days())
         self.env.process(self._clock())
         self.policies.start(World(cfg, self.ports, self.population, self.credit, self.schedule))
@@ -129,6 +133,7 @@ class SupervisionModel(mesa.Model):
     def _cleared(self, c: Cleared) -> None:
         """A settled part: counted, and scheduled for those who learn from it."""
         self.ledger.record(c)
+        self.watch.record(c)
         done = np.flatnonzero(c.status != IN_PROCESS)
         self.feed.schedule("cleared", c.event_time[done], Subset(c, done))
 
@@ -188,7 +193,7 @@ class SupervisionModel(mesa.Model):
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
-                         self.snapshots.table(ids))
+                         self.snapshots.table(ids), *self.watch.tables(self.replication))
 
 
 class Subset:
