@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim import figures as F
 from sim.report import captions
+from sim.report.resilience import caption as event_caption
 
 TITLES = {
     "effect_heatmap": "Effects of every scenario at a glance",
@@ -30,6 +31,7 @@ TITLES = {
     "release_time_distribution": "Release-time distribution against the 2024 targets",
     "observed_vs_true": "What customs observes vs what is true",
     "displacement": "Smuggling attempts by port and quarter",
+    "event_backlog": "Backlog around disruption events",
 }
 
 
@@ -84,6 +86,7 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
     """The figures that apply to ``tables`` and why the others were skipped."""
     colours = F.scenario_colours(pd.concat([t["scenario"] for t in tables.values() if "scenario" in t]))
     q, b, c, d = (tables.get(k) for k in ("quarterly", "breakdown", "comparison", "did"))
+    e, eb = tables.get("events"), tables.get("event_backlog")
     drawn, skipped = [], []
 
     def add(name: str, ok: bool, draw: Callable, say: Callable, why: str, scenario: str = "") -> None:
@@ -119,4 +122,7 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
             partial(captions.observed, rows), "no quarterly table", scen)
         add("displacement", q is not None and rows["smuggling_attempts"].sum() > 0, partial(F.displacement, rows),
             partial(captions.displacement, rows), "no smuggling attempts recorded", scen)
+    if e is not None:  # runs without disruption events have no event tables: nothing to draw or skip
+        add("event_backlog", eb is not None, partial(F.event_backlog, eb, e, colours=colours),
+            partial(event_caption, e), "no event_backlog table")
     return drawn, list(dict.fromkeys(skipped))

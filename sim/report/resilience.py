@@ -43,6 +43,20 @@ def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | N
     return [*lines, ""]
 
 
+def report_section(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The disruptions section of a report: from ``resilience`` and ``event_phases`` when the
+    folder holds them (a comparison), else computed from ``events`` and ``event_backlog`` (a run)."""
+    from sim.analysis.resilience import phase_table, resilience_table
+    if "resilience" in tables:
+        return resilience_section(tables["resilience"], tables.get("event_phases"))
+    if "events" not in tables or "event_backlog" not in tables:
+        return []
+    name = tables["quarterly"]["scenario"].iat[0] if "quarterly" in tables else "run"
+    events, backlog = (t if "scenario" in t else t.assign(scenario=name)
+                       for t in (tables["events"], tables["event_backlog"]))
+    return resilience_section(resilience_table(events), phase_table(backlog, events))
+
+
 def caption(events: pd.DataFrame) -> str:
     """Caption of the backlog-around-events figure."""
     first = events.drop_duplicates("event")
