@@ -7,11 +7,9 @@ and the ground truth (intentional violation decided by each trader, unintentiona
 duty) for all ports at once. Every stream draws the same number of values whatever the
 policies do, so scenarios share their random numbers.
 
-The port schedule (:mod:`sim.agents.schedule`) is consulted for two things: goods do not arrive
-at a closed port (they arrive when it reopens: ships at anchor, trucks at the border), and a
-traffic surge adds declarations, drawn by :meth:`DeclarationSource.draw_surges` on the surge's
-own random streams, so the ordinary arrivals and every other stream are the same with or
-without it (common random numbers).
+A traffic surge in the port schedule (:mod:`sim.agents.schedule`) adds declarations, drawn by
+:meth:`DeclarationSource.draw_surges` on the surge's own random streams, so the ordinary
+arrivals and every other stream are the same with or without it (common random numbers).
 """
 from __future__ import annotations
 
@@ -85,7 +83,7 @@ class DeclarationSource:
         hour = hours[0] + u[:, 1] * (hours[1] - hours[0])
         if self.daytime and surge is None:  # 70% of arrivals in 8-20 h, the rest spread over the day
             hour = np.where(u[:, 2] < 0.7, 8.0 + u[:, 1] * 12.0, hour)
-        arrival = self.schedule.port_open(port, day * HOURS_PER_DAY + hour)
+        arrival = day * HOURS_PER_DAY + hour
         direction = (u[:, 3] >= pop.p_import[port, model]).astype(np.int8)
         value = pop.value_median[enterprise] * np.exp(
             pop.value_sigma[enterprise] * rng.standard_normal(n)) * pop.parcels[enterprise]

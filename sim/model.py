@@ -107,6 +107,9 @@ class SupervisionModel(mesa.Model):
             truth = self.source.draw_day(day) + self.smugglers.declarations(day)
             for extra in self.source.draw_surges(day):  # last, so no other row's draws move
                 truth = truth + extra
+            held = self.schedule.port_open(truth.port, truth.arrival)  # goods wait for a closed port to reopen
+            truth.lodged += np.where(truth.prelodged, 0.0, held - truth.arrival)  # so does the paperwork after it
+            truth.arrival = held
             np.maximum(truth.lodged, drawn_at, out=truth.lodged)
             truth.lodged[:] = self.schedule.system_up(truth.port, truth.lodged)  # no lodging while it is down
             started = self.calendar.quarter_index(np.minimum(truth.arrival, truth.lodged))
