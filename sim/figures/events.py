@@ -8,7 +8,7 @@ from sim.analysis.intervals import summarise
 from sim.figures.styling import WIDTH, scenario_colours, styled
 from sim.figures.tables import scenario_order
 
-SERIES = (("backlog", "Declarations in process"), ("release_time_p90_h", "p90 release time, past 24 h (hours)"))
+SERIES = (("backlog", "Declarations in process"), ("release_time_p90_h", "p90 release time, past 24 h"))
 
 
 def _scenario(table: pd.DataFrame) -> pd.DataFrame:
@@ -20,7 +20,7 @@ def _scenario(table: pd.DataFrame) -> pd.DataFrame:
 def event_backlog(event_backlog: pd.DataFrame, events: pd.DataFrame, colours: dict | None = None) -> Figure:
     """Per event (rows): the hourly backlog at its ports and the trailing-24 h p90 release time,
     mean over replications with a 95% CI band, per scenario; the pre-event level dashed, the
-    disruption shaded.
+    disruption shaded (the longest, when scenarios differ).
 
     Args:
         event_backlog: The ``event_backlog`` table (hour from the event's start).
@@ -42,7 +42,8 @@ def event_backlog(event_backlog: pd.DataFrame, events: pd.DataFrame, colours: di
     for row, event in zip(axes, names):
         first = e[e["event"] == event].iloc[0]
         for ax, (name, title) in zip(row, SERIES):
-            ax.axvspan(0, max(float(first["duration_h"]), 0.25), color="0.85", linewidth=0, gid="disruption")
+            longest = float(e.loc[e["event"] == event, "duration_h"].max())
+            ax.axvspan(0, max(longest, 0.25), color="0.85", linewidth=0, gid="disruption")
             for scen in scenarios:
                 part = summary[(summary["scenario"] == scen) & (summary["event"] == event)
                                & (summary["metric"] == name)].sort_values("hour")
@@ -57,7 +58,7 @@ def event_backlog(event_backlog: pd.DataFrame, events: pd.DataFrame, colours: di
                     level = pre.loc[(scen, event)]
                     ax.plot(level.index, level.to_numpy(float), color=colour, ls="--", lw=0.9, gid="pre_event",
                             label="pre-event level" if scen == scenarios[0] else None)
-            ax.set_title(f"{event}: {first['kind']} at {first['port']}" if name == "backlog" else title)
+            ax.set_title(f"{event} ({first['port']})" if name == "backlog" else title)
             ax.set_ylabel(title if name == "backlog" else "hours")
             ax.set_xlabel("hours from the start of the event")
             ax.set_xlim(float(b["hour"].min()), float(b["hour"].max()) + 1)
