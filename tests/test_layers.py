@@ -18,9 +18,9 @@ LAYERS = {
                      "sim.api", "sim.userfiles", "sim"),  # sim: the package's facade, sim.run etc.
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
-    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),
-              ("clearance", "agents", "records")),
-    "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
+    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed",
+               "sim.resilience"), ("clearance", "agents", "records")),
+    "clearance": (("sim.clearance", "sim.policies", "sim.events"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning"), ("records",)),
     "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.calendar", "sim.streams", "sim.output",
                  "sim.claims", "sim.manifest", "sim.sizing"), ()),
