@@ -163,3 +163,23 @@ def test_event_scenarios_state_their_question_and_compose(name):
         assert part in header, f"{path.name}: the header comment states {part!r}"
     cfg, _ = load_config([f"scenario={name}", "world.horizon_quarters=8"])
     assert len(cfg.world.events) == 1, f"{name} has its event"
+
+
+def test_a_surge_that_overloads_a_port_is_warned_about_before_the_run():
+    from sim.capacity import event_loads, offered_load, overload_warnings
+    loads = {}
+    for m in (1.0, 2.0, 4.0):
+        cfg, _ = load_config(["scenario=peak_season_surge", f"world.events.0.params.multiplier={m}"])
+        loads[m] = event_loads(cfg)
+    warnings = overload_warnings(cfg)  # x4
+    assert loads[1.0] == [], "a surge of x1 changes no arrivals: no load estimate for it"
+    doc = {m: loads[m][0][1][3, 0] for m in (2.0, 4.0)}  # parcel_hub, document
+    base, labels = offered_load(cfg)
+    before = base[3, labels.index("2024Q4"), 0]
+    assert doc[4.0] - before == pytest.approx(3 * (doc[2.0] - before)), \
+        "the extra load grows linearly with the multiplier, from the quarter's load at x1"
+    assert doc[2.0] < 1 <= doc[4.0], f"x2 keeps the parcel hub below 1, x4 does not: {doc}"
+    assert warnings == [f"parcel_hub document: offered load {doc[4.0]:.2f} >= 1 during traffic_surge double_11 "
+                        "(2024-11-04T00:00, 336 h): the queue grows while it lasts"], "one warning, for the surge"
+    cfg, _ = load_config(["scenario=peak_season_surge"])
+    assert overload_warnings(cfg) == [], "the shipped +60% surge keeps every load below 1"
