@@ -22,7 +22,9 @@ def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
                                       "hour": HOURS, "backlog": 500.0 + bump, "pre_event": 500.0,
                                       "release_time_p90_h": 20.0 + bump / 5}))
             events.append({"scenario": scen, "replication": rep, "event": "single_window_outage",
-                           "kind": "system_outage", "port": "all", "duration_h": duration})
+                           "kind": "system_outage", "port": "all", "start": "2025-03-04T09:00",
+                           "duration_h": duration, "peak_backlog": 600.0 + 10 * rep, "delayed_24h": 50.0,
+                           "extra_release_h": 2000.0, "recovery_h": duration + 4, "revenue_deferred": 1e6})
     return pd.concat(rows, ignore_index=True), pd.DataFrame(events)
 
 
@@ -57,3 +59,15 @@ def test_a_run_folder_without_scenarios_draws_one_series():
     fig = F.event_backlog(backlog[one].drop(columns="scenario"),
                           events[events["scenario"] == "outage_single_window"].drop(columns="scenario"))
     assert [ln.get_label() for ln in by_gid(fig.axes[0].lines, "series")] == ["mean"], "one unnamed scenario"
+
+
+def test_the_report_draws_the_events_figure_only_when_there_are_events(tmp_path):
+    from sim.report.build import build_report
+    backlog, events = tables()
+    backlog.to_csv(tmp_path / "event_backlog.csv", index=False)
+    events.to_csv(tmp_path / "events.csv", index=False)
+    text = build_report(tmp_path).read_text()
+    assert (tmp_path / "figures" / "event_backlog.png").is_file(), "the events figure is drawn"
+    assert "](figures/event_backlog.png)" in text, "and embedded in report.md"
+    (tmp_path / "events.csv").unlink()
+    assert "event_backlog" not in build_report(tmp_path).read_text(), "no events table: not planned, not listed"
