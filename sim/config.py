@@ -102,7 +102,7 @@ class WorldConfig:
     kinds: Dict[str, PortKind] = _f(MISSING)
     service: ServiceTimes = _f(ServiceTimes())
     agencies: Agencies = _f(Agencies())
-    events: List[Any] = _f([], may_be_empty=True, doc="disruptions (sim.events.EventSpec): outages, closures, surges")
+    events: List[Any] = _f(MISSING, may_be_empty=True, doc="disruptions (sim.events.EventSpec)")
 
 
 @dataclass
