@@ -7,6 +7,10 @@ arrivals x share routed there (by business model, from the rate-setting policies
 x mean service time / (servers x opening hours). Policies that scale checks by trader
 (credit tiers, sandbox, watch list) are left out, so this is an estimate. At a load of 1 or more
 the queue grows without bound; users may want to simulate that, so it is a warning, not an error.
+
+Events that change arrivals or servers for a while (a traffic surge, absent officers, broken
+scanners: read from the port schedule, :mod:`sim.events`) get the same estimate for their
+period, with the surge's extra arrivals and the servers present then.
 """
 from __future__ import annotations
 
@@ -18,35 +22,67 @@ from sim.config import Config
 ROLES = ("document", "scanner", "nii", "physical")
 
 
-def offered_load(cfg: Config) -> tuple[np.ndarray, list[str]]:
-    """Port x reported quarter x ROLES offered load, and the quarter labels."""
+def _routed(cfg: Config, calendar: Calendar) -> np.ndarray:
+    """Port x reported quarter x business model x (document, NII, physical): the share of a
+    port's declarations of each model routed to each check."""
     from sim.agents.enterprise import port_mix
     from sim.policies import ORDER, PolicyStack
-    world, pop = cfg.world, cfg.population
-    calendar = Calendar(world.start, world.horizon_quarters, world.warmup_days)
-    names, ports = list(world.ports), list(world.ports.values())
-    models = list(pop.business_models)
-    stack = PolicyStack(cfg.policy, calendar, names, ORDER)
-    shares = np.zeros((len(ports), calendar.n_quarters, len(models), 3))
+    models = list(cfg.population.business_models)
+    stack = PolicyStack(cfg.policy, calendar, list(cfg.world.ports), ORDER)
+    shares = np.zeros((len(cfg.world.ports), calendar.n_quarters, len(models), 3))
     for _, policy, rollout in stack.entries:
         if hasattr(policy, "check_shares"):
             active = rollout.active[:, 1:calendar.n_quarters + 1]
             shares[active] = policy.check_shares(models)
-    routed = np.einsum("pb,pqbc->pqc", port_mix(cfg), shares)  # share of each port's declarations per check
+    return port_mix(cfg)[:, None, :, None] * shares
+
+
+def _load(cfg: Config, routed: np.ndarray, servers: np.ndarray) -> np.ndarray:
+    """Port x quarter x ROLES offered load of ``routed`` (port x quarter x model x check, in
+    declarations per declaration of the port's normal flow) on ``servers`` (port x ROLES)."""
+    world, pop = cfg.world, cfg.population
+    ports = list(world.ports.values())
+    checks = routed.sum(axis=2)
     s = world.service
-    to_physical = routed[..., 2] + routed[..., 1] * pop.nii_escalation
-    work = np.stack([routed[..., 0] * s.document_h, routed[..., 1] * s.nii_scan_h, routed[..., 1] * s.nii_image_h,
+    to_physical = checks[..., 2] + checks[..., 1] * pop.nii_escalation
+    work = np.stack([checks[..., 0] * s.document_h, checks[..., 1] * s.nii_scan_h, checks[..., 1] * s.nii_image_h,
                      to_physical * np.array([world.kinds[p.kind].physical_h for p in ports])[:, None]], axis=-1)
-    servers = np.array([[p.officers.document, p.scanners, p.officers.nii, p.officers.physical] for p in ports])
-    hours = np.array([p.close_hour - p.open_hour for p in ports])
-    per_hour = np.array([p.declarations_per_day for p in ports]) / hours
+    per_hour = np.array([p.declarations_per_day / (p.close_hour - p.open_hour) for p in ports])
     with np.errstate(divide="ignore", invalid="ignore"):
         load = per_hour[:, None, None] * work / np.maximum(servers, 0)[:, None, :]
-    return np.nan_to_num(load, nan=0.0, posinf=np.inf), calendar.labels
+    return np.nan_to_num(load, nan=0.0, posinf=np.inf)
+
+
+def offered_load(cfg: Config) -> tuple[np.ndarray, list[str]]:
+    """Port x reported quarter x ROLES offered load, and the quarter labels."""
+    calendar = Calendar(cfg.world.start, cfg.world.horizon_quarters, cfg.world.warmup_days)
+    servers = np.array([[p.officers.document, p.scanners, p.officers.nii, p.officers.physical]
+                        for p in cfg.world.ports.values()])
+    return _load(cfg, _routed(cfg, calendar), servers), calendar.labels
+
+
+def event_loads(cfg: Config) -> list[tuple[object, np.ndarray]]:
+    """(event, port x ROLES offered load during it, with its own edits of the schedule) for
+    each event that changes arrivals or servers, in the quarter it starts in."""
+    from sim.events import events_of, schedule_of
+    calendar = Calendar(cfg.world.start, cfg.world.horizon_quarters, cfg.world.warmup_days)
+    routed, out = _routed(cfg, calendar), []
+    for ev in events_of(cfg):
+        schedule, at = schedule_of(cfg, [ev]), ev.start + (ev.end - ev.start) / 2
+        factor = np.ones(routed.shape[::2])  # port x model
+        for surge in schedule.surges:
+            if surge.start <= at < surge.end:
+                factor *= np.where(surge.ports[:, None] & surge.models[None, :], surge.factor, 1.0)
+        servers = np.array([[schedule.servers_at(p, r, at) for r in ROLES] for p in range(len(schedule.names))])
+        if (factor != 1).any() or (servers != [[s[r] for r in ROLES] for s in schedule.servers]).any():
+            q = int(calendar.quarter_index(np.array(ev.start))) - 1
+            out.append((ev, _load(cfg, routed[:, q:q + 1] * factor[:, None, :, None], servers)[:, 0]))
+    return out
 
 
 def overload_warnings(cfg: Config) -> list[str]:
-    """One line per port and role whose offered load reaches 1 in some quarter."""
+    """One line per port and role whose offered load reaches 1 in some quarter, or during an
+    event that changes arrivals or servers."""
     load, labels = offered_load(cfg)
     lines = []
     for p, port in enumerate(cfg.world.ports):
@@ -56,6 +92,8 @@ def overload_warnings(cfg: Config) -> list[str]:
                 q = over[0]
                 lines.append(f"{port} {role}: offered load {load[p, q, r]:.2f} >= 1 from {labels[q]} (the queue "
                              f"grows without bound: add servers or lower the check rates)")
+    for ev, during in event_loads(cfg):
+        for p, r in zip(*np.nonzero(during >= 1)):
+            lines.append(f"{list(cfg.world.ports)[p]} {ROLES[r]}: offered load {during[p, r]:.2f} >= 1 during "
+                         f"{ev.kind.name} {ev.name} ({ev.when}, {ev.duration_h:g} h): the queue grows while it lasts")
     return lines
-
-

@@ -1,5 +1,5 @@
 """What tradesim ships, described for people (``tradesim list``, ``tradesim run --help``): scenarios,
-policies with their parameters, experiments and config presets, each with its full description.
+policies with their parameters, event kinds, experiments and config presets, each with its full description.
 
 Descriptions come from the files themselves: a scenario's ``description``, an experiment's
 ``question``, a preset's opening comment (its first sentence, never cut), a policy's class
@@ -68,6 +68,11 @@ def policies() -> list[tuple[str, str]]:
     return [(name, cls.description) for name, cls in sorted(REGISTRY.items())]
 
 
+def event_kinds() -> list[tuple[str, str]]:
+    from sim.events import REGISTRY
+    return [(name, cls.description) for name, cls in sorted(REGISTRY.items())]
+
+
 def entry(name: str, text: str, indent: int = 2, column: int = 28) -> str:
     """``name`` and its full description, wrapped, with a hanging indent."""
     head = f"{' ' * indent}{name:<{column}} "
@@ -89,6 +94,8 @@ def catalogue(what: str = "all") -> str:
                              chosen.get("scenario")),
         "policies": section("policies (policy.KEY: {params, rollout}; tradesim list policies NAME for the "
                             "parameters):", policies()),
+        "events": section("event kinds (world.events: [{kind: NAME, start:, duration_h:, ports:, params:}]; "
+                          "docs/events.md):", event_kinds()),
         "experiments": section("experiments (tradesim compare experiment=NAME, or experiment=path/to/your.yaml):",
                                experiments()),
         "presets": [line for group in GROUPS[1:5] for line in

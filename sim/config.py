@@ -63,8 +63,7 @@ class ServiceTimes:
     payment_h: float = _f(MISSING, 0, HOURS, unit="h", doc="duty payment after assessment, dutiable imports")
     correction_h: float = _f(MISSING, 0, HOURS, unit="h", doc="correction and fine after a non-seizure finding")
     agency_check_h: float = _f(MISSING, 0, HOURS, unit="h", doc="a separate inspection by another agency")
-    permit_h: float = _f(MISSING, 0, HOURS, unit="h",
-                         doc="another agency's work on a permit or licence (office hours)")
+    permit_h: float = _f(MISSING, 0, HOURS, unit="h", doc="another agency's work on a permit or licence (office hours)")
     cv: float = _f(MISSING, 0, 10, doc="coefficient of variation of service times; 1 = exponential")
 
 
@@ -86,6 +85,7 @@ class WorldConfig:
     kinds: Dict[str, PortKind] = _f(MISSING)
     service: ServiceTimes = _f(ServiceTimes())
     agencies: Agencies = _f(Agencies())
+    events: List[Any] = _f(MISSING, may_be_empty=True, doc="disruptions (sim.events.EventSpec)")
 
 
 @dataclass

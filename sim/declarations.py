@@ -13,12 +13,19 @@ the truth, but for what a violation falsifies (``population.violations.X.falsifi
 lower by the evaded fraction, or the HS code of the chapter's lowest tariff rate (and so its
 rate). A smuggling attempt declares cover goods whose unit value is off by its concealment's
 ``value_gap``.
+
+A traffic surge in the port schedule (:mod:`sim.agents.schedule`) adds declarations, drawn by
+:meth:`DeclarationSource.draw_surges` on the surge's own random streams, so the ordinary
+arrivals and every other stream are the same with or without it (common random numbers).
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from sim.agents.enterprise import Population
+from sim.agents.schedule import Schedule, Surge
 from sim.behaviour.compliance import Compliance
 from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
@@ -32,11 +39,13 @@ FALSIFIES = ("none", "value", "code")
 class DeclarationSource:
     """Draws each day's declarations from the population and the ports' arrival rates."""
 
-    def __init__(self, cfg: Config, population: Population, compliance: Compliance, goods: Goods, streams: Streams):
+    def __init__(self, cfg: Config, population: Population, compliance: Compliance, goods: Goods, streams: Streams,
+                 schedule: Schedule):
         ports = list(cfg.world.ports.values())
         self.rate = np.array([p.declarations_per_day for p in ports])
         self.port_kind = np.array([list(cfg.world.kinds).index(p.kind) for p in ports])
         self.population, self.compliance, self.goods, self.streams = population, compliance, goods, streams
+        self.schedule = schedule
         self.daytime = cfg.world.arrival_profile == "daytime"
         pop = cfg.population
         models = list(pop.business_models.values())
@@ -55,8 +64,31 @@ class DeclarationSource:
 
     def draw_day(self, day: int) -> Truth:
         """Declarations arriving on ``day`` (day 0 starts at hour 0 = world.start)."""
-        rng, pop = self.streams.get("arrivals", day), self.population
-        counts = rng.poisson(self.rate)
+        rng = self.streams.get("arrivals", day)
+        return self._draw(day, rng, rng.poisson(self.rate), lambda name: self.streams.get(name, day))
+
+    def draw_surges(self, day: int) -> list[Truth]:
+        """The extra declarations of the traffic surges under way on ``day``, each surge on its
+        own streams: the share of the port's arrivals of the surging business models times
+        (multiplier - 1), spread evenly over the part of the day the surge covers."""
+        out = []
+        for surge in self.schedule.surges:
+            lo, hi = max(surge.start - day * HOURS_PER_DAY, 0.0), min(surge.end - day * HOURS_PER_DAY, HOURS_PER_DAY)
+            if hi > lo:
+                rng = self.streams.get(surge.key, day)
+                share = (self.population.mix * surge.models).sum(axis=1) * surge.ports
+                counts = rng.poisson(self.rate * share * (surge.factor - 1) * (hi - lo) / HOURS_PER_DAY)
+                own = lambda name, key=surge.key: self.streams.get(f"{key}.{name}", day)  # noqa: E731
+                out.append(self._draw(day, rng, counts, own, surge, (lo, hi)))
+        return out
+
+    def _draw(self, day: int, rng: np.random.Generator, counts: np.ndarray,
+              stream: Callable[[str], np.random.Generator], surge: Surge | None = None,
+              hours: tuple[float, float] = (0.0, HOURS_PER_DAY)) -> Truth:
+        """``counts`` declarations per port arriving on ``day`` within ``hours`` (of a
+        ``surge``'s business models only, if given); ``stream(name)``: the day's goods and
+        behaviour streams (a surge's own)."""
+        pop = self.population
         port = np.repeat(np.arange(len(counts)), counts)
         n = len(port)
         u = rng.random((n, 9))
@@ -64,16 +96,16 @@ class DeclarationSource:
         offsets = np.concatenate(([0], np.cumsum(counts)))
         for p in np.flatnonzero(counts):
             rows = slice(offsets[p], offsets[p + 1])
-            enterprise[rows] = pop.draw(p, u[rows, 0], u[rows, 7])
+            enterprise[rows] = pop.draw(p, u[rows, 0], u[rows, 7], None if surge is None else surge.models)
         model = pop.business_model[enterprise]
-        hour = u[:, 1] * HOURS_PER_DAY
-        if self.daytime:  # 70% of arrivals in 8-20 h, the rest spread over the day
+        hour = hours[0] + u[:, 1] * (hours[1] - hours[0])
+        if self.daytime and surge is None:  # 70% of arrivals in 8-20 h, the rest spread over the day
             hour = np.where(u[:, 2] < 0.7, 8.0 + u[:, 1] * 12.0, hour)
         arrival = day * HOURS_PER_DAY + hour
         direction = (u[:, 3] >= pop.p_import[port, model]).astype(np.int8)
         value = pop.value_median[enterprise] * np.exp(
             pop.value_sigma[enterprise] * rng.standard_normal(n)) * pop.parcels[enterprise]
-        g = self.streams.get("goods", day)
+        g = stream("goods")
         goods = self.goods.draw(enterprise, g.random((n, UNIFORMS)), g.standard_normal(n))
         duty_rate = pop.duty_rate[enterprise] * goods["tax_pct"] / self.goods.mean_tax_pct
         duty = np.where(direction == IMPORT, value * duty_rate, 0.0)
@@ -81,7 +113,7 @@ class DeclarationSource:
         lodged, reentry = self._paperwork(arrival, model, prelodged, rng.exponential(1.0, (n, 3)))
         high_risk = u[:, 5] < self.high_risk_share
         violation, intentional = self._ground_truth(enterprise, port, high_risk, goods["log_odds"],
-                                                    self.streams.get("behaviour", day))
+                                                    stream("behaviour"))
         evaded = np.where(violation >= 0, duty * self.evaded_fraction[np.maximum(violation, 0)], 0.0)
         return Truth(day=day, port=port, enterprise=enterprise, direction=direction, business_model=model,
                      arrival=arrival, lodged=lodged, prelodged=prelodged, reentry_h=reentry, value=value,

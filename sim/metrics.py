@@ -191,3 +191,22 @@ def label(name: str) -> str:
     m = metric(name)
     unit = "million CNY" if m.scale == 1e-6 else m.unit
     return f"{m.label} ({unit})"
+
+
+# events.csv (sim.resilience): one row per disruption event and replication, not pooled over
+# ports or quarters; docs/events.md defines each against the event's pre-event level.
+EVENT_METRICS: tuple[Metric, ...] = (
+    Metric("peak_backlog", STOCK, "Peak backlog", "declarations",
+           "most declarations in process at the event's ports from its start to its recovery"),
+    _count("delayed_24h", "Delayed beyond 24 h", "declarations in process over 24 h, above the pre-event share"),
+    Metric("extra_release_h", AMOUNT, "Extra release hours", "hours",
+           "declaration-hours in process above the pre-event level, from the start to the recovery"),
+    Metric("recovery_h", TIME, "Recovery time", "hours",
+           "from the end of the disruption until the backlog is within 10% of its pre-event level"),
+    Metric("revenue_deferred", AMOUNT, "Revenue deferred", "million CNY",
+           "duty held in the backlog at the end of the disruption above the pre-event level", scale=1e-6),
+)
+EVENT_COLUMNS: tuple[str, ...] = ("replication", "event", "kind", "port", "start", "duration_h",
+                                  *(m.name for m in EVENT_METRICS))
+EVENT_BACKLOG_COLUMNS = ("replication", "event", "hour", "backlog", "pre_event", "release_time_p90_h")
+BY_NAME.update({m.name: m for m in EVENT_METRICS})

@@ -31,11 +31,13 @@ from sim.calendar import HOURS_PER_DAY, Calendar
 from sim.clearance import Clearance, Cleared
 from sim.config import Config
 from sim.declarations import DeclarationSource
+from sim.events import events_of, schedule_of
 from sim.feed import Feed, Lesson, Rows
 from sim.goods import Goods
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
 from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
+from sim.resilience import EventWatch
 from sim.snapshot import Snapshots
 from sim.streams import Streams
 
@@ -50,6 +52,8 @@ class RunResult:
     breakdown: pd.DataFrame
     policies: list[dict]
     agents: pd.DataFrame
+    events: pd.DataFrame        # one row per disruption event (empty without events)
+    event_backlog: pd.DataFrame  # hourly backlog around each event
 
 
 class SupervisionModel(mesa.Model):
@@ -70,8 +74,10 @@ class SupervisionModel(mesa.Model):
             Enterprise(self, row)
         staff = [{role: getattr(p.officers, role) for role in ROLES} for p in world.ports.values()]
         self.roster = Roster(self, staff, names, pop_cfg.officer_skill_cv, self.streams.get("officers"))
-        self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES})
-                      for i, name in enumerate(names)]
+        self.events = events_of(cfg)
+        self.schedule = schedule_of(cfg, self.events)
+        self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES},
+                           self.schedule, i) for i, name in enumerate(names)]
         volume = np.array([p.declarations_per_day for p in world.ports.values()])
         self.compliance = Compliance(pop_cfg, pop, volume)
         self.credit = CreditBureau(pop_cfg.credit, pop)
@@ -84,16 +90,17 @@ class SupervisionModel(mesa.Model):
         self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names,
                                       {g: group_levels(g, pop.model_names, list(pop_cfg.partner_countries))
                                        for g in BURDEN_GROUPS})
-        self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams)
+        self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams, self.schedule)
         self.declared_so_far = 0
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
                                                 "agency": self._learn_agency})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
-                                   self._cleared)
+                                   self._cleared, self.schedule)
         self.snapshots = Snapshots(self)
+        self.watch = EventWatch(self.events, self.calendar)
         self.env.process(self._days())
         self.env.process(self._clock())
-        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar))
+        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule))
         self.env.process(self._quarters())
 
     def _days(self):
@@ -103,7 +110,13 @@ class SupervisionModel(mesa.Model):
             if drawn_at > self.env.now:
                 yield self.env.timeout(drawn_at - self.env.now)
             truth = self.source.draw_day(day) + self.smugglers.declarations(day)
+            for extra in self.source.draw_surges(day):  # last, so no other row's draws move
+                truth = truth + extra
+            held = self.schedule.port_open(truth.port, truth.arrival)  # goods wait for a closed port to reopen
+            truth.lodged += np.where(truth.prelodged, 0.0, held - truth.arrival)  # so does the paperwork after it
+            truth.arrival = held
             np.maximum(truth.lodged, drawn_at, out=truth.lodged)
+            truth.lodged[:] = self.schedule.system_up(truth.port, truth.lodged)  # no lodging while it is down
             started = self.calendar.quarter_index(np.minimum(truth.arrival, truth.lodged))
             contexts = self.policies.contexts(truth, started, self.streams)
             self.policies.prevent(truth, contexts)
@@ -131,6 +144,7 @@ class SupervisionModel(mesa.Model):
     def _cleared(self, c: Cleared) -> None:
         """A settled part: counted, and scheduled for those who learn from it."""
         self.ledger.record(c)
+        self.watch.record(c)
         done = np.flatnonzero(c.status != IN_PROCESS)
         self.feed.schedule("cleared", c.event_time[done], Subset(c, done))
 
@@ -186,8 +200,7 @@ class SupervisionModel(mesa.Model):
 
     def _quarter_start(self, quarter: int) -> None:
         self.policies.quarter_start(quarter)
-        for port in self.ports:
-            port.shifts[quarter] = (port.open_hour, port.close_hour)
+        self.schedule.record_quarter(quarter)
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""
@@ -202,7 +215,7 @@ class SupervisionModel(mesa.Model):
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
-                         self.snapshots.table(ids))
+                         self.snapshots.table(ids), *self.watch.tables(self.replication))
 
 
 class Subset:

@@ -28,13 +28,14 @@ from typing import Iterable, Optional
 import pandas as pd
 
 from sim.config import ConfigError
-from sim.metrics import QUARTERLY_COLUMNS
+from sim.metrics import EVENT_BACKLOG_COLUMNS, EVENT_COLUMNS, QUARTERLY_COLUMNS
 
 PARTIAL = ".partial-"  # marks the hidden temporary folder or file of a write in progress
 MANIFEST = "manifest.json"
 SCHEMAS = {"quarterly": QUARTERLY_COLUMNS,
            "breakdown": ("scenario", "replication", "port", "quarter", "dimension", "level", "metric", "value"),
-           "agents": ("quarter", "port", "agent", "metric", "value")}
+           "agents": ("quarter", "port", "agent", "metric", "value"),
+           "events": EVENT_COLUMNS, "event_backlog": EVENT_BACKLOG_COLUMNS}
 
 
 class OutputExists(ConfigError):

@@ -8,6 +8,8 @@
 * Policy entries: each policy's ``Params`` is read the same way as the schema; rollouts are
   checked here (strict ``YYYYQn`` quarters inside the horizon, ``until`` after ``from``, known
   ports, wave keys); then each policy's own ``check(cfg)`` runs.
+* Events (``world.events``): each entry and its kind's ``Params`` the same way, then the rules of
+  :mod:`sim.events` (inside the horizon, known ports, no overlap at a port, the kind's own).
 
 Every failure is a :class:`~sim.config.ConfigError` with one line: the key, what is allowed, and
 what was given.
@@ -25,8 +27,10 @@ import numpy as np
 
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
+from sim.events import EventSpec, check_event_rules, kind_of
 from sim.goods import check_countries
 from sim.policies import ORDER, REGISTRY, PolicyStack
+from sim.policies.base import covered_ports
 from sim.sizing import check_memory
 
 QUARTER = re.compile(r"\d{4}Q[1-4]")
@@ -154,6 +158,7 @@ def check_rules(cfg: Config, root: dict) -> None:
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
     check_countries(cfg.population)
+    check_events(cfg, root)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
 
@@ -216,17 +221,6 @@ def check_quarter(where: str, label: Any, calendar: Calendar, after_end: bool = 
     return index
 
 
-def _check_ports(where: str, names: Any, ports: list[str]) -> None:
-    if names is None or names == "all":
-        return
-    names = [names] if isinstance(names, str) else names
-    if not isinstance(names, list) or not names:
-        raise ConfigError(f"{where}: must be all, a port name or a non-empty list of them; got {names!r}")
-    for name in names:
-        if name not in ports:
-            raise ConfigError(f"{where}: unknown port {name!r}; ports are {', '.join(ports)}")
-
-
 def _check_keys(where: str, spec: Any, allowed: tuple[str, ...], what: str) -> None:
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: must be a mapping with keys {', '.join(allowed)}; got {spec!r}")
@@ -254,7 +248,7 @@ def check_rollout(where: str, spec: Any, calendar: Calendar, ports: list[str]) -
         start = wave.get("from")
         if start is not None and check_quarter(f"{at}.from", start, calendar) >= (end or math.inf):
             raise ConfigError(f"{where}.until: must be after from ({start}); got {until}")
-        _check_ports(f"{at}.ports", wave.get("ports"), ports)
+        covered_ports(f"{at}.ports", wave.get("ports"), ports)
 
 
 def check_policies(cfg: Config, root: dict) -> None:
@@ -267,15 +261,29 @@ def check_policies(cfg: Config, root: dict) -> None:
         name = entry.get("name") or key
         if name not in REGISTRY:
             raise ConfigError(f"{where}: unknown policy {name!r}; known: {', '.join(sorted(REGISTRY))}")
-        defaults = dataclasses.asdict(REGISTRY[name].Params())
-        given = entry.get("params") or {}
-        for param in given:
-            if param not in defaults:
-                raise ConfigError(f"{where}.params.{param}: unknown parameter of policy {name!r}; allowed: "
-                                  f"{', '.join(sorted(defaults)) or 'none'}")
-        check_tree(f"{where}.params", REGISTRY[name].Params, {**defaults, **given}, {}, root)
+        check_params(f"{where}.params", REGISTRY[name].Params, entry.get("params") or {}, f"policy {name!r}", root)
         check_rollout(f"{where}.rollout", entry.get("rollout") or {}, calendar, ports)
     PolicyStack(cfg.policy, calendar, ports, ORDER).check(cfg)
+
+
+def check_params(where: str, params: type, given: dict, owner: str, root: dict) -> None:
+    """Parameters of a policy or an event kind: known names, typed and in range (absent ones default)."""
+    defaults = dataclasses.asdict(params())
+    for param in given:
+        if param not in defaults:
+            raise ConfigError(f"{where}.{param}: unknown parameter of {owner}; allowed: "
+                              f"{', '.join(sorted(defaults)) or 'none'}")
+    check_tree(where, params, {**defaults, **given}, {}, root)
+
+
+def check_events(cfg: Config, root: dict) -> None:
+    """Every entry of world.events: its keys and its kind's parameters, then the events' rules."""
+    for i, entry in enumerate(cfg.world.events):
+        where = f"world.events[{i}]"
+        check_tree(where, EventSpec, entry, {}, root)
+        kind = kind_of(where, entry)
+        check_params(f"{where}.params", kind.Params, entry.get("params") or {}, f"event kind {kind.name!r}", root)
+    check_event_rules(cfg)
 
 
 def check_plain(plain: dict) -> None:

@@ -284,6 +284,14 @@ def test_displacement_heatmap_marks_pilots(quarterly):
     assert "Smuggling attempts" in colourbar.get_ylabel(), "colour bar labelled"
 
 
+
+def test_displacement_caption_without_a_quarter_before_the_pilot(quarterly):
+    from sim.report.captions import displacement
+    assert "from 32.50 to 42.50 from 2025Q1 on" in displacement(quarterly), "seaport 30 + 5 x quarter index"
+    later = quarterly[quarterly["quarter"].isin(["2025Q1", "2025Q2"])]  # the pilot from the first quarter
+    assert "no quarter before the pilot (2025Q1)" in displacement(later), \
+        "no before period: said so, no KeyError (a run starting with the pilot, e.g. experiment=typhoon_24h)"
+
 def test_tradeoff_frontier(quarterly):
     fig = F.tradeoff_frontier(quarterly)
     burden, speed = fig.axes[:2]

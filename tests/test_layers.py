@@ -19,9 +19,9 @@ LAYERS = {
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
     "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed", "sim.scoring",
-               "sim.burden"),
+               "sim.burden", "sim.resilience"),
               ("clearance", "agents", "records")),
-    "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
+    "clearance": (("sim.clearance", "sim.policies", "sim.events"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods"), ("records",)),
     "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.schema", "sim.calendar", "sim.streams",
                  "sim.output", "sim.claims", "sim.manifest", "sim.sizing"), ()),

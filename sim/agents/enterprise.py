@@ -129,10 +129,12 @@ class Population:
         return np.where(score >= c.aeo_threshold, AEO, np.where(score < c.dishonest_threshold,
                                                                   DISHONEST, GENERAL)).astype(np.int8)
 
-    def draw(self, port: int, u_model: np.ndarray, u_trader: np.ndarray) -> np.ndarray:
+    def draw(self, port: int, u_model: np.ndarray, u_trader: np.ndarray,
+             models: np.ndarray | None = None) -> np.ndarray:
         """Enterprise ids at ``port``: the business model from the port's mix (uniforms
-        ``u_model``), then a trader of that model (``u_trader``), larger ones more often."""
-        cdf = self._mix_cdf[port]
+        ``u_model``; only the ``models`` of a bool mask, if given), then a trader of that model
+        (``u_trader``), larger ones more often."""
+        cdf = self._mix_cdf[port] if models is None else np.cumsum(self.mix[port] * models)
         model = np.minimum(np.searchsorted(cdf, u_model * cdf[-1], side="right"), len(cdf) - 1)
         out = np.empty(len(u_model), dtype=np.int64)
         for b in np.unique(model):

@@ -1,8 +1,12 @@
-"""Ports: simpy resources (officers by role, NII scanners, inspection bays) and opening hours.
+"""Ports: simpy resources (officers by role, NII scanners, inspection bays) that work to the
+port's schedule (:mod:`sim.agents.schedule`).
 
-Officers serve only while the port is open: a declaration that gets an officer after closing
-keeps the officer and starts at the next opening, so queues carry over the night in order.
-A service that runs past closing is overtime and counts as time on shift.
+Officers serve only while the schedule lets them (the shift, no closure, the customs system
+up for electronic review): a declaration that gets an officer after closing keeps the officer
+and starts at the next opening, so queues carry over the night in order. A service that runs
+past closing is overtime and counts as time on shift. Servers the schedule sends away (absent
+officers, a broken scanner) leave the pool when they finish the case in hand and come back at
+the end of the absence.
 """
 from __future__ import annotations
 
@@ -12,10 +16,9 @@ from typing import Callable
 import numpy as np
 import simpy
 
+from sim.agents.schedule import ROLES, Absence, Schedule  # noqa: F401 (ROLES re-exported)
 from sim.calendar import HOURS_PER_DAY
 from sim.config import PortConfig
-
-ROLES = ("document", "nii", "physical")
 
 
 class Servers:
@@ -32,6 +35,8 @@ class Servers:
         self.env = env
         self.free = list(reversed(ids)) or [ids.start]  # a pool without servers still holds one
         self.waiting, self.priority = deque(), deque()
+        self.away: list[int] = []  # servers sent away (absent), and how many more leave when done
+        self.owed = 0
 
     def acquire(self, priority: bool = False) -> tuple[int | None, simpy.Event | None]:
         """(server id, None) if one was free (now taken), else (None, an event whose value is
@@ -43,48 +48,58 @@ class Servers:
         return None, turn
 
     def release(self, server: int) -> None:
-        """Hand the server to the first in line (priority lane first), or back to the pool."""
-        if self.priority:
+        """Send the server away if the pool owes an absence; else hand it to the first in line
+        (priority lane first), or back to the pool."""
+        if self.owed:
+            self.owed -= 1
+            self.away.append(server)
+        elif self.priority:
             self.priority.popleft().succeed(server)
         elif self.waiting:
             self.waiting.popleft().succeed(server)
         else:
             self.free.append(server)
 
+    def withdraw(self, count: int) -> None:
+        """``count`` servers leave: free ones now, busy ones when they finish their case."""
+        now = min(count, len(self.free))
+        self.away += [self.free.pop() for _ in range(now)]
+        self.owed += count - now
+
+    def restore(self, count: int) -> None:
+        """``count`` absent servers come back (or no longer leave)."""
+        cancelled = min(count, self.owed)
+        self.owed -= cancelled
+        for _ in range(count - cancelled):
+            self.release(self.away.pop())
+
 
 class Port:
-    """One port's resources and the log of officer busy intervals (for utilisation)."""
+    """One port's resources, its schedule and the log of officer busy intervals (for utilisation)."""
 
-    def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig, officer_ids: dict[str, range]):
+    def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig, officer_ids: dict[str, range],
+                 schedule: Schedule, index: int):
         self.env, self.name, self.kind = env, name, cfg.kind
-        self.open_hour, self.close_hour = cfg.open_hour, cfg.close_hour
-        self.round_the_clock = cfg.open_hour == 0 and cfg.close_hour == HOURS_PER_DAY
+        self.schedule, self.index = schedule, index
         self.staff = {role: getattr(cfg.officers, role) for role in ROLES}
         self.servers = {role: Servers(env, officer_ids[role]) for role in ROLES}
         self.servers["scanner"] = Servers(env, range(cfg.scanners))
         self.bay = Servers(env, range(cfg.bays))
         self.busy = {role: ([], []) for role in self.servers}
-        self.shifts: dict[int, tuple[float, float]] = {}  # (open, close) in force, by quarter index
+        for absence in schedule.absences:
+            if absence.port == index:
+                env.process(self._away(absence))
 
-    def set_hours(self, open_hour: float, close_hour: float) -> None:
-        """Change the shift (e.g. round-the-clock operation from a quarter on)."""
-        self.open_hour, self.close_hour = open_hour, close_hour
-        self.round_the_clock = open_hour == 0 and close_hour == HOURS_PER_DAY
+    def _away(self, absence: Absence):
+        pool = self.bay if absence.resource == "bay" else self.servers[absence.resource]
+        yield self.env.timeout(max(absence.start - self.env.now, 0.0))
+        pool.withdraw(absence.count)
+        yield self.env.timeout(absence.end - self.env.now)
+        pool.restore(absence.count)
 
     @property
     def open_hours_per_day(self) -> float:
-        return self.close_hour - self.open_hour
-
-    def until_open(self, now: float) -> float:
-        """Hours from ``now`` until the port is open (0 if it is open)."""
-        if self.round_the_clock:
-            return 0.0
-        hour = now % HOURS_PER_DAY
-        if hour < self.open_hour:
-            return self.open_hour - hour
-        if hour >= self.close_hour:
-            return HOURS_PER_DAY - hour + self.open_hour
-        return 0.0
+        return self.schedule.hours_per_day(self.index)
 
     def serve_then(self, role: str, duration: float, then: Callable[[float, int], None],
                    priority: bool = False) -> None:
@@ -94,7 +109,7 @@ class Port:
         servers = self.servers[role]
 
         def begin(server: int) -> None:
-            start = self.env.now + self.until_open(self.env.now)
+            start = self.schedule.start(self.index, role, self.env.now)
             starts, ends = self.busy[role]  # logged now, so work under way at the horizon counts
             starts.append(start)
             ends.append(start + duration)
@@ -121,20 +136,23 @@ def officer_hours(ports: list[Port], edges: np.ndarray) -> tuple[np.ndarray, np.
     """Busy and on-shift officer-hours, each port x quarter x role (:data:`ROLES`).
 
     ``edges`` are the quarter boundaries in hours. On-shift hours are the scheduled ones
-    (officers x opening hours x days, with the shift in force that quarter) plus overtime, the
-    part of a service that runs past closing, so busy never exceeds on-shift.
+    (officers x opening hours x days, with the shift in force that quarter, less the hours of
+    absent officers) plus overtime, the part of a service that runs past closing, so busy never
+    exceeds on-shift.
     """
     start, end = edges[:-1], edges[1:]
     busy = np.zeros((len(ports), len(start), len(ROLES)))
     on_shift = np.zeros_like(busy)
     for i, port in enumerate(ports):
+        schedule = port.schedule
         for r, role in enumerate(ROLES):
             s, e = (np.asarray(x) for x in port.busy[role])
             busy[i, :, r] = _overlap(s, e, start, end)
             for q in range(len(start)):
-                opens, closes = port.shifts.get(q + 1, (port.open_hour, port.close_hour))
+                opens, closes = schedule.shift(port.index, q + 1)
                 window = slice(q, q + 1)
                 on_shift[i, q, r] = port.staff[role] * (closes - opens) * (end[q] - start[q]) / HOURS_PER_DAY
+                on_shift[i, q, r] -= schedule.absent_hours(port.index, role, start[q], end[q], q + 1)
                 if closes - opens < HOURS_PER_DAY and len(s):
                     close = (s // HOURS_PER_DAY) * HOURS_PER_DAY + closes
                     on_shift[i, q, r] += _overlap(np.maximum(s, close), e, start[window], end[window])[0]

@@ -16,6 +16,7 @@ from sim.analysis.compare import ALL, METRICS, comparison_table, crn_gain, obser
 from sim.analysis.did import DID_COLUMNS, did_table, placebo_regression
 from sim.analysis.multiplicity import adjust, findings
 from sim.analysis.paired_did import paired_did
+from sim.analysis.resilience import phase_table, resilience_table
 
 DID_OUTPUT = [*DID_COLUMNS, "p_adjusted", "role", "finding", "flag", "baseline_mean"]
 
@@ -23,7 +24,8 @@ DID_OUTPUT = [*DID_COLUMNS, "p_adjusted", "role", "finding", "flag", "baseline_m
 def _stacked(runs: dict[str, dict[str, pd.DataFrame]], name: str) -> pd.DataFrame:
     """One table of all labels; the scenario column holds the label (a scenario or a variant)."""
     frames = [tables[name].assign(scenario=label) for label, tables in runs.items() if name in tables]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return table[["scenario", *(c for c in table.columns if c != "scenario")]] if len(table) else table
 
 
 def comparison_with_roles(base: pd.DataFrame, scenarios: dict[str, pd.DataFrame],
@@ -89,6 +91,11 @@ def evaluate(runs: dict[str, dict[str, pd.DataFrame]], baseline: str, metrics: l
               "crn_gain": crn_gain(base, scenarios, metrics),
               "quarterly": _stacked(shown, "quarterly"), "breakdown": _stacked(shown, "breakdown"),
               "agents": _stacked(shown, "agents")}
+    events = _stacked(shown, "events")
+    if len(events):  # disruption events: their rows, hourly backlog, and resilience with CIs
+        backlog = _stacked(shown, "event_backlog")
+        tables.update(events=events, event_backlog=backlog, resilience=resilience_table(events, baseline),
+                      event_phases=phase_table(backlog, events))
     return tables, skipped
 
 

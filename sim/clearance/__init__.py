@@ -23,6 +23,7 @@ import simpy
 
 from sim.agents.officer import Roster
 from sim.agents.port import Port
+from sim.agents.schedule import Schedule
 from sim.clearance.cases import Cases, Finished
 from sim.clearance.decisions import Decider, Decisions, decide
 from sim.clearance.timing import after_customs, customs_stamps
@@ -137,8 +138,9 @@ class Clearance:
     """Decides, times and settles each day's declarations."""
 
     def __init__(self, env: simpy.Environment, cfg: Config, ports: list[Port], roster: Roster, streams: Streams,
-                 end_h: float, on_cleared: Callable[[Cleared], None]):
+                 end_h: float, on_cleared: Callable[[Cleared], None], schedule: Schedule):
         self.env, self.streams, self.end_h, self.on_cleared = env, streams, end_h, on_cleared
+        self.schedule = schedule
         self.decider = Decider(cfg, [port.kind for port in ports])
         self.finished = Finished()
         self.cases = Cases(env, ports, roster, self.finished)
@@ -148,7 +150,8 @@ class Clearance:
     def dispatch(self, truth: Truth, screening: Screening, contexts: list) -> Day:
         """Decide a screened day's declarations; settle the green channel, queue the rest."""
         decisions = decide(truth, screening, self.decider, self.streams)
-        day = Day(truth, screening, decisions, contexts, truth.lodged + self.screening_h)
+        screened = self.schedule.system_up(truth.port, truth.lodged + self.screening_h)  # automated: needs the system
+        day = Day(truth, screening, decisions, contexts, screened)
         green = np.flatnonzero(decisions.channel == GREEN)
         self._settle(day, green, np.repeat(day.screened[green, None], CUSTOMS_STAMPS, axis=1),
                      np.zeros((len(green), 3), bool), np.zeros(len(green), bool), np.full(len(green), RELEASED))
@@ -183,7 +186,7 @@ class Clearance:
         detected = found.any(axis=1)
         stamps = customs_stamps(day.truth, rows, day.screened[rows], customs)
         corrected = detected & ~day.decisions.seizable[rows]
-        exited = after_customs(stamps, day.decisions, rows, corrected)
+        exited = after_customs(stamps, day.decisions, rows, corrected, self.schedule, day.truth.port[rows])
         known = stamps[:, S["released"]] + day.decisions.audit_lag_h < self.end_h
         audit_found = day.decisions.audit_hit[rows] & ~detected & (status == RELEASED) & known
         physical = physical | (day.decisions.channel[rows] > NII)

@@ -3,12 +3,14 @@
 Customs' part (screening, queues and checks) ends at ``customs_done``; what follows needs no
 officer and is arithmetic on arrays: another agency's own inspection (goods must be there),
 waiting for an agency permit, correction and fine after a finding, duty payment, release (never
-before the goods arrive) and the trader's pick-up.
+before the goods arrive, and only while the customs system is up: the port schedule) and the
+trader's pick-up (once the port is open).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.schedule import Schedule
 from sim.clearance.decisions import SV, Decisions
 from sim.records import STAMPS, S, Truth
 
@@ -25,7 +27,8 @@ def customs_stamps(truth: Truth, rows: np.ndarray, screened: np.ndarray, customs
     return stamps
 
 
-def after_customs(stamps: np.ndarray, decisions: Decisions, rows: np.ndarray, corrected: np.ndarray) -> np.ndarray:
+def after_customs(stamps: np.ndarray, decisions: Decisions, rows: np.ndarray, corrected: np.ndarray,
+                  schedule: Schedule, ports: np.ndarray) -> np.ndarray:
     """Fill agency inspection, permit, correction and release into ``stamps``; return the time
     the goods leave the port (release + pick-up)."""
     done = stamps[:, S["physical_end"]]
@@ -37,6 +40,6 @@ def after_customs(stamps: np.ndarray, decisions: Decisions, rows: np.ndarray, co
     stamps[:, S["permit_ready"]] = permit
     fixed = permit + np.where(corrected, service[:, SV["correction"]], 0.0)
     stamps[:, S["corrected"]] = fixed
-    released = np.maximum(fixed + decisions.pay_h[rows], arrival)
+    released = schedule.system_up(ports, np.maximum(fixed + decisions.pay_h[rows], arrival))
     stamps[:, S["released"]] = released
-    return released + service[:, SV["pickup"]]
+    return schedule.port_open(ports, released) + service[:, SV["pickup"]]

@@ -53,7 +53,7 @@ COMMANDS: dict[str, Command] = {
         "Concatenate the finished jobs of a sweep folder (tradesim run -m) into quarterly and sweep tables.",
         arguments="DIR", examples=("tradesim collect results/sweeps/<time>",)),
     "list": Command(
-        "sim.cli.listing:cmd_list", "scenarios, policies (with parameters), experiments and config presets",
+        "sim.cli.listing:cmd_list", "scenarios, policies (with parameters), events, experiments, config presets",
         "List what the library holds, with full descriptions; 'policies NAME' prints a policy's "
         "parameters with default, unit, range and meaning.",
         arguments="[scenarios|policies|experiments|presets] [NAME]",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sim.cli.errors import UserError
 
-KINDS = ("scenarios", "policies", "experiments", "presets")
+KINDS = ("scenarios", "policies", "events", "experiments", "presets")
 
 
 def cmd_list(args: list[str]) -> int:

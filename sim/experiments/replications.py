@@ -49,10 +49,9 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
                 for future in futures:
                     results.append(future.result())
                     bar.update(days_of(cfg))
-    return RunResult(pd.concat([r.quarterly for r in results], ignore_index=True),
-                     pd.concat([r.breakdown for r in results], ignore_index=True),
-                     results[0].policies,
-                     pd.concat([r.agents for r in results], ignore_index=True))
+    cat = lambda name: pd.concat([getattr(r, name) for r in results], ignore_index=True)  # noqa: E731
+    return RunResult(cat("quarterly"), cat("breakdown"), results[0].policies, cat("agents"), cat("events"),
+                     cat("event_backlog"))
 
 
 def seed_manifest(cfg: Config, replications: Optional[list[int]] = None) -> dict:

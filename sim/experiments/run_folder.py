@@ -36,7 +36,13 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     policies = output.read_json(jobs[0].folder / output.MANIFEST)["policies_in_order"]
     manifest = build_manifest(cfg, policies, seed_manifest(cfg), time.time() - started)
     manifest.update(replications_computed_now=ran, **(extra or {}))
-    text = run_summary_markdown(cfg, summary_table(tables["quarterly"]), role_utilisation(tables["breakdown"]))
+    resilience = {}
+    if "events" in tables:
+        from sim.analysis.resilience import phase_table, resilience_table
+        events, backlog = (tables[k].assign(scenario=cfg.scenario) for k in ("events", "event_backlog"))
+        resilience = {"resilience": resilience_table(events), "phases": phase_table(backlog, events)}
+    text = run_summary_markdown(cfg, summary_table(tables["quarterly"]), role_utilisation(tables["breakdown"]),
+                                **resilience)
     from omegaconf import OmegaConf
     output.publish(folder, tables, {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)), "summary.md": text},
                    manifest, keep=(claims.LOCK,))

@@ -11,8 +11,9 @@ Modules: :mod:`~sim.figures.tables` (labels, orderings, port groups), :mod:`~sim
 (style sheet, colours, saving), :mod:`~sim.figures.trends` (quarterly series),
 :mod:`~sim.figures.comparison` (forest plot, trade-off frontier, event study),
 :mod:`~sim.figures.release` (TRS decomposition, release-time distribution),
-:mod:`~sim.figures.detection` (observed vs true, displacement) and :mod:`~sim.figures.effects`
-(the scenario x metric heatmap of effects, the grid of a sweep).
+:mod:`~sim.figures.detection` (observed vs true, displacement), :mod:`~sim.figures.effects`
+(the scenario x metric heatmap of effects, the grid of a sweep),
+:mod:`~sim.figures.events` (the backlog around disruption events).
 
 Figures scale: at most :data:`TOGETHER` scenarios share a figure that draws one series per
 scenario (the report gives more one page each), a figure never repeats a colour, legends sit
@@ -23,6 +24,7 @@ from __future__ import annotations
 from sim.figures.comparison import event_study, forest, frontier_points, tradeoff_frontier
 from sim.figures.detection import displacement, observed_vs_true
 from sim.figures.effects import effect_heatmap, grid_points, has_grid, sweep_grid
+from sim.figures.events import event_backlog
 from sim.figures.release import (
     release_percentiles,
     release_time_distribution,
@@ -72,10 +74,10 @@ from sim.figures.trends import timeseries
 __all__ = [
     "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "HOLDER_PALETTES", "KEY_METRICS",
     "MAX_HEIGHT", "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "TOGETHER", "WIDTH", "as_bool", "diff_label",
-    "displacement", "distinct_colours", "effect_heatmap", "event_study", "figure_bytes", "first_pilot_quarter",
-    "forest", "frontier_points", "grid_points", "has_grid", "headline_effects", "is_baseline", "key_metrics",
-    "label", "levels", "observed_vs_true", "quarter_key", "quarters_sorted", "release_percentiles",
-    "release_time_distribution", "scenario_colours", "scenario_label", "scenario_order", "step_colours",
-    "step_hours", "step_name", "style", "styled", "sweep_grid", "timeseries", "tradeoff_frontier",
+    "displacement", "distinct_colours", "effect_heatmap", "event_backlog", "event_study", "figure_bytes",
+    "first_pilot_quarter", "forest", "frontier_points", "grid_points", "has_grid", "headline_effects",
+    "is_baseline", "key_metrics", "label", "levels", "observed_vs_true", "quarter_key", "quarters_sorted",
+    "release_percentiles", "release_time_distribution", "scenario_colours", "scenario_label", "scenario_order",
+    "step_colours", "step_hours", "step_name", "style", "styled", "sweep_grid", "timeseries", "tradeoff_frontier",
     "trs_decomposition", "with_groups",
 ]

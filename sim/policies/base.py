@@ -37,13 +37,15 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 @dataclass(frozen=True)
 class World:
     """What a policy sees when it starts (``on_start``), instead of the whole model: the config,
-    the ports (hours and staff), the population's views, the credit tiers and the calendar."""
+    the ports (hours and staff), the population's views, the credit tiers, the calendar and the
+    port schedule (shifts, closures, system down time: :mod:`sim.agents.schedule`)."""
 
     cfg: Any
     ports: list
     population: Any
     credit: Any
     calendar: Calendar
+    schedule: Any
 
 
 @dataclass
@@ -189,6 +191,20 @@ class PolicyStack:
         """The active policies in application order, with their parameters."""
         return [{"key": key, "policy": policy.name, "params": dataclasses.asdict(policy.params),
                  "pilot": rollout.is_pilot} for key, policy, rollout in self.entries]
+
+
+def covered_ports(where: str, ports: Any, known: list[str]) -> list[str]:
+    """The ports a rollout or an event covers: ``all`` (or none given), a port name or a
+    non-empty list of names; ConfigError naming ``where`` otherwise."""
+    if ports is None or ports == "all":
+        return list(known)
+    names = [ports] if isinstance(ports, str) else ports
+    if not isinstance(names, list) or not names:
+        raise ConfigError(f"{where}: must be all, a port name or a non-empty list of them; got {ports!r}")
+    for name in names:
+        if name not in known:
+            raise ConfigError(f"{where}: unknown port {name!r}; ports are {', '.join(known)}")
+    return list(dict.fromkeys(names))
 
 
 def check_names(where: str, names: list[str], known, what: str) -> list[int]:

@@ -22,9 +22,11 @@ from sim.analysis.sweep import job_labels
 from sim.report.overview import executive_summary, executive_table, title
 from sim.report.plan import PlannedFigure, plan
 from sim.report.render import Section, to_html, to_markdown
+from sim.report.resilience import report_section
 from sim.report.sections import comparison_tables, headline_tables
 
-TABLES = ("quarterly", "breakdown", "agents", "comparison", "did")
+TABLES = ("quarterly", "breakdown", "agents", "comparison", "did", "events", "event_backlog", "resilience",
+          "event_phases")
 
 
 def _read(path: Path) -> pd.DataFrame | None:
@@ -87,7 +89,7 @@ def report_sections(tables: dict[str, pd.DataFrame], drawn: list[PlannedFigure],
         pages = [f for f in drawn if f.scenario == scenario]
         sections.append(Section(f"Scenario: {F.scenario_label(scenario)} ({scenario})",
                                 "\n".join(_figure(f) for f in pages), fold=True))
-    details = (headline_tables(q) if q is not None else []) + comparison_tables(tables)
+    details = (headline_tables(q) if q is not None else []) + comparison_tables(tables) + report_section(tables)
     sections += split_sections(details)
     if skipped:
         sections.append(Section("Figures not drawn", "\n".join(f"- {s}" for s in skipped), fold=True))

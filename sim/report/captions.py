@@ -57,6 +57,9 @@ def displacement(q: pd.DataFrame) -> str:
                 f"({num(per_port.max())} per quarter).")
     q = F.with_groups(q).assign(after=q["quarter"].map(F.quarter_key) >= F.quarter_key(first))
     per = q.groupby(["group", "after"])["smuggling_attempts"].mean()
+    if {("pilot ports", False), ("control ports", False), ("control ports", True)} - set(per.index):
+        return (f"Numbers are mean attempts per port and quarter; the run has no quarter before the pilot "
+                f"({first}) or no control port, so displacement cannot be read from it.")
     return (f"Numbers are mean attempts per port and quarter; at pilot ports they went from "
             f"{num(per[('pilot ports', False)])} to {num(per[('pilot ports', True)])} from {first} on, at "
             f"control ports from {num(per[('control ports', False)])} to {num(per[('control ports', True)])} "

@@ -19,6 +19,7 @@ import pandas as pd
 from sim import figures as F
 from sim.figures.targeting import burden_by_group, model_quality, scored
 from sim.report import captions
+from sim.report.resilience import caption as event_caption
 
 TITLES = {
     "effect_heatmap": "Effects of every scenario at a glance",
@@ -33,6 +34,7 @@ TITLES = {
     "displacement": "Smuggling attempts by port and quarter",
     "model_quality": "Targeting model against the truth, next to the smugglers' adaptation",
     "burden_by_group": "Burden on compliant declarations by trader group",
+    "event_backlog": "Backlog around disruption events",
 }
 
 
@@ -87,6 +89,7 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
     """The figures that apply to ``tables`` and why the others were skipped."""
     colours = F.scenario_colours(pd.concat([t["scenario"] for t in tables.values() if "scenario" in t]))
     q, b, c, d = (tables.get(k) for k in ("quarterly", "breakdown", "comparison", "did"))
+    e, eb = tables.get("events"), tables.get("event_backlog")
     drawn, skipped = [], []
 
     def add(name: str, ok: bool, draw: Callable, say: Callable, why: str, scenario: str = "") -> None:
@@ -128,4 +131,7 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
     add("burden_by_group", q is not None and _has(b, "dimension", "tenure"),
         partial(burden_by_group, b, q, colours=colours), partial(captions.burden, b, q),
         "no burden by trader group in the breakdown table")
+    if e is not None:  # runs without disruption events have no event tables: nothing to draw or skip
+        add("event_backlog", eb is not None, partial(F.event_backlog, eb, e, colours=colours),
+            partial(event_caption, e), "no event_backlog table")
     return drawn, list(dict.fromkeys(skipped))

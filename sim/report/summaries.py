@@ -5,6 +5,7 @@ import pandas as pd
 
 from sim.report import effects
 from sim.report.render import md_table, num
+from sim.report.resilience import resilience_section
 
 
 def _rows(table: pd.DataFrame, name: str) -> list[list[str]]:
@@ -12,9 +13,11 @@ def _rows(table: pd.DataFrame, name: str) -> list[list[str]]:
             for r in table.itertuples()]
 
 
-def run_summary_markdown(cfg, summary: pd.DataFrame, roles: pd.DataFrame | None = None) -> str:
+def run_summary_markdown(cfg, summary: pd.DataFrame, roles: pd.DataFrame | None = None,
+                         resilience: pd.DataFrame | None = None, phases: pd.DataFrame | None = None) -> str:
     """summary.md of a run: what was run, the headline metrics and officer utilisation by role
-    (``roles``, from :func:`sim.analysis.summary.role_utilisation`) with their 95% CIs."""
+    (``roles``, from :func:`sim.analysis.summary.role_utilisation`) with their 95% CIs, and the
+    disruption events' measures (``resilience``, ``phases``: :mod:`sim.analysis.resilience`)."""
     lines = [f"# {cfg.scenario}", "", cfg.description or "", "",
              f"{cfg.run.replications} replication(s), seed {cfg.run.seed}, "
              f"{cfg.world.horizon_quarters} quarters from {cfg.world.start}, all ports pooled; "
@@ -23,7 +26,8 @@ def run_summary_markdown(cfg, summary: pd.DataFrame, roles: pd.DataFrame | None 
     if roles is not None:
         lines += ["", "Officer utilisation by role (busy / on-shift hours, all ports):", "",
                   *md_table(["role", "utilisation", "95% CI"], _rows(roles, "role"))]
-    return "\n".join(lines) + "\n"
+    lines += ["", *resilience_section(resilience, phases)] if resilience is not None else []
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def experiment_summary_markdown(exp, base_cfg, replications: int, tables: dict[str, pd.DataFrame],
@@ -41,5 +45,6 @@ def experiment_summary_markdown(exp, base_cfg, replications: int, tables: dict[s
              "runs/<scenario>/rep_<r>/. " + primary, "", *([plan_note, ""] if plan_note else []),
              *effects.comparison_section(tables["comparison"], metrics),
              *effects.did_section(tables["did"], metrics, skipped),
-             *effects.observed_section(tables["observed_vs_true"]), *effects.crn_section(tables["crn_gain"])]
+             *effects.observed_section(tables["observed_vs_true"]), *effects.crn_section(tables["crn_gain"]),
+             *resilience_section(tables.get("resilience"), tables.get("event_phases"))]
     return "\n".join(lines) + "\n"

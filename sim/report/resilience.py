@@ -1,0 +1,67 @@
+"""Markdown of the disruption events (``resilience``, ``event_phases``), for summary.md and the
+report, and the caption of the backlog-around-events figure."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.metrics import metric
+from sim.report.render import ci, md_table, num
+
+DEFINITIONS = ("Against the pre-event level: the backlog at the same time of day averaged over the 7 days "
+               "before the event (docs/events.md). Recovery: from the end of the disruption to the first whole "
+               "hour whose mean backlog is within 10% of that level; extra release hours: declaration-hours in "
+               "process above it from the start to the recovery; delayed beyond 24 h: such declarations above "
+               "the pre-event share; revenue deferred: duty held in the backlog at the end above the level.")
+
+
+def _value(mean: float, low: float, high: float, name: str) -> str:
+    scale = metric(name).scale
+    return f"{num(mean * scale)} ({ci(low, high, scale)})"
+
+
+def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | None = None) -> list[str]:
+    """Each event's measures with 95% CIs, the paired difference against the baseline's event of
+    the same name where there is one, and the p90 release time before, during and after."""
+    if resilience is None or not len(resilience):
+        return []
+    rows = [[f"{r.scenario} · {r.event}", f"{r.kind} at {r.port}", f"{metric(r.metric).label} "
+             f"({'million CNY' if metric(r.metric).scale != 1 else metric(r.metric).unit})",
+             _value(r.mean, r.ci_low, r.ci_high, r.metric),
+             "" if r.diff != r.diff else _value(r.diff, r.diff_ci_low, r.diff_ci_high, r.metric), str(r.n)]
+            for r in resilience.itertuples()]
+    lines = ["## Disruptions: backlog and recovery", "", DEFINITIONS + " Mean over replications (95% t interval); "
+             "difference: scenario − baseline, paired by seed, for an event the baseline has too.", "",
+             *md_table(["scenario · event", "what", "measure", "mean (95% CI)", "vs baseline (95% CI)", "n"], rows)]
+    if phases is not None and len(phases):
+        p = phases[phases["metric"] == "release_time_p90_h"]
+        rows = [[f"{r.scenario} · {r.event}", r.phase, _value(r.mean, r.ci_low, r.ci_high, r.metric),
+                 "" if r.change != r.change else f"{num(r.change)} ({ci(r.change_ci_low, r.change_ci_high)})"]
+                for r in p.itertuples()]
+        lines += ["", "90th percentile release time of the releases in the past 24 h (hours), averaged over the "
+                  "hours before the event, during it and in the last two days of its series:", "",
+                  *md_table(["scenario · event", "phase", "p90 (95% CI)", "change vs before (95% CI)"], rows)]
+    return [*lines, ""]
+
+
+def report_section(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The disruptions section of a report: from ``resilience`` and ``event_phases`` when the
+    folder holds them (a comparison), else computed from ``events`` and ``event_backlog`` (a run)."""
+    from sim.analysis.resilience import phase_table, resilience_table
+    if "resilience" in tables:
+        return resilience_section(tables["resilience"], tables.get("event_phases"))
+    if "events" not in tables or "event_backlog" not in tables:
+        return []
+    name = tables["quarterly"]["scenario"].iat[0] if "quarterly" in tables else "run"
+    events, backlog = (t if "scenario" in t else t.assign(scenario=name)
+                       for t in (tables["events"], tables["event_backlog"]))
+    return resilience_section(resilience_table(events), phase_table(backlog, events))
+
+
+def caption(events: pd.DataFrame) -> str:
+    """Caption of the backlog-around-events figure."""
+    first = events.drop_duplicates("event")
+    what = "; ".join(f"{r.event}: {r.kind} at {r.port} from {r.start} for {num(float(r.duration_h))} h"
+                     for r in first.itertuples())
+    return ("Declarations in process at the event's ports, hourly mean over replications (band: 95% CI), against "
+            "the pre-event level (dashed: the same hour of the 7 days before); shaded: the disruption; right: "
+            f"the 90th percentile release time of the releases in the past 24 h. {what}.")

@@ -1,0 +1,185 @@
+"""Disruption events in runs: each kind does what it says to every declaration, declarations are
+conserved, a surge leaves every other random number alone, and event runs are deterministic
+(1 and 2 workers byte-identical). The scenario library's event scenarios document themselves."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.compose import ROOT, load_config
+from sim.model import SupervisionModel
+from sim.records import CHANNELS, IN_PROCESS, S
+from sim.streams import replication_seeds
+
+START = "2025-03-04T09:00"  # 2025-03-04 09:00 is 3705 h after the smoke start 2024-10-01
+T0 = 3705.0
+EVENT_SCENARIOS = ["outage_single_window", "outage_single_window_dr", "typhoon_closure", "typhoon_closure_24h",
+                   "peak_season_surge"]
+
+
+def event(kind: str, hours: float, ports: str = "all", params: str = "{}") -> str:
+    return f'world.events=[{{kind: {kind}, start: "{START}", duration_h: {hours}, ports: {ports}, params: {params}}}]'
+
+
+def settled(*overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One smoke replication: every declaration as settled (port, channel, status, TRS stamps)
+    and the quarterly table."""
+    cfg, _ = load_config(["run=smoke", "run.progress=false", *overrides])
+    model = SupervisionModel(cfg, replication_seeds(cfg.run.seed, 1)[0])
+    parts = []
+    record = model.ledger.record
+
+    def keep(c) -> None:
+        parts.append(pd.DataFrame({"port": c.truth("port"), "model": c.truth("business_model"),
+                                   "channel": c.decision("channel"), "status": c.status,
+                                   **{name: c.stamps[:, S[name]] for name in S}}))
+        record(c)
+
+    model.ledger.record = keep
+    result = model.run()
+    return pd.concat(parts, ignore_index=True), result.quarterly
+
+
+def inside(times: pd.Series, start: float, end: float) -> int:
+    return int(((times >= start) & (times < end)).sum())
+
+
+@pytest.fixture(scope="module")
+def outage():
+    return settled(event("system_outage", 8))
+
+
+def test_nothing_is_lodged_screened_reviewed_or_released_while_the_system_is_down(outage):
+    d, _ = outage
+    end = T0 + 8
+    assert inside(d["lodged"], T0, end) == 0, "no declaration is lodged while the customs system is down"
+    assert inside(d["screened"], T0, end) == 0, "no automated screening while it is down"
+    released = d[d["status"] != IN_PROCESS]["released"]
+    assert inside(released, T0, end) == 0, "no release while it is down, green channel included"
+    review = d[d["channel"] == CHANNELS.index("document")]["document_start"]
+    assert inside(review, T0, end) == 0, "no electronic document review starts while it is down"
+    assert (d["lodged"] == end).sum() > 30, "the declarations that could not be lodged are lodged when it is back"
+    assert (d["released"] == end).sum() > 100, "green declarations waiting for the system are released at its return"
+    scans = d[d["channel"] == CHANNELS.index("nii")]["nii_start"]
+    assert inside(scans, T0, end) > 0, "scans go on during an outage"
+
+
+def test_declarations_are_conserved_through_every_kind_of_event(outage):
+    runs = {"system_outage": outage[1],
+            "port_closure": settled(event("port_closure", 48, "[seaport]"))[1],
+            "traffic_surge": settled(event("traffic_surge", 72, "[parcel_hub]", "{multiplier: 3}"))[1],
+            "staff_shortage": settled(event("staff_shortage", 72, "all", "{absent_share: 0.5}"))[1]}
+    for kind, q in runs.items():
+        q = q.sort_values(["port", "quarter"])
+        flow = q.in_process_start + q.declarations - q.released - q.seized
+        assert (flow == q.in_process).all(), f"{kind}: in_process = start + declarations - released - seized"
+        prev = q.groupby("port").in_process.shift()
+        assert (q.in_process_start[prev.notna()] == prev[prev.notna()]).all(), f"{kind}: quarters chain"
+        assert (q.in_process >= 0).all(), f"{kind}: nothing released twice"
+
+
+def test_a_closed_port_receives_no_goods_and_starts_no_work():
+    d, _ = settled(event("port_closure", 48, "[seaport]"))
+    end, sea, other = T0 + 48, d[d["port"] == 0], d[d["port"] != 0]
+    assert inside(sea["arrival"], T0, end) == 0, "no goods arrive at the closed seaport"
+    assert (sea["arrival"] == end).sum() > 300, "about two days of arrivals come in when it reopens"
+    for check in ("document", "nii", "physical"):
+        started = sea[sea[f"{check}_end"] > sea[f"{check}_start"]][f"{check}_start"]  # checks that took place
+        assert inside(started, T0, end) == 0, f"no {check} check starts at the closed seaport"
+    assert inside(other["arrival"], T0, end) > 200, "the other ports go on receiving goods"
+
+
+def test_failed_scanners_and_absent_officers_leave_the_queues():
+    d, _ = settled(event("scanner_failure", 24))
+    scans = d[(d["nii_end"] > d["nii_start"]) & (d["status"] != IN_PROCESS)]
+    assert inside(scans["nii_start"], T0, T0 + 24) == 0, "no scan starts while every scanner is broken"
+    assert inside(scans["nii_start"], T0 + 24, T0 + 48) > 0, "scans resume after the repair"
+    d, _ = settled(event("staff_shortage", 24 * 7, "[seaport]", "{absent_share: 1, roles: [physical]}"))
+    physical = d[(d["port"] == 0) & (d["physical_end"] > d["physical_start"])]["physical_start"]
+    assert inside(physical, T0 + 4, T0 + 24 * 7) == 0, \
+        "with every physical officer absent (after the cases in hand), no physical inspection starts"
+
+
+def test_a_surge_adds_declarations_without_moving_anyone_elses_random_numbers():
+    cfg, _ = load_config(["run=smoke", event("traffic_surge", 72, "[parcel_hub]",
+                                             "{multiplier: 2, business_models: [cbec_9610]}")])
+    plain, _ = load_config(["run=smoke"])
+    seed = replication_seeds(cfg.run.seed, 1)[0]
+    with_surge, without = SupervisionModel(cfg, seed), SupervisionModel(plain, seed)
+    day = int(T0 // 24) + 1
+    a, b = with_surge.source.draw_day(day), without.source.draw_day(day)
+    for name in ("port", "enterprise", "arrival", "lodged", "value", "violation", "permit"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), f"the ordinary arrivals' {name} are the same"
+    extra = with_surge.source.draw_surges(day)
+    assert without.source.draw_surges(day) == [] and len(extra) == 1, "one surge, on its own streams"
+    cbec = with_surge.population.model_names.index("cbec_9610")
+    assert (extra[0].port == 3).all() and (extra[0].business_model == cbec).all(), \
+        "extra declarations are CBEC 9610 at the parcel hub only"
+    expected = 200 * 0.65 * (2 - 1)
+    assert abs(len(extra[0]) - expected) < 4 * np.sqrt(expected), \
+        f"a day of surge adds ~{expected:.0f} declarations (Poisson), got {len(extra[0])}"
+    assert with_surge.source.draw_surges(int(T0 // 24) - 1) == [], "no extra declarations before the surge"
+
+
+def test_a_surge_changes_no_other_ports_arrivals_in_a_whole_run():
+    _, base = settled()
+    _, surge = settled(event("traffic_surge", 24 * 14, "[parcel_hub]", "{multiplier: 1.6, business_models: "
+                                                                        "[cbec_9610]}"))
+    b, s = (q.set_index(["port", "quarter"])["declarations"] for q in (base, surge))
+    others = [p for p in b.index.get_level_values("port").unique() if p != "parcel_hub"]
+    assert (b.loc[others] == s.loc[others]).all(), "common random numbers: other ports' arrivals are unchanged"
+    added = int(s.loc[("parcel_hub", "2025Q1")] - b.loc[("parcel_hub", "2025Q1")])
+    expected = 200 * 0.65 * 0.6 * 14
+    assert abs(added - expected) < 4 * np.sqrt(expected), f"~{expected:.0f} extra 9610 declarations, got {added}"
+
+
+@pytest.mark.slow  # ~35 s: four smoke replications and two worker processes
+@pytest.mark.parametrize("scenario", ["outage_single_window", "peak_season_surge"])
+def test_event_runs_are_identical_with_one_or_two_workers(tmp_path, scenario):
+    tables = {}
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        assert main(["run", f"scenario={scenario}", "run=smoke", "run.replications=2", f"run.workers={workers}",
+                     f"hydra.run.dir={out}"]) == 0, f"{scenario} runs with {workers} worker(s)"
+        tables[workers] = {name: (out / name).read_bytes()
+                           for name in ("quarterly.csv", "events.csv", "event_backlog.csv", "breakdown.csv")}
+    for name in tables[1]:
+        assert tables[1][name] == tables[2][name], f"{scenario}: {name} byte-identical at run.workers=1 and 2"
+
+
+def test_runs_without_events_write_no_event_tables(tmp_path):
+    out = tmp_path / "plain"
+    assert main(["run", "run=smoke", f"hydra.run.dir={out}"]) == 0, "the baseline runs"
+    assert not list(out.glob("event*")), "no events: no events.csv, no event_backlog.csv"
+
+
+@pytest.mark.parametrize("name", EVENT_SCENARIOS)
+def test_event_scenarios_state_their_question_and_compose(name):
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    header = path.read_text().split("\n\n")[0]
+    for part in ("Question:", "Rollout:", "Run: tradesim ", "Numbers:"):
+        assert part in header, f"{path.name}: the header comment states {part!r}"
+    cfg, _ = load_config([f"scenario={name}", "world.horizon_quarters=8"])
+    assert len(cfg.world.events) == 1, f"{name} has its event"
+
+
+def test_a_surge_that_overloads_a_port_is_warned_about_before_the_run():
+    from sim.capacity import event_loads, offered_load, overload_warnings
+    loads = {}
+    for m in (1.0, 2.0, 4.0):
+        cfg, _ = load_config(["scenario=peak_season_surge", f"world.events.0.params.multiplier={m}"])
+        loads[m] = event_loads(cfg)
+    warnings = overload_warnings(cfg)  # x4
+    assert loads[1.0] == [], "a surge of x1 changes no arrivals: no load estimate for it"
+    doc = {m: loads[m][0][1][3, 0] for m in (2.0, 4.0)}  # parcel_hub, document
+    base, labels = offered_load(cfg)
+    before = base[3, labels.index("2024Q4"), 0]
+    assert doc[4.0] - before == pytest.approx(3 * (doc[2.0] - before)), \
+        "the extra load grows linearly with the multiplier, from the quarter's load at x1"
+    assert doc[2.0] < 1 <= doc[4.0], f"x2 keeps the parcel hub below 1, x4 does not: {doc}"
+    assert warnings == [f"parcel_hub document: offered load {doc[4.0]:.2f} >= 1 during traffic_surge double_11 "
+                        "(2024-11-04T00:00, 336 h): the queue grows while it lasts"], "one warning, for the surge"
+    cfg, _ = load_config(["scenario=peak_season_surge"])
+    assert overload_warnings(cfg) == [], "the shipped +60% surge keeps every load below 1"
