@@ -26,6 +26,11 @@ commands:
   collect  concatenate the jobs of a sweep folder: tradesim collect DIR
   list     the available scenarios, policies, experiments and config presets
   bench    the performance benchmark (world=national, one year, one process)
+  calibrate  fit declared parameters (calibration/parameters.yaml) to observed targets with Optuna:
+           targets=calibration/targets_2024.yaml [params=[a,b]] [trials=60]; resumable; writes presets
+  validate   run the reported pilot outcomes (calibration/validation_2024.yaml, never fitted): validation.csv
+  sensitivity  global sensitivity (SALib) of a scenario's paired effect or a baseline metric:
+           scenario=X metric=Y method=morris|sobol n=N [params=[a,b]]; resumable
   targeting  risk-targeting strategies on real declarations (files in the public data's schema):
            evaluate train=A.csv test=B.csv | replay data=A.csv [k=5 explore=0,0.1 ...]
 
@@ -38,6 +43,10 @@ examples:
   tradesim compare experiment=sandbox_pilot run.workers=4
   tradesim compare scenarios=[inspection_targeting] run.replications=5 hydra.run.dir=results/x
   tradesim compare experiment=sandbox_pilot resume=true
+  tradesim calibrate targets=calibration/targets_2024.yaml trials=60 run.workers=2
+  tradesim validate population=results/calibrations/targets_2024/<time>/presets/population/calibrated_2024.yaml
+  tradesim sensitivity scenario=single_window metric=release_time_mean_h method=morris n=6 run=smoke
+  tradesim compare scenarios=[inspection_targeting] uncertainty=8 run.replications=2
   tradesim targeting evaluate train=train.csv test=valid.csv hydra.run.dir=results/eval
   tradesim targeting replay data=train.csv k=5 explore=0,0.1
 """
@@ -73,7 +82,9 @@ def cmd_bench(args: list[str]) -> int:
 # command -> its function (modules are imported when the command runs: a mistake is reported fast)
 COMMANDS = {"run": "sim.cli:cmd_run_or_sweep", "compare": "sim.cli.compare:cmd_compare",
             "report": "sim.cli.reporting:cmd_report", "collect": "sim.cli.sweep:cmd_collect",
-            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench", "targeting": "sim.cli.targeting:cmd_targeting"}
+            "list": "sim.cli:cmd_list", "bench": "sim.cli:cmd_bench", "targeting": "sim.cli.targeting:cmd_targeting",
+            "calibrate": "sim.cli.calibrate:cmd_calibrate", "validate": "sim.cli.calibrate:cmd_validate",
+            "sensitivity": "sim.cli.sensitivity:cmd_sensitivity"}
 
 
 def main(argv: list[str] | None = None) -> int:
