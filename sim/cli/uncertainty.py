@@ -1,0 +1,52 @@
+"""``tradesim compare ... uncertainty=K``: K parameter sets drawn from the declared ranges
+(Latin hypercube, seeded by run.seed), each run for the baseline and every scenario; the summary
+says which interval is which (sim.analysis.uncertainty)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.cli.errors import UserError
+from sim.cli.options import file_option, integer
+from sim.config import Config
+
+
+def parameter_sets(options: dict, configs: dict[str, Config], baseline: str, precision) -> tuple[dict, dict]:
+    """The runs at each drawn parameter set (label ``<run>__p<k>`` -> config) and what was drawn
+    (for experiment.json); nothing without ``uncertainty=K``."""
+    from sim.analysis.uncertainty import set_label
+    from sim.calibration.parameters import check_ranges, lhs, load_parameters, select, with_values
+    from sim.cli.calibrate import PARAMETERS
+    if "uncertainty" not in options:
+        extra = [key for key in ("params", "parameters") if key in options]
+        if extra:
+            raise UserError(f"{extra[0]}: chooses the parameters of uncertainty=K; give uncertainty=K too")
+        return {}, {}
+    k = integer(options, "uncertainty", 0, 2, 1_000)
+    if precision:
+        raise UserError("uncertainty: not with run.replications=auto; give a number of replications")
+    params = select(load_parameters(file_option(options, "parameters", PARAMETERS)), options.get("params"))
+    for cfg in configs.values():
+        check_ranges(cfg, params, "params")
+    draws = lhs(params, k, configs[baseline].run.seed)
+    sets = {set_label(label, i): with_values(cfg, params, row)
+            for i, row in enumerate(draws) for label, cfg in configs.items()}
+    return sets, {"uncertainty": {"parameter_sets": k, "params": {p.name: list(draws[:, j])
+                                                                   for j, p in enumerate(params)}}}
+
+
+def uncertainty_lines(table: pd.DataFrame, k: int) -> list[str]:
+    """summary.md: each effect with both intervals, labelled."""
+    from sim.analysis.evaluation import fmt
+    lines = ["", f"## Effects with parameter uncertainty ({k} parameter sets from calibration/parameters.yaml)", "",
+             "Same centre (the nominal runs' paired mean); `replications`: the 95% CI over replications only; "
+             "`replications+parameters`: it combined with the spread of the effect across the parameter sets.", "",
+             "| scenario | metric | ports | diff | 95% CI, replications | 95% interval, replications+parameters |",
+             "|---|---|---|---:|---:|---:|"]
+    wide = table.pivot_table(index=["scenario", "metric", "port_group", "diff"], columns="interval",
+                             values=["ci_low", "ci_high"], sort=False).reset_index()
+    for _, r in wide.iterrows():
+        ci = {i: f"{fmt(r[('ci_low', i)])} – {fmt(r[('ci_high', i)])}" for i in ("replications",
+                                                                               "replications+parameters")}
+        lines.append(f"| {r[('scenario', '')]} | {r[('metric', '')]} | {r[('port_group', '')]} | "
+                     f"{fmt(r[('diff', '')])} | {ci['replications']} | {ci['replications+parameters']} |")
+    return lines
