@@ -68,7 +68,7 @@ def preset_files(cfg: Config, choices: dict[str, str], params: list[Parameter], 
             continue
         flat = _cli_settings(cfg, overrides, group, {p.path for p in mine})
         for p in mine:
-            flat[p.path.removeprefix(f"{group}.")] = (round(float(values[p.name]), 6),
+            flat[p.path.removeprefix(f"{group}.")] = (float(values[p.name]),
                                                       f"calibrated; declared {p.low:g}-{p.high:g} {p.unit}: {p.source}")
         base = choices.get(group, "default")
         lines = [f"# {line}" if line else "#" for line in header.splitlines()]

@@ -69,25 +69,28 @@ def _pending(study) -> list:
 
 
 def _evaluate(search: Search, bases: dict[str, Config], root: Path, trials: list, workers: int,
-              progress: bool) -> list[str]:
-    """Run the trials' points (one pool for all), measure and tell them; return failures."""
+              progress: bool) -> tuple[int, list[str]]:
+    """Run the trials' points (one pool for all), measure and tell them; return how many runs were
+    computed (the others were on disk) and the failures."""
     from sim.experiments.jobs import run_jobs
     jobs = {t.number: point_jobs(bases, search.params, [t.params[p.name] for p in search.params],
                                  trial_folder(root, t.number)) for t in trials}
-    _, failures = run_jobs([job for js in jobs.values() for job in js], workers, progress, root)
+    ran, failures = run_jobs([job for js in jobs.values() for job in js], workers, progress, root)
     if failures:
-        return failures
+        return ran, failures
     study = _study(root, search.seed, 0)
     for number, trial_jobs in jobs.items():
         measured = read_measured(trial_folder(root, number)) or measure_point(search.targets, trial_jobs)
         save_measured(trial_folder(root, number), measured)
         study.tell(number, search.targets.loss(measured), skip_if_finished=True)
-    return []
+    return ran, []
 
 
-def run_search(search: Search, bases: dict[str, Config], root: Path, workers: int, progress: bool) -> list[str]:
-    """Evaluate trials until ``search.trials`` are told; return failures (then the trials that
-    failed stay open and the same command continues them)."""
+def run_search(search: Search, bases: dict[str, Config], root: Path, workers: int,
+               progress: bool) -> tuple[int, list[str]]:
+    """Evaluate trials until ``search.trials`` are told; return how many runs were computed now
+    and the failures (then the trials that failed stay open and the same command continues them)."""
+    computed = 0
     distributions = {p.name: p.distribution() for p in search.params}
     while True:
         study = _study(root, search.seed, 0)
@@ -95,14 +98,15 @@ def run_search(search: Search, bases: dict[str, Config], root: Path, workers: in
         if not open_trials:
             sampled = len(study.trials)
             if sampled >= search.trials:
-                return []
+                return computed, []
             study = _study(root, search.seed, sampled)
             if sampled == 0:
                 study.enqueue_trial(dict(zip(distributions, search.start)))
             open_trials = [study.ask(distributions) for _ in range(min(search.batch, search.trials - sampled))]
-        failures = _evaluate(search, bases, root, open_trials, workers, progress)
+        ran, failures = _evaluate(search, bases, root, open_trials, workers, progress)
+        computed += ran
         if failures:
-            return failures
+            return computed, failures
         best = _study(root, search.seed, 0).best_trial
         print(f"calibrate: {min(len(study.trials), search.trials)} of {search.trials} trials; best loss "
               f"{best.value:.4g} (trial {best.number})", file=sys.stderr)

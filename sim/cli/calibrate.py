@@ -91,17 +91,18 @@ def cmd_calibrate(args: list[str]) -> int:
         if not claim.resumed:
             output.replace_files(claim.folder, {MARKER: output.to_json(request.marker())})
         started, first = time.time(), next(iter(bases.values()))
-        failures = run_search(search, bases, claim.folder, first.run.workers, first.run.progress)
+        ran, failures = run_search(search, bases, claim.folder, first.run.workers, first.run.progress)
         if failures:
             print(f"tradesim: {len(failures)} run(s) failed; finished trials are kept: the same command with "
                   f"hydra.run.dir={claim.folder} continues the search", file=sys.stderr)
             return 1
-        return write_calibration(request, bases, vbases, claim.folder, time.time() - started)
+        return write_calibration(request, bases, vbases, claim.folder, time.time() - started, ran)
     finally:
         claim.release()
 
 
-def write_calibration(request: Request, bases: dict, vbases: Optional[dict], folder: Path, wall_s: float) -> int:
+def write_calibration(request: Request, bases: dict, vbases: Optional[dict], folder: Path, wall_s: float,
+                      ran: int) -> int:
     """fit, trials, validation, presets, the figure, summary.md and manifest.json, in one atomic step."""
     from sim.calibration.presets import preset_files
     from sim.calibration.search import STUDY, best, close, history
@@ -133,7 +134,7 @@ def write_calibration(request: Request, bases: dict, vbases: Optional[dict], fol
     close(folder)
     output.publish(folder, tables, texts, manifest, keep=(MARKER, STUDY, "trials", "validation", claims.LOCK))
     print(text)
-    print(f"results: {folder}")
+    print(f"results: {folder} ({ran} run(s) computed now; {search.trials} trials)")
     return 0
 
 
