@@ -36,10 +36,12 @@ class Parameter:
     source: str = ""
 
     def from_unit(self, u: np.ndarray | float) -> np.ndarray | float:
-        """The value at the quantile ``u`` in [0, 1] of the prior."""
+        """The value at the quantile ``u`` in [0, 1] of the prior (clipped: exp(log) may overshoot)."""
         if self.prior == "loguniform":
-            return np.exp(np.log(self.low) + np.asarray(u) * (np.log(self.high) - np.log(self.low)))
-        return self.low + np.asarray(u) * (self.high - self.low)
+            value = np.exp(np.log(self.low) + np.asarray(u) * (np.log(self.high) - np.log(self.low)))
+        else:
+            value = self.low + np.asarray(u) * (self.high - self.low)
+        return np.clip(value, self.low, self.high)
 
     def distribution(self):
         """The Optuna distribution of the search."""
