@@ -37,16 +37,14 @@ def parameter_sets(options: dict, configs: dict[str, Config], baseline: str, pre
 def uncertainty_lines(table: pd.DataFrame, k: int) -> list[str]:
     """summary.md: each effect with both intervals, labelled."""
     from sim.analysis.evaluation import fmt
+    from sim.analysis.uncertainty import INTERVALS
     lines = ["", f"## Effects with parameter uncertainty ({k} parameter sets from calibration/parameters.yaml)", "",
              "Same centre (the nominal runs' paired mean); `replications`: the 95% CI over replications only; "
              "`replications+parameters`: it combined with the spread of the effect across the parameter sets.", "",
              "| scenario | metric | ports | diff | 95% CI, replications | 95% interval, replications+parameters |",
              "|---|---|---|---:|---:|---:|"]
-    wide = table.pivot_table(index=["scenario", "metric", "port_group", "diff"], columns="interval",
-                             values=["ci_low", "ci_high"], sort=False).reset_index()
-    for _, r in wide.iterrows():
-        ci = {i: f"{fmt(r[('ci_low', i)])} – {fmt(r[('ci_high', i)])}" for i in ("replications",
-                                                                               "replications+parameters")}
-        lines.append(f"| {r[('scenario', '')]} | {r[('metric', '')]} | {r[('port_group', '')]} | "
-                     f"{fmt(r[('diff', '')])} | {ci['replications']} | {ci['replications+parameters']} |")
+    for (scenario, metric, group), rows in table.groupby(["scenario", "metric", "port_group"], sort=False):
+        r = rows.set_index("interval")
+        ci = [f"{fmt(r.at[i, 'ci_low'])} – {fmt(r.at[i, 'ci_high'])}" for i in INTERVALS]
+        lines.append(f"| {scenario} | {metric} | {group} | {fmt(r['diff'].iloc[0])} | {ci[0]} | {ci[1]} |")
     return lines
