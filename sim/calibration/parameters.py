@@ -123,7 +123,9 @@ def _set(cfg: Config, path: str, value: float, where: str) -> None:
         node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
         if node is None or isinstance(node, (int, float, str, list)):
             raise ConfigError(f"{where}: {path}: no such key in this config")
-    old = node.get(leaf) if isinstance(node, dict) else getattr(node, leaf, None)
+    if not (leaf in node if isinstance(node, dict) else hasattr(node, leaf)):
+        raise ConfigError(f"{where}: {path}: no such key in this config")
+    old = node.get(leaf) if isinstance(node, dict) else getattr(node, leaf)
     if not isinstance(old, float):
         raise ConfigError(f"{where}: {path}: not a real number in this config (got {old!r}); a parameter sets "
                           f"a real-valued setting")
