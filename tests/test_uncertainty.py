@@ -87,16 +87,8 @@ targets:
     quarters: pilot
     value: -0.75
     source: test
-  duplicates_all_gone:
-    run: single_window
-    baseline: baseline
-    effect: relative
-    metric: duplicate_submissions
-    ports: pilot
-    quarters: pilot
-    value: -1.0
-    tolerance: 0.01
-    source: test
+  duplicates_all_gone: {run: single_window, baseline: baseline, effect: relative, metric: duplicate_submissions,
+                        ports: pilot, quarters: pilot, value: -1.0, tolerance: 0.01, source: test}
 """
 
 

@@ -107,13 +107,14 @@ def write_calibration(request: Request, bases: dict, vbases: Optional[dict], fol
     from sim.calibration.presets import preset_files
     from sim.calibration.search import STUDY, best, close, history
     from sim.compose import preset_choices
-    from sim.figures.calibration import calibration_fit, png
+    from sim.figures.calibration import calibration_fit
+    from sim.figures.replay import png_bytes as png
     search, first = request.search, next(iter(bases.values()))
     number, values, measured = best(search, folder)
     tables = {"fit": search.targets.fit_table(measured), "trials": history(search, folder)}
     if vbases:
         vmeasured, failures = run_point(request.validation, vbases, search.params, list(values.values()),
-                                        folder / "validation", folder)
+                                        folder / "validation" / f"{number:04d}", folder)
         if failures:
             print("tradesim: the validation runs failed; rerun the same command to finish them", file=sys.stderr)
             return 1

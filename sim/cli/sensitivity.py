@@ -105,7 +105,8 @@ def write_sensitivity(design: dict, outcome: Outcome, params, unit, values, poin
 
     from sim.calibration.sensitivity import indices, outcomes
     from sim.experiments.replications import seed_manifest
-    from sim.figures.calibration import png, sensitivity_bars
+    from sim.figures.calibration import sensitivity_bars
+    from sim.figures.replay import png_bytes as png
     from sim.manifest import build_manifest
     y = outcomes(points, outcome)
     if not np.isfinite(y).all():

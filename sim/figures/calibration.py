@@ -2,13 +2,11 @@
 ``tradesim sensitivity`` write (``fit.csv``, ``trials.csv``, ``sensitivity.csv``)."""
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.figures.styling import DPI, OKABE_ITO, WIDTH, style, styled
+from sim.figures.styling import OKABE_ITO, WIDTH, styled
 from sim.figures.tables import label
 
 
@@ -63,11 +61,3 @@ def sensitivity_bars(table: pd.DataFrame, method: str, metric: str, effect: str)
     ax.set_yticks(y, table["parameter"])
     ax.legend(loc="lower right")
     return fig
-
-
-def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (200 dpi, no timestamp: identical input, identical bytes)."""
-    buffer = io.BytesIO()
-    with style():
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
