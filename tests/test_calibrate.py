@@ -48,7 +48,7 @@ def synthetic(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("synthetic")
     draft = load_targets(write_targets(folder / "draft.yaml", 1.0, 1.0))
     params = select(load_parameters(ROOT / "calibration" / "parameters.yaml"), PARAMS)
-    measured, failures = run_point(draft, compose_runs(draft, TINY), params, TRUTH, folder / "truth", folder)
+    measured, failures, _ = run_point(draft, compose_runs(draft, TINY), params, TRUTH, folder / "truth", folder)
     assert not failures, failures
     return write_targets(folder / "targets.yaml", measured["export_release_time"]["simulated"],
                          measured["import_release_time"]["simulated"])

@@ -67,13 +67,14 @@ def measure_point(target_set: TargetSet, jobs: list[Job]) -> dict[str, dict[str,
 
 
 def run_point(target_set: TargetSet, bases: dict[str, Config], params: list[Parameter], values: Sequence[float],
-              folder: Path, root: Path) -> tuple[Optional[dict], list[str]]:
-    """Run one point (resumable) and measure its targets; or the failures, one line each."""
+              folder: Path, root: Path) -> tuple[Optional[dict], list[str], int]:
+    """Run one point (resumable) and measure its targets (None after failures, one line each);
+    and how many runs were computed now."""
     from sim.experiments.jobs import run_jobs
     first = next(iter(bases.values()))
     jobs = point_jobs(bases, params, values, folder)
-    _, failures = run_jobs(jobs, first.run.workers, first.run.progress, root)
-    return (None, failures) if failures else (measure_point(target_set, jobs), [])
+    ran, failures = run_jobs(jobs, first.run.workers, first.run.progress, root)
+    return (None if failures else measure_point(target_set, jobs)), failures, ran
 
 
 def save_measured(folder: Path, measured: dict) -> None:

@@ -113,8 +113,9 @@ def write_calibration(request: Request, bases: dict, vbases: Optional[dict], fol
     number, values, measured = best(search, folder)
     tables = {"fit": search.targets.fit_table(measured), "trials": history(search, folder)}
     if vbases:
-        vmeasured, failures = run_point(request.validation, vbases, search.params, list(values.values()),
-                                        folder / "validation" / f"{number:04d}", folder)
+        vmeasured, failures, vran = run_point(request.validation, vbases, search.params, list(values.values()),
+                                              folder / "validation" / f"{number:04d}", folder)
+        ran += vran
         if failures:
             print("tradesim: the validation runs failed; rerun the same command to finish them", file=sys.stderr)
             return 1
@@ -183,7 +184,7 @@ def cmd_validate(args: list[str]) -> int:
         if not claim.resumed:
             output.replace_files(claim.folder, {"validation.json": output.to_json(marker)})
         started, first = time.time(), next(iter(bases.values()))
-        measured, failures = run_point(targets, bases, [], [], claim.folder, claim.folder)
+        measured, failures, ran = run_point(targets, bases, [], [], claim.folder, claim.folder)
         if failures:
             print(f"tradesim: {len(failures)} run(s) failed; the others are kept: rerun with "
                   f"hydra.run.dir={claim.folder}", file=sys.stderr)
@@ -196,5 +197,5 @@ def cmd_validate(args: list[str]) -> int:
     finally:
         claim.release()
     print(text)
-    print(f"results: {claim.folder}")
+    print(f"results: {claim.folder} ({ran} run(s) computed now)")
     return 0
