@@ -82,9 +82,11 @@ def measure(runs: dict[str, dict[str, pd.DataFrame]], run: str, metric: str, por
     return paired_effect(values, per_replication(runs[baseline], metric, where, split), effect or "difference")
 
 
-def summary(values: pd.Series) -> dict[str, float]:
-    """Mean over replications, its 95% t interval and the number of replications."""
-    mean, low, high = mean_ci(values.to_numpy())
+def summary(values: pd.Series, metric: str | None = None) -> dict[str, float]:
+    """Mean over replications, its 95% interval and the number of replications: the interval of
+    ``metric``'s level (sim.analysis.intervals: Wilson for rates, t otherwise) or, without it (a
+    paired effect, which may be negative), the t interval."""
+    mean, low, high = mean_ci(metric or "effect", values.to_numpy())
     return {"simulated": mean, "lo": low, "hi": high, "n": int(values.notna().sum())}
 
 

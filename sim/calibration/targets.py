@@ -68,7 +68,7 @@ class Target:
     def measure(self, tables: dict) -> dict[str, float]:
         """Simulated value (mean over replications), its 95% CI and n, from the runs' tables."""
         return summary(measure(tables, self.run, self.metric, self.ports, self.quarters, self.split,
-                               self.baseline, self.effect))
+                               self.baseline, self.effect), None if self.baseline else self.metric)
 
 
 @dataclass(frozen=True)

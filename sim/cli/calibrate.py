@@ -17,6 +17,7 @@ from sim.calibration.targets import TargetSet, load_targets
 from sim.cli.errors import UserError
 from sim.cli.options import file_option, holds, integer, output_folder, split_options
 from sim.compose import ROOT
+from sim.report.calibration import calibration_summary, validation_lines
 
 CALIBRATE = ("targets", "params", "trials", "batch", "parameters", "preset", "validation")
 VALIDATE = ("targets",)
@@ -126,7 +127,7 @@ def write_calibration(request: Request, bases: dict, vbases: Optional[dict], fol
     choices = preset_choices([f"scenario={run.scenario}", *run.overrides, *request.overrides])
     texts = {**preset_files(first, choices, search.params, values, request.preset, header, request.overrides),
              "figures/calibration.png": png(calibration_fit(tables["fit"], tables["trials"]))}
-    text = calibration_summary(request, number, tables, sorted(p for p in texts if p.startswith("presets/")))
+    text = calibration_summary(request.search, number, tables, sorted(p for p in texts if p.startswith("presets/")))
     texts["summary.md"] = text
     from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
@@ -138,34 +139,6 @@ def write_calibration(request: Request, bases: dict, vbases: Optional[dict], fol
     print(text)
     print(f"results: {folder} ({ran} run(s) computed now; {search.trials} trials)")
     return 0
-
-
-def calibration_summary(request: Request, number: int, tables: dict, presets: list[str]) -> str:
-    """summary.md: the best values, the fit table, the validation table, the presets to select."""
-    from sim.analysis.evaluation import fmt
-    search, fit = request.search, tables["fit"]
-    best = tables["trials"].set_index("trial").loc[number]
-    lines = [f"# Calibration: {search.targets.name}", "",
-             f"{search.trials} trials (TPE, seed {search.seed}, batches of {search.batch}); best: trial {number}, "
-             f"loss {best['loss']:.4g}; {int(fit['within'].sum())} of {len(fit)} targets within tolerance.", "",
-             "| parameter | start | calibrated | declared range |", "|---|---:|---:|---|"]
-    lines += [f"| {p.name} | {fmt(s)} | {fmt(best[p.name])} | {p.low:g}-{p.high:g} {p.unit} |"
-              for p, s in zip(search.params, search.start)]
-    lines += ["", "| target | observed | simulated | 95% CI | tolerance | within |", "|---|---:|---:|---:|---:|---|"]
-    lines += [f"| {r.target} | {fmt(r.observed)} | {fmt(r.simulated)} | {fmt(r.lo)} – {fmt(r.hi)} | "
-              f"{fmt(r.tolerance)} | {'yes' if r.within else 'no'} |" for r in fit.itertuples()]
-    if "validation" in tables:
-        lines += ["", "Validation (reported pilot outcomes, not fitted), with the calibrated values:", "",
-                  *validation_lines(tables["validation"])]
-    lines += ["", "Presets: " + ", ".join(presets) + " (select with GROUP=<folder>/<file>)."]
-    return "\n".join(lines) + "\n"
-
-
-def validation_lines(table) -> list[str]:
-    from sim.analysis.evaluation import fmt
-    return ["| target | reported | simulated | 95% CI | within |", "|---|---:|---:|---:|---|",
-            *(f"| {r.target} | {fmt(r.reported)} | {fmt(r.simulated)} | {fmt(r.lo)} – {fmt(r.hi)} | "
-              f"{'yes' if r.within else 'no'} |" for r in table.itertuples())]
 
 
 def cmd_validate(args: list[str]) -> int:

@@ -185,7 +185,7 @@ def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int
     text = experiment_summary_markdown(exp, base, n, tables, skipped, note)
     if parameter_sets:
         from sim.analysis.uncertainty import uncertainty_table
-        from sim.report.summaries import uncertainty_markdown
+        from sim.report.calibration import uncertainty_markdown
         scenarios = [label for label in configs if label not in (exp.baseline, other_seeds)]
         tables["uncertainty"] = uncertainty_table(runs, exp.baseline, scenarios, parameter_sets, list(exp.metrics))
         text += uncertainty_markdown(tables["uncertainty"], parameter_sets)

@@ -18,6 +18,7 @@ from sim.cli.errors import UserError
 from sim.cli.options import choice, file_option, holds, integer, output_folder, split_options
 from sim.compose import ROOT, load_config
 from sim.experiments.definitions import BASELINE
+from sim.report.calibration import sensitivity_summary
 
 OPTIONS = ("scenario", "baseline", "metric", "method", "n", "params", "parameters", "levels", "ports", "quarters",
            "effect")
@@ -126,17 +127,3 @@ def write_sensitivity(design: dict, outcome: Outcome, params, unit, values, poin
     output.publish(folder, {"sensitivity": table, "samples": samples}, {"summary.md": text,
                    "figures/sensitivity.png": figure}, manifest, keep=(MARKER, "samples", claims.LOCK))
     return text
-
-
-def sensitivity_summary(design: dict, outcome: Outcome, what: str, table: pd.DataFrame) -> str:
-    from sim.analysis.evaluation import fmt
-    method = design["method"]
-    cols = ["mu_star", "sigma"] if method == "morris" else ["S1", "S1_conf", "ST", "ST_conf"]
-    lines = [f"# Sensitivity ({method}) of {outcome.metric}", "",
-             f"Outcome: {what}, {outcome.metric} pooled over ports {outcome.ports} and quarters {outcome.quarters}; "
-             f"{design['n']} {'trajectories' if method == 'morris' else 'base samples'}, seed {design['seed']}, "
-             f"{len(design['params'])} parameters over their declared ranges.", "",
-             "| parameter | mechanism | " + " | ".join(cols) + " |", "|---|---|" + "---:|" * len(cols)]
-    lines += [f"| {r['parameter']} | {r['mechanism']} | " + " | ".join(fmt(r[c]) for c in cols) + " |"
-              for _, r in table.iterrows()]
-    return "\n".join(lines) + "\n"

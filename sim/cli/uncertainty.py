@@ -3,8 +3,6 @@
 says which interval is which (sim.analysis.uncertainty)."""
 from __future__ import annotations
 
-import pandas as pd
-
 from sim.cli.errors import UserError
 from sim.cli.options import file_option, integer
 from sim.config import Config
@@ -32,19 +30,3 @@ def parameter_sets(options: dict, configs: dict[str, Config], baseline: str, pre
             for i, row in enumerate(draws) for label, cfg in configs.items()}
     return sets, {"uncertainty": {"parameter_sets": k, "params": {p.name: list(draws[:, j])
                                                                    for j, p in enumerate(params)}}}
-
-
-def uncertainty_lines(table: pd.DataFrame, k: int) -> list[str]:
-    """summary.md: each effect with both intervals, labelled."""
-    from sim.analysis.evaluation import fmt
-    from sim.analysis.uncertainty import INTERVALS
-    lines = ["", f"## Effects with parameter uncertainty ({k} parameter sets from calibration/parameters.yaml)", "",
-             "Same centre (the nominal runs' paired mean); `replications`: the 95% CI over replications only; "
-             "`replications+parameters`: it combined with the spread of the effect across the parameter sets.", "",
-             "| scenario | metric | ports | diff | 95% CI, replications | 95% interval, replications+parameters |",
-             "|---|---|---|---:|---:|---:|"]
-    for (scenario, metric, group), rows in table.groupby(["scenario", "metric", "port_group"], sort=False):
-        r = rows.set_index("interval")
-        ci = [f"{fmt(r.at[i, 'ci_low'])} – {fmt(r.at[i, 'ci_high'])}" for i in INTERVALS]
-        lines.append(f"| {scenario} | {metric} | {group} | {fmt(r['diff'].iloc[0])} | {ci[0]} | {ci[1]} |")
-    return lines
