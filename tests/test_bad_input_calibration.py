@@ -20,6 +20,12 @@ def case(argv, key, *allowed, targets=None, parameters=None, id):
     return pytest.param(argv, key, allowed, targets, parameters, id=id)
 
 
+def bad_parameter(key, allowed, old, new, id):
+    """A parameters file whose one parameter has ``old`` replaced by ``new``."""
+    return case(["calibrate", "PARAMETERS", "params=[permit_h]"], key, allowed,
+                parameters=GOOD_PARAMETER.replace(old, new), id=id)
+
+
 CASES = [
     case(["calibrate", "targets=nothing.yaml"], "targets", "path", id="calibrate-no-targets-file"),
     case(["calibrate", "params=[nope]"], "params", "declared", id="calibrate-unknown-param"),
@@ -59,24 +65,16 @@ CASES = [
          targets=GOOD_TARGETS.replace("{scenario: baseline_2024}", "{scenario: baseline_2024, overrides: "
                                       "[hydra.run.dir=/tmp/x]}"), id="targets-hydra-override"),
     case(["calibrate", "TARGETS"], "not valid YAML", "line", targets="runs: [unclosed\n", id="targets-bad-yaml"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "high", "above low",
-         parameters=GOOD_PARAMETER.replace("high: 24", "high: 2"), id="parameters-high-below-low"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "low", "loguniform",
-         parameters=GOOD_PARAMETER.replace("low: 4,", "low: 0, prior: loguniform,"), id="parameters-log-zero"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "prior", "uniform",
-         parameters=GOOD_PARAMETER.replace("low: 4,", "low: 4, prior: normal,"), id="parameters-prior"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "path", "world or population",
-         parameters=GOOD_PARAMETER.replace("world.service.permit_h", "hydra.run.dir"), id="parameters-path"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "source", "source",
-         parameters=GOOD_PARAMETER.replace(", source: test", ""), id="parameters-no-source"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "permit_h.high", "720",
-         parameters=GOOD_PARAMETER.replace("high: 24", "high: 1000000"), id="parameters-range-beyond-schema"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "population.enterprises", "real",
-         parameters=GOOD_PARAMETER.replace("world.service.permit_h", "population.enterprises"),
-         id="parameters-integer-setting"),
-    case(["calibrate", "PARAMETERS", "params=[permit_h]"], "world.service.permit_hours", "no such key",
-         parameters=GOOD_PARAMETER.replace("world.service.permit_h", "world.service.permit_hours"),
-         id="parameters-unknown-key"),
+    bad_parameter("high", "above low", "high: 24", "high: 2", "parameters-high-below-low"),
+    bad_parameter("low", "loguniform", "low: 4,", "low: 0, prior: loguniform,", "parameters-log-zero"),
+    bad_parameter("prior", "uniform", "low: 4,", "low: 4, prior: normal,", "parameters-prior"),
+    bad_parameter("path", "world or population", "world.service.permit_h", "hydra.run.dir", "parameters-path"),
+    bad_parameter("source", "source", ", source: test", "", "parameters-no-source"),
+    bad_parameter("permit_h.high", "720", "high: 24", "high: 1000000", "parameters-range-beyond-schema"),
+    bad_parameter("population.enterprises", "real", "world.service.permit_h", "population.enterprises",
+                  "parameters-integer-setting"),
+    bad_parameter("world.service.permit_hours", "no such key", "world.service.permit_h",
+                  "world.service.permit_hours", "parameters-unknown-key"),
     case(["validate", "targets=nothing.yaml"], "targets", "path", id="validate-no-targets-file"),
     case(["validate", "trials=3"], "trials", "allowed", id="validate-unknown-option"),
     case(["sensitivity", "scenario=single_window"], "metric", "release_time_mean_h", id="sensitivity-no-metric"),
