@@ -120,6 +120,8 @@ def _range(meta: dict) -> str:
 
 
 def _value(value) -> str:
+    if dataclasses.is_dataclass(value):  # a group of parameters, e.g. targeting's fairness
+        value = dataclasses.asdict(value)
     return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
 
 

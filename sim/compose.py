@@ -13,7 +13,7 @@ from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBaseException
 
 from sim.config import Config, ConfigError, register_schemas
-from sim.userfiles import GROUPS, check_scenario_file
+from sim.userfiles import GROUPS, check_preset_file, check_scenario_file
 from sim.validation import check_name, check_plain, check_policies, check_rules
 
 ROOT = Path(__file__).resolve().parents[1]  # the source checkout (in an installed copy: site-packages)
@@ -88,6 +88,27 @@ def scenario_option(value: str) -> str:
     return name
 
 
+def preset_option(group: str, value: str) -> str:
+    """The option Hydra should load for ``group=value``: a preset's name, or a path to a preset
+    file (e.g. a calibrated preset written by ``tradesim calibrate``), checked to be data and
+    registered with Hydra under a name in the group."""
+    if not value.endswith((".yaml", ".yml")):
+        try:
+            return check_name(group, value)
+        except ConfigError:
+            raise ConfigError(f"{group}: must be a plain name (a preset of configs/{group}/) or a path to a preset "
+                              f".yaml file; got {value!r}") from None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"{group}: no preset file at {value!r} (a plain name of configs/{group}/ or a path to a "
+                          f".yaml file)")
+    data = check_preset_file(path, group, CONFIG_DIR)
+    from hydra.core.config_store import ConfigStore
+    name = "_file_" + hashlib.sha256(str(path.resolve()).encode() + path.read_bytes()).hexdigest()[:12]
+    ConfigStore.instance().store(group=group, name=name, node=OmegaConf.create(data))
+    return name
+
+
 def user_overrides(overrides: list[str]) -> list[str]:
     """``overrides`` with scenario files registered (``scenario=path/to/my.yaml``) and presets checked
     to be plain names."""
@@ -98,7 +119,7 @@ def user_overrides(overrides: list[str]) -> list[str]:
         if sep and key == "scenario":
             line = f"scenario={scenario_option(value)}"
         elif sep and key in GROUPS:
-            check_name(key, value)
+            line = f"{key}={preset_option(key, value)}"
         out.append(line)
     return out
 
@@ -109,8 +130,8 @@ def load_config(overrides: list[str]) -> tuple[Config, Path]:
     return cfg, dirs["run"]
 
 
-def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
-    """The validated config and Hydra's run and sweep folders for ``overrides``."""
+def _composed(overrides: list[str]):
+    """Hydra's composition of ``overrides``, with its hydra node."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
@@ -121,13 +142,27 @@ def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            composed = compose("config", overrides=user_overrides(overrides), return_hydra_config=True)
+            return compose("config", overrides=user_overrides(overrides), return_hydra_config=True)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise ConfigError(explain(exc)) from None
+
+
+def compose_run(overrides: list[str]) -> tuple[Config, dict[str, Path]]:
+    """The validated config and Hydra's run and sweep folders for ``overrides``."""
+    composed = _composed(overrides)
+    try:
         dirs = {"run": Path(composed.hydra.run.dir), "sweep": Path(composed.hydra.sweep.dir)}
         with open_dict(composed):
             del composed["hydra"]
-        return validated(composed), dirs
-    except (HydraException, OmegaConfBaseException) as exc:
+    except OmegaConfBaseException as exc:
         raise ConfigError(explain(exc)) from None
+    return validated(composed), dirs
+
+
+def preset_choices(overrides: list[str]) -> dict[str, str]:
+    """The preset of each config group that ``overrides`` select (e.g. world: default)."""
+    return {group: str(option) for group, option in _composed(overrides).hydra.runtime.choices.items()
+            if group in GROUPS}
 
 
 def from_mapping(data: dict) -> Config:

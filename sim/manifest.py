@@ -9,7 +9,7 @@ from pathlib import Path
 from sim.config import Config
 from sim.version import __version__
 
-PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "scipy", "hydra-core", "matplotlib")
+PACKAGES = ("mesa", "simpy", "numpy", "pandas", "pyarrow", "scipy", "hydra-core", "matplotlib", "optuna", "SALib")
 
 
 def git_commit(folder: Path) -> str | None:

@@ -74,6 +74,7 @@ def _stage(folder: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str |
             for suffix in (".csv", ".parquet"):
                 files[name + suffix] = {"sha256": sha256(tmp / (name + suffix)), "rows": len(table)}
         for name, text in texts.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # e.g. figures/x.png
             if isinstance(text, bytes):
                 (tmp / name).write_bytes(text)
             else:

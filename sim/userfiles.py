@@ -93,6 +93,21 @@ def check_scenario_file(path: Path, config_dir: Path) -> dict:
     return data
 
 
+def check_preset_file(path: Path, group: str, config_dir: Path) -> dict:
+    """The data of a preset file of ``group`` (e.g. a calibrated preset): the group's keys, and
+    ``defaults`` naming only an existing preset of the same group (which it starts from) and ``_self_``."""
+    data = read_yaml(path, f"{group} preset file")
+    for item in data.get("defaults") or []:
+        if item != "_self_" and not (isinstance(item, str) and "/" not in item and
+                                     (config_dir / group / f"{item}.yaml").is_file()):
+            raise ConfigError(f"{path}.defaults: only the name of a preset of configs/{group}/ and _self_ are "
+                              f"allowed; got {item!r}")
+    if not isinstance(data.get("defaults", []), list):
+        raise ConfigError(f"{path}.defaults: must be a list (a preset of configs/{group}/ and _self_)")
+    check_data(str(path), {k: v for k, v in data.items() if k != "defaults"})
+    return data
+
+
 def check_overrides(where: str, overrides: list[str], keys: tuple[str, ...] = GROUPS) -> None:
     """Overrides written in a user file may set only keys under ``keys`` (or select their presets)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser

@@ -15,7 +15,7 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 LAYERS = {
     "cli": (("sim.cli",), ("experiments", "analysis", "model", "clearance", "agents", "records")),
     "experiments": (("sim.experiments", "sim.report", "sim.compose", "sim.bench", "sim.bare_simpy", "sim.catalogue",
-                     "sim.api", "sim.userfiles", "sim"),  # sim: the package's facade, sim.run etc.
+                     "sim.api", "sim.userfiles", "sim", "sim.calibration"),  # sim: the package's facade
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
     "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed", "sim.scoring",

@@ -69,6 +69,27 @@ COMMANDS: dict[str, Command] = {
         "(docs/targeting.md).", arguments="evaluate train=A.csv test=B.csv | replay data=A.csv [key=value ...]",
         examples=("tradesim targeting evaluate train=train.csv test=valid.csv",
                   "tradesim targeting replay data=train.csv k=5 explore=0,0.1")),
+    "calibrate": Command(
+        "sim.cli.calibrate:cmd_calibrate", "fit declared uncertain parameters to observed targets (Optuna)",
+        "Fit the parameters declared in calibration/parameters.yaml to a targets file with Optuna (TPE), "
+        "each trial a set of CRN runs; resumable; writes fit.csv, the best trial's presets and its "
+        "validation (docs/calibration.md).",
+        arguments="targets=FILE [params=[a,b]] [trials=N] [batch=N] [key=value ...]",
+        groups=True, examples=("tradesim calibrate targets=calibration/targets_2024.yaml trials=60 run.workers=2",)),
+    "validate": Command(
+        "sim.cli.calibrate:cmd_validate", "run the validation targets (reported pilot outcomes): validation.csv",
+        "Run the reported pilot outcomes of a validation file (never used in fitting) and say which the "
+        "model reproduces within their confidence intervals.", arguments="[targets=FILE] [key=value ...]",
+        groups=True, examples=("tradesim validate",
+                               "tradesim validate population=results/calibrations/<...>/presets/population/"
+                               "calibrated_2024.yaml")),
+    "sensitivity": Command(
+        "sim.cli.sensitivity:cmd_sensitivity", "global sensitivity (SALib Morris or Sobol) of an effect or metric",
+        "Rank the declared uncertain parameters by their influence on a scenario's paired CRN effect or a "
+        "baseline metric (SALib Morris or Sobol); design points run as resumable jobs; tornado figure.",
+        arguments="scenario=X metric=Y method=morris|sobol [n=N] [params=[a,b]] [key=value ...]", groups=True,
+        examples=("tradesim sensitivity scenario=single_window metric=release_time_mean_h method=morris n=6 "
+                  "run=smoke",)),
 }
 
 

@@ -10,11 +10,13 @@ from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
 from sim.cli.runs import provenance, warn_overload
+from sim.cli.uncertainty import parameter_sets
 from sim.compose import EXPERIMENT_DIR, SCENARIO_DIR, load_config
 from sim.config import Config
 from sim.sizing import OUTPUT_OVERHEAD, estimate
 
-COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report", "placebo", "plan")
+COMPARE_OPTIONS = ("experiment", "scenarios", "resume", "report", "placebo", "plan", "uncertainty", "params",
+                   "parameters")
 SWITCHES = ("resume", "report", "placebo", "plan")  # the options that are true or false
 OTHER_SEEDS = 1_000_003  # the placebo baseline runs with run.seed + this (any other seed would do)
 
@@ -103,14 +105,16 @@ def cmd_compare(args: list[str]) -> int:
             warn_overload(cfg)
         if len({cfg.run.seed for cfg in configs.values()}) > 1:
             raise UserError("run.seed: the scenarios set different run.seed values: no common random numbers")
+        sets, drawn = parameter_sets(options, configs, exp.baseline, precision)
         configs, other_seeds = with_placebo(exp, configs, options)
         reps = precision.max_replications if precision else configs[exp.baseline].run.replications
-        claim.require(2 * sum(estimate(cfg, reps).output for cfg in configs.values()))
+        claim.require(2 * sum(estimate(cfg, reps).output for cfg in [*configs.values(), *sets.values()]))
         if not claim.resumed:
             output.replace_files(claim.folder, {"experiment.json": output.to_json(
                 {"name": exp.name, "question": exp.question, "baseline": exp.baseline,
-                 "runs": variants(exp), "overrides": overrides})})
-        return run_experiment(exp, configs, precision, claim.folder, options, other_seeds, provenance("compare", args))
+                 "runs": variants(exp), "overrides": overrides, **drawn})})
+        return run_experiment(exp, configs, precision, claim.folder, options, other_seeds, provenance("compare", args),
+                              sets)
     finally:
         claim.release()
 
@@ -129,8 +133,9 @@ def with_placebo(exp, configs: dict[str, Config], options: dict) -> tuple[dict[s
 
 
 def run_experiment(exp, configs: dict[str, Config], precision, root: Path, options: dict,
-                   other_seeds: str | None, command: dict) -> int:
-    """Run what is missing of ``exp`` in ``root``, then write its tables (and figures)."""
+                   other_seeds: str | None, command: dict, sets: dict[str, Config] | None = None) -> int:
+    """Run what is missing of ``exp`` in ``root`` (with the runs at drawn parameter ``sets``, if
+    any), then write its tables (and figures)."""
     from sim.analysis.evaluation import widest_half_width
     from sim.experiments.jobs import plan, run_jobs, run_until_precise
     base = configs[exp.baseline]
@@ -141,14 +146,15 @@ def run_experiment(exp, configs: dict[str, Config], precision, root: Path, optio
         jobs, ran, failures = run_until_precise(configs, root, precision, base.run.workers,
                                                 base.run.progress, widest)
     else:
-        jobs = plan(configs, base.run.replications, root)
+        jobs = plan({**configs, **(sets or {})}, base.run.replications, root)
         ran, failures = run_jobs(jobs, base.run.workers, base.run.progress)
     if failures:
         print(f"tradesim: {len(failures)} of {len(jobs)} runs failed; the {len(jobs) - len(failures)} "
               f"others are saved: rerun with hydra.run.dir={root} to compute the missing ones", file=sys.stderr)
         return 1
+    k = len(sets or {}) // len([label for label in configs if label != other_seeds])
     print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started,
-                           other_seeds, planning(exp, precision, options), command))
+                           other_seeds, planning(exp, precision, options), command, k))
     print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
     return draw_figures(root) if options.get("report", True) else 0
 
@@ -164,19 +170,28 @@ def planning(exp, precision, options: dict):
 
 
 def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int, wall_s: float,
-                     other_seeds: str | None = None, target=None, command: dict | None = None) -> str:
-    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, agents, (plan,) summary.md and
-    manifest.json, replacing the previous ones (if any) in one atomic step."""
+                     other_seeds: str | None = None, target=None, command: dict | None = None,
+                     parameter_sets: int = 0) -> str:
+    """comparison, did, observed_vs_true, crn_gain, quarterly, breakdown, agents, (plan,) (with
+    ``parameter_sets``, uncertainty,) summary.md and manifest.json, replacing the previous ones (if
+    any) in one atomic step."""
     from sim.analysis.evaluation import evaluate
     from sim.experiments.jobs import load_runs
     from sim.experiments.replications import seed_manifest
     from sim.manifest import build_manifest
     from sim.report.summaries import experiment_summary_markdown
     runs = load_runs(jobs)
-    tables, skipped = evaluate(runs, exp.baseline, list(exp.metrics), exp.primary_metric, other_seeds)
-    note = plan_note(runs, exp, target, other_seeds, tables) if target else ""
+    nominal = {label: runs[label] for label in configs}  # without the runs at drawn parameter sets
+    tables, skipped = evaluate(nominal, exp.baseline, list(exp.metrics), exp.primary_metric, other_seeds)
+    note = plan_note(nominal, exp, target, other_seeds, tables) if target else ""
     base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)
     text = experiment_summary_markdown(exp, base, n, tables, skipped, note)
+    if parameter_sets:
+        from sim.analysis.uncertainty import uncertainty_table
+        from sim.report.calibration import uncertainty_markdown
+        scenarios = [label for label in configs if label not in (exp.baseline, other_seeds)]
+        tables["uncertainty"] = uncertainty_table(runs, exp.baseline, scenarios, parameter_sets, list(exp.metrics))
+        text += uncertainty_markdown(tables["uncertainty"], parameter_sets)
     manifest = build_manifest(base, [], seed_manifest(base, list(range(n))), wall_s)
     manifest.update(experiment=exp.name, replications=n, runs_computed_now=ran, primary_metric=exp.primary_metric,
                     placebo_other_seeds_run_seed=configs[other_seeds].run.seed if other_seeds else None,

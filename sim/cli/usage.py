@@ -22,6 +22,8 @@ COMPARE_OPTIONS = (
     ("report=false", "write the tables only, no figures and report"),
     ("placebo=false", "skip the baseline on other seeds (the placebo of the paired DiD)"),
     ("plan=true", "also say how many replications a target precision needs (auto.* settings)"),
+    ("uncertainty=K", "also run K parameter sets drawn from the declared ranges (params=[a,b] picks them, "
+                      "parameters=FILE declares them): intervals with parameter uncertainty, labelled apart"),
     ("run.replications=auto", "add replications until the effect is precise enough: auto.metric, "
                               "auto.half_width, auto.port_group, auto.start, auto.max_replications"),
 )

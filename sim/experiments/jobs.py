@@ -54,7 +54,7 @@ class Interrupted(KeyboardInterrupt):
             return "; ".join(f"{label} " + ", ".join(f"rep_{j.replication}" for j in jobs if j.label == label)
                              for label in labels) or "none"
         total = len(self.kept) + len(self.missing)
-        return (f"kept the {len(self.kept)} finished of {total} replications in {self.root / 'runs'} "
+        return (f"kept the {len(self.kept)} finished of {total} replications under {self.root} "
                 f"({names(self.kept)}); the same command with hydra.run.dir={self.root} computes only the "
                 f"{len(self.missing)} missing ({names(self.missing)})")
 
@@ -107,11 +107,12 @@ def _failure(job: Job, exc: BaseException) -> str:
     return f"run {job.label} rep_{job.replication} failed: {type(exc).__name__}: {message}"
 
 
-def run_jobs(jobs: list[Job], workers: int, progress: bool) -> tuple[int, list[str]]:
+def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path] = None) -> tuple[int, list[str]]:
     """Run the jobs that are not finished yet; return how many ran and one line per failure.
 
     A failing job is reported at once on stderr and the others still run. Ctrl-C stops the
-    workers at once and raises :class:`Interrupted` (finished jobs stay on disk)."""
+    workers at once and raises :class:`Interrupted` (finished jobs stay on disk), naming
+    ``root`` (default: the folder that holds ``runs/``) as the folder to resume."""
     for folder in {job.folder.parent for job in jobs}:
         claims.remove_partial(folder)
     todo = [job for job in jobs if not finished(job)]
@@ -142,7 +143,7 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool) -> tuple[int, list[s
                     for future in as_completed(futures):
                         done(futures[future], future.exception(), days)
     except KeyboardInterrupt:
-        raise Interrupted(jobs, jobs[0].folder.parents[2]) from None
+        raise Interrupted(jobs, root or jobs[0].folder.parents[2]) from None
     return len(todo), failures
 
 
