@@ -47,7 +47,7 @@ class Population:
         self.size = rng.pareto(cfg.size_alpha, size=n) + 1.0
         # Honesty: a gamma multiplier with mean 1 and the configured CV on the model's rate.
         cv2 = cfg.honesty_cv ** 2
-        honesty = rng.gamma(1 / cv2, cv2, size=n) if cv2 > 0 else np.ones(n)
+        honesty = rng.gamma(1 / cv2, cv2, size=n) if cv2 > 1e-12 else np.ones(n)  # narrower: 1 (no overflow)
         pick = lambda attr: np.array([getattr(m, attr) for m in models])[self.business_model]  # noqa: E731
         self.propensity = np.where(self.front, 0.0, np.minimum(pick("violation_prob") * honesty, 0.999))
         self.error_prob = pick("error_prob")

@@ -74,7 +74,7 @@ class Decider:
     def service_times(self, port: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Gamma service times with the configured CV (exponential at CV 1), means by port kind."""
         means = self.means[port]
-        if self.cv == 0:
+        if self.cv < 1e-6:  # a gamma this narrow is its mean (and 1 / cv ** 2 would overflow for tiny cv)
             return means.copy()
         shape = 1.0 / self.cv ** 2
         return rng.gamma(shape, 1.0, means.shape) * (means / shape)
