@@ -50,7 +50,7 @@ def table_html(rows) -> str:
 def Chart(name: str, figure, rows, key: tuple) -> None:
     """A figure as PNG with its rows below, both downloadable; redrawn when ``key`` changes."""
     image = solara.use_memo(lambda: draw_png(figure), dependencies=[name, *key])
-    solara.Image(image, width="100%", classes=[f"chart-{name}"])
+    solara.Image(image, width="860px", classes=[f"chart-{name}"])
     with solara.Row():
         solara.FileDownload(image, filename=f"{name}.png", label="PNG")
         if rows is not None:
@@ -58,7 +58,8 @@ def Chart(name: str, figure, rows, key: tuple) -> None:
                                 mime_type="text/csv")
     if rows is not None:
         with solara.Details("Data of this chart", expand=True):
-            solara.HTML(tag="div", unsafe_innerHTML=table_html(rows), classes=[f"data-{name}"])
+            solara.HTML(tag="div", unsafe_innerHTML=table_html(rows), classes=[f"data-{name}"],
+                        style="overflow-x: auto")
 
 
 @solara.component
@@ -77,20 +78,24 @@ def ExploreFolder(loaded) -> None:
     scenario = solara.use_reactive(loaded.scenarios[0] if loaded.scenarios else None)
     metric = solara.use_reactive(loaded.metrics[0])
     group = solara.use_reactive("pilot" if "pilot" in loaded.port_groups else loaded.port_groups[0])
-    with solara.Row():
-        solara.Select("Scenario", values=loaded.scenarios, value=scenario, classes=["pick-scenario"])
-        solara.Select("Metric", values=loaded.metrics, value=metric, classes=["pick-metric"])
-        solara.Select("Ports", values=loaded.port_groups, value=group, classes=["pick-ports"])
-    if "comparison" in loaded.tables and scenario.value in loaded.scenarios:
-        solara.Markdown(f"### Effect of {scenario.value} on {metric.value} ({group.value} ports)")
-        rows = charts().effect_rows(loaded, scenario.value, metric.value, group.value)
-        Chart("effect", lambda: charts().effect_figure(loaded, scenario.value, metric.value, group.value), rows,
-              (loaded.path, scenario.value, metric.value, group.value))
-    if "quarterly" in loaded.tables and metric.value in loaded.tables["quarterly"]:
-        solara.Markdown(f"### {metric.value} by quarter, pilot and control ports")
-        Chart("series", lambda: charts().series_figure(loaded, scenario.value, metric.value), None,
-              (loaded.path, scenario.value, metric.value))
-    ReportFigures(loaded)
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            solara.Select("Scenario", values=loaded.scenarios, value=scenario, classes=["pick-scenario"])
+            solara.Select("Metric", values=loaded.metrics, value=metric, classes=["pick-metric"])
+            solara.Select("Ports", values=loaded.port_groups, value=group, classes=["pick-ports"])
+            solara.Text(f"{len(loaded.tables)} tables in {loaded.path.name}: {', '.join(loaded.tables)}",
+                        style={"font-size": "0.8em"})
+        with solara.Column():
+            if "comparison" in loaded.tables and scenario.value in loaded.scenarios:
+                solara.Markdown(f"### Effect of {scenario.value} on {metric.value} ({group.value} ports)")
+                rows = charts().effect_rows(loaded, scenario.value, metric.value, group.value)
+                Chart("effect", lambda: charts().effect_figure(loaded, scenario.value, metric.value, group.value),
+                      rows, (loaded.path, scenario.value, metric.value, group.value))
+            if "quarterly" in loaded.tables and metric.value in loaded.tables["quarterly"]:
+                solara.Markdown(f"### {metric.value} by quarter, pilot and control ports")
+                Chart("series", lambda: charts().series_figure(loaded, scenario.value, metric.value), None,
+                      (loaded.path, scenario.value, metric.value))
+            ReportFigures(loaded)
 
 
 @solara.component
@@ -136,17 +141,9 @@ def TrySetting() -> None:
     values = solara.use_reactive({})
     error, trial = solara.use_reactive(""), solara.use_reactive(None)
     own = solara.use_memo(lambda: levers.levers(scenario.value), dependencies=[scenario.value])
-    solara.Select("Scenario", values=levers.scenarios(), value=scenario,
-                  on_value=lambda _: values.set({}), classes=["trial-scenario"])
-    for lever in own:
-        LeverControl(lever, values)
-    if not own:
-        solara.Info("This scenario's policies have no numeric or on/off parameters to set.")
-    with solara.Row():
-        solara.Select("World", values=list(levers.TRIAL_WORLDS), value=world, classes=["trial-world"])
-        solara.InputInt("Replications (1-3)", value=replications, classes=["trial-replications"])
-
     def start() -> None:
+        if trial.value is not None and trial.value.returncode is None:
+            return  # one trial at a time
         changed = {k: v for k, v in values.value.items() if any(k == lv.path and v != lv.value for lv in own)}
         data = levers.experiment(scenario.value, changed, levers.TRIAL_WORLDS[world.value], replications.value)
         try:
@@ -160,13 +157,26 @@ def TrySetting() -> None:
         TRIALS.mkdir(parents=True, exist_ok=True)
         trial.set(Trial(data, TRIALS / f"{scenario.value}_{time.strftime('%Y-%m-%d_%H-%M-%S')}"))
 
-    running = trial.value is not None and trial.value.returncode is None
-    solara.Button("Run against the baseline", on_click=start, disabled=running, color="primary",
-                  classes=["trial-run"])
-    if error.value:
-        solara.Error(error.value, classes=["trial-error"])
-    if trial.value is not None:
-        Progress(trial.value)
+    with solara.Columns([1, 2]):
+        with solara.Column():
+            solara.Select("Scenario", values=levers.scenarios(), value=scenario,
+                          on_value=lambda _: values.set({}), classes=["trial-scenario"])
+            solara.Select("World", values=list(levers.TRIAL_WORLDS), value=world, classes=["trial-world"])
+            solara.InputInt("Replications (1-3)", value=replications, classes=["trial-replications"])
+            solara.Button("Run against the baseline", on_click=start, color="primary", classes=["trial-run"])
+            if error.value:
+                solara.Error(error.value, classes=["trial-error"])
+            if trial.value is not None:
+                Progress(trial.value)
+        with solara.Column():
+            solara.Markdown("Levers of this scenario (ranges and units from the policy's parameters; "
+                            "the baseline runs on the same random numbers):")
+            with solara.GridFixed(columns=2):
+                for lever in own:
+                    with solara.Column(gap="0px"):
+                        LeverControl(lever, values)
+            if not own:
+                solara.Info("This scenario's policies have no numeric or on/off parameters to set.")
 
 
 @solara.component
