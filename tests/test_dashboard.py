@@ -85,7 +85,7 @@ def test_the_command_checks_its_arguments_first(capsys, tmp_path, args, key):
 
 
 def test_the_page_loads_without_matplotlib():
-    """Importing the page leaves matplotlib unloaded: it must come after Solara's start-up patch (sim/dashboard/app.py says why)."""
+    """Importing the page leaves matplotlib unloaded (after Solara's start-up patch: sim/dashboard/app.py)."""
     code = "import sys, sim.dashboard.app; print('matplotlib' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "False", f"importing the page must not import matplotlib: {done.stdout}{done.stderr}"
