@@ -281,6 +281,8 @@ class RunConfig:
     workers: int = _f(MISSING, 1, 1_024, unit="processes")
     progress: bool = _f(MISSING, doc="progress bar on stderr when a run takes over 2 s")
     agent_snapshots: bool = _f(MISSING, doc="write the agents table (agent state at quarter ends)")
+    watch_port: str = _f(MISSING, doc="a port watched hourly for a week in replication 0 (the watch table); '' = none")
+    watch_week: int = _f(MISSING, 1, 520, unit="week", doc="the week watched; week 1 starts at world.start")
 
 
 @dataclass

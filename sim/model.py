@@ -37,6 +37,7 @@ from sim.policies import ORDER, PolicyStack, World
 from sim.records import IN_PROCESS, Screening
 from sim.snapshot import Snapshots
 from sim.streams import Streams
+from sim.watch import PortWatch
 
 LOOKAHEAD_H = 72.0  # a day's declarations are drawn this long before the day starts
 LEARN_EVERY_H = HOURS_PER_DAY  # what became known during a day is learned at its end
@@ -49,6 +50,7 @@ class RunResult:
     breakdown: pd.DataFrame
     policies: list[dict]
     agents: pd.DataFrame
+    watch: pd.DataFrame | None = None  # run.watch_port's week, hour by hour (replication 0 only)
 
 
 class SupervisionModel(mesa.Model):
@@ -86,6 +88,9 @@ class SupervisionModel(mesa.Model):
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared)
         self.snapshots = Snapshots(self)
+        watched = cfg.run.watch_port if replication == 0 else ""
+        self.watch = PortWatch(self.env, self.ports[names.index(watched)], cfg.run.watch_week,
+                               world.ports[watched].scanners) if watched else None
         self.env.process(self._days())
         self.env.process(self._clock())
         self.policies.start(World(cfg, self.ports, self.population, self.credit))
@@ -183,7 +188,7 @@ class SupervisionModel(mesa.Model):
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
-                         self.snapshots.table(ids))
+                         self.snapshots.table(ids), self.watch.table(ids) if self.watch else None)
 
 
 class Subset:

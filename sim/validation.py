@@ -23,6 +23,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from sim import watch
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
 from sim.policies import ORDER, REGISTRY, PolicyStack
@@ -152,6 +153,7 @@ def check_rules(cfg: Config, root: dict) -> None:
         raise ConfigError(f"population.enterprises: must be at least the number of ports with "
                           f"traffic ({busy}); got {pop.enterprises}")
     _check_mixes(cfg)
+    watch.check(cfg, Calendar(cfg.world.start, cfg.world.horizon_quarters, 0).days)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
 

@@ -18,7 +18,8 @@ LAYERS = {
                      "sim.api", "sim.userfiles", "sim"),  # sim: the package's facade, sim.run etc.
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
-    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed"),
+    "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed",
+               "sim.watch"),
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning"), ("records",)),
