@@ -112,6 +112,21 @@ def ReportFigures(loaded) -> None:
         Chart(chosen.value, draw, None, (loaded.path,))
 
 
+@solara.component
+def WatchPort() -> None:
+    """The week a run watched (run.watch_port), hour by hour, for the chosen scenario."""
+    tables = solara.use_memo(lambda: charts().watch_tables(Path(folder_path.value)) if folder_path.value else {},
+                             dependencies=[folder_path.value])
+    chosen = solara.use_reactive(None)
+    if not tables:
+        solara.Info("This folder watched no port. Run with run.watch_port=PORT run.watch_week=N (or choose a port "
+                    "to watch under 'Try a setting') to record one week hour by hour.", classes=["watch-none"])
+        return
+    label = chosen.value if chosen.value in tables else next(iter(tables))
+    solara.Select("Scenario", values=list(tables), value=label, on_value=chosen.set, classes=["watch-scenario"])
+    Chart("week", lambda: charts().week_figure(tables[label]), tables[label], (folder_path.value, label))
+
+
 def _open(path: str):
     try:
         return charts().open_folder(Path(path))
@@ -138,6 +153,7 @@ def TrySetting() -> None:
     scenario = solara.use_reactive(levers.scenarios()[0])
     world = solara.use_reactive(next(iter(levers.TRIAL_WORLDS)))
     replications = solara.use_reactive(2)
+    watch_port, watch_week = solara.use_reactive(levers.NO_WATCH), solara.use_reactive(1)
     values = solara.use_reactive({})
     error, trial = solara.use_reactive(""), solara.use_reactive(None)
     own = solara.use_memo(lambda: levers.levers(scenario.value), dependencies=[scenario.value])
@@ -145,7 +161,8 @@ def TrySetting() -> None:
         if trial.value is not None and trial.value.returncode is None:
             return  # one trial at a time
         changed = {k: v for k, v in values.value.items() if any(k == lv.path and v != lv.value for lv in own)}
-        data = levers.experiment(scenario.value, changed, levers.TRIAL_WORLDS[world.value], replications.value)
+        overrides = [*levers.TRIAL_WORLDS[world.value], *levers.watching(watch_port.value, watch_week.value)]
+        data = levers.experiment(scenario.value, changed, overrides, replications.value)
         try:
             if not 1 <= replications.value <= 3:
                 raise ConfigError(f"run.replications: a trial runs 1 to 3 replications; got {replications.value}")
@@ -163,6 +180,10 @@ def TrySetting() -> None:
                           on_value=lambda _: values.set({}), classes=["trial-scenario"])
             solara.Select("World", values=list(levers.TRIAL_WORLDS), value=world, classes=["trial-world"])
             solara.InputInt("Replications (1-3)", value=replications, classes=["trial-replications"])
+            with solara.Row():
+                solara.Select("Watch a port", values=[levers.NO_WATCH, *levers.ports()], value=watch_port,
+                              classes=["trial-watch-port"])
+                solara.InputInt("week", value=watch_week, classes=["trial-watch-week"])
             solara.Button("Run against the baseline", on_click=start, color="primary", classes=["trial-run"])
             if error.value:
                 solara.Error(error.value, classes=["trial-error"])
@@ -211,5 +232,7 @@ def Page() -> None:
         with solara.lab.Tabs():
             with solara.lab.Tab("Explore results"):
                 Explore()
+            with solara.lab.Tab("Watch a port"):
+                WatchPort()
             with solara.lab.Tab("Try a setting"):
                 TrySetting()

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim import figures as F
+from sim import output
 from sim.report.build import load_tables
 from sim.report.plan import plan
 
@@ -87,6 +88,21 @@ def report_figures(folder: Folder) -> dict[str, tuple[str, object]]:
     """Every figure ``tradesim report`` draws for this folder: name -> (title, draw)."""
     drawn, _ = plan(folder.tables)
     return {figure.name: (figure.title, figure.draw) for figure in drawn}
+
+
+def watch_tables(path: Path) -> dict[str, pd.DataFrame]:
+    """The ``watch`` tables of a folder (``tradesim run``'s, or each scenario's under ``runs/``), by scenario."""
+    path, out = Path(path), {}
+    for folder in [path, *sorted(path.glob("runs/*/rep_0"))]:
+        if (folder / "watch.parquet").exists():
+            table = output.read_tables(folder, ("watch",))["watch"]
+            out[str(table["scenario"].iloc[0]) if folder == path else folder.parent.name] = table
+    return out
+
+
+def week_figure(watch: pd.DataFrame) -> Figure:
+    """The watched port's week (:func:`sim.figures.port_week`)."""
+    return F.port_week(watch)
 
 
 def png(figure: Figure) -> bytes:

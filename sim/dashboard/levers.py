@@ -20,6 +20,9 @@ TRIAL_WORLDS = {  # the worlds a trial can run in: name -> overrides (the preset
 }
 
 
+NO_WATCH = "(none)"
+
+
 @dataclass(frozen=True)
 class Lever:
     """One policy parameter a control sets: ``policy.<key>.params.<name>``."""
@@ -63,6 +66,16 @@ def levers(scenario: str) -> list[Lever]:
                 out.append(Lever(key, f.name, kind, given.get(f.name, f.default), meta.get("lo"), meta.get("hi"),
                                  meta.get("unit", ""), meta.get("doc", "")))
     return out
+
+
+def ports() -> list[str]:
+    """The ports of the default world (those a trial can watch)."""
+    return list(load_config([])[0].world.ports)
+
+
+def watching(port: str, week: int) -> list[str]:
+    """The overrides that watch ``port`` hour by hour through ``week`` (none for :data:`NO_WATCH`)."""
+    return [] if port == NO_WATCH else [f"run.watch_port={port}", f"run.watch_week={week}"]
 
 
 def experiment(scenario: str, changed: dict[str, object], world: list[str], replications: int) -> dict:

@@ -52,7 +52,7 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
     return RunResult(pd.concat([r.quarterly for r in results], ignore_index=True),
                      pd.concat([r.breakdown for r in results], ignore_index=True),
                      results[0].policies,
-                     pd.concat([r.agents for r in results], ignore_index=True))
+                     pd.concat([r.agents for r in results], ignore_index=True), results[0].watch)
 
 
 def seed_manifest(cfg: Config, replications: Optional[list[int]] = None) -> dict:
