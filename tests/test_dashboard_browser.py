@@ -1,6 +1,7 @@
 """``tradesim dashboard`` in a real browser (headless Chromium driven by Playwright): open a saved
 comparison, pick a scenario and a metric, check the chart's rows against comparison.csv, try a bad
-lever value (the CLI's message, nothing started), then run a setting to the end.
+lever value (the CLI's message, nothing started), then run a setting to the end, watching a port,
+and look at the watched week.
 
 Skipped, with the reason, when solara, playwright or a Chromium executable is missing (Debian:
 ``apt-get install chromium``; or set TRADESIM_CHROMIUM to the executable). Screenshots go to
@@ -123,12 +124,20 @@ def test_dashboard_in_a_browser(server, comparison, tmp_path):
         lever.press("Enter")
         page.locator(".trial-replications input").fill("1")
         page.locator(".trial-replications input").press("Enter")
+        pick(page, "trial-watch-port", "seaport")
         page.locator(".trial-run").click()
         page.locator(".trial-progress").wait_for()
         page.screenshot(path=str(shots / "running.png"))
         page.locator(".trial-done").wait_for(timeout=300_000)
         page.screenshot(path=str(shots / "trial_done.png"))
+        page.get_by_role("button", name="Explore these results").click()
+        page.get_by_role("tab", name="Watch a port").click()
+        page.locator(".chart-week").wait_for()
+        page.wait_for_timeout(1000)  # the tab's slide-in, for the screenshot
+        shown = page.eval_on_selector_all(".data-week table tbody tr", "rows => rows.length")
+        page.screenshot(path=str(shots / "watch.png"))
         browser.close()
+    assert shown == 168 * 4, f"the watched week of the trial: 168 hours x 4 roles; got {shown} rows"
     (folder,) = list(out.iterdir())
     ran = pd.read_csv(folder / "comparison.csv")
     assert set(ran["scenario"]) == {f"{SCENARIO}__{LEVER}=0.05"}, "the trial compared the changed scenario"
