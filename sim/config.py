@@ -1,4 +1,4 @@
-"""Typed configuration schema, registered with Hydra's ConfigStore; :mod:`sim.validation` checks it.
+"""Typed configuration schema, registered with Hydra by :mod:`sim.compose`; :mod:`sim.validation` checks it.
 
 The schema says what each setting *is* (type, unit, range, meaning, names it refers to: ``_f``
 puts them in the field's metadata). The *values*, defaults included, live only in the YAML presets
@@ -294,9 +294,3 @@ class Config:
     population: PopulationConfig = field(default_factory=PopulationConfig)
     policy: Dict[str, Any] = _f(MISSING, doc="key -> PolicySpec fields; at least the baseline inspection")
     run: RunConfig = field(default_factory=RunConfig)
-
-
-def register_schemas() -> None:
-    """Register the schema so Hydra rejects keys that do not exist."""
-    from hydra.core.config_store import ConfigStore
-    ConfigStore.instance().store(name="tradesim_schema", node=Config)
