@@ -157,6 +157,7 @@ def TrySetting() -> None:
     values = solara.use_reactive({})
     error, trial = solara.use_reactive(""), solara.use_reactive(None)
     own = solara.use_memo(lambda: levers.levers(scenario.value), dependencies=[scenario.value])
+    ports = solara.use_memo(levers.ports, dependencies=[])
     def start() -> None:
         if trial.value is not None and trial.value.returncode is None:
             return  # one trial at a time
@@ -181,7 +182,7 @@ def TrySetting() -> None:
             solara.Select("World", values=list(levers.TRIAL_WORLDS), value=world, classes=["trial-world"])
             solara.InputInt("Replications (1-3)", value=replications, classes=["trial-replications"])
             with solara.Row():
-                solara.Select("Watch a port", values=[levers.NO_WATCH, *levers.ports()], value=watch_port,
+                solara.Select("Watch a port", values=[levers.NO_WATCH, *ports], value=watch_port,
                               classes=["trial-watch-port"])
                 solara.InputInt("week", value=watch_week, classes=["trial-watch-week"])
             solara.Button("Run against the baseline", on_click=start, color="primary", classes=["trial-run"])
