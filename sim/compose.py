@@ -12,7 +12,7 @@ from pathlib import Path
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBaseException
 
-from sim.config import Config, ConfigError, register_schemas
+from sim.config import Config, ConfigError
 from sim.userfiles import GROUPS, check_preset_file, check_scenario_file
 from sim.validation import check_name, check_plain, check_policies, check_rules
 
@@ -128,6 +128,12 @@ def load_config(overrides: list[str]) -> tuple[Config, Path]:
     """Compose and validate the config; return it with the run's output folder."""
     cfg, dirs = compose_run(overrides)
     return cfg, dirs["run"]
+
+
+def register_schemas() -> None:
+    """Register the schema so Hydra rejects keys that do not exist."""
+    from hydra.core.config_store import ConfigStore
+    ConfigStore.instance().store(name="tradesim_schema", node=Config)
 
 
 def _composed(overrides: list[str]):

@@ -1,4 +1,4 @@
-"""Typed configuration schema, registered with Hydra's ConfigStore; :mod:`sim.validation` checks it.
+"""Typed configuration schema, registered with Hydra by :mod:`sim.compose`; :mod:`sim.validation` checks it.
 
 The schema says what each setting *is* (type, unit, range, meaning, names it refers to: ``_f``
 puts them in the field's metadata). The *values*, defaults included, live only in the YAML presets
@@ -277,6 +277,8 @@ class RunConfig:
     workers: int = _f(MISSING, 1, 1_024, unit="processes")
     progress: bool = _f(MISSING, doc="progress bar on stderr when a run takes over 2 s")
     agent_snapshots: bool = _f(MISSING, doc="write the agents table (agent state at quarter ends)")
+    watch_port: str = _f(MISSING, doc="a port watched hourly for a week in replication 0 (the watch table); '' = none")
+    watch_week: int = _f(MISSING, 1, 520, unit="week", doc="the week watched; week 1 starts at world.start")
 
 
 @dataclass
@@ -288,9 +290,3 @@ class Config:
     population: PopulationConfig = field(default_factory=PopulationConfig)
     policy: Dict[str, Any] = _f(MISSING, doc="key -> PolicySpec fields; at least the baseline inspection")
     run: RunConfig = field(default_factory=RunConfig)
-
-
-def register_schemas() -> None:
-    """Register the schema so Hydra rejects keys that do not exist."""
-    from hydra.core.config_store import ConfigStore
-    ConfigStore.instance().store(name="tradesim_schema", node=Config)

@@ -40,6 +40,7 @@ from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
 from sim.resilience import EventWatch
 from sim.snapshot import Snapshots
 from sim.streams import Streams
+from sim.watch import PortWatch
 
 LOOKAHEAD_H = 72.0  # a day's declarations are drawn this long before the day starts
 LEARN_EVERY_H = HOURS_PER_DAY  # what became known during a day is learned at its end
@@ -54,6 +55,7 @@ class RunResult:
     agents: pd.DataFrame
     events: pd.DataFrame        # one row per disruption event (empty without events)
     event_backlog: pd.DataFrame  # hourly backlog around each event
+    watch: pd.DataFrame | None = None  # run.watch_port's week, hour by hour (replication 0 only)
 
 
 class SupervisionModel(mesa.Model):
@@ -98,6 +100,9 @@ class SupervisionModel(mesa.Model):
                                    self._cleared, self.schedule)
         self.snapshots = Snapshots(self)
         self.watch = EventWatch(self.events, self.calendar)
+        watched = cfg.run.watch_port if replication == 0 else ""
+        self.port_watch = PortWatch(self.env, self.ports[names.index(watched)], cfg.run.watch_week,
+                               world.ports[watched].scanners) if watched else None
         self.env.process(self._days())
         self.env.process(self._clock())
         self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule))
@@ -215,7 +220,8 @@ class SupervisionModel(mesa.Model):
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
-                         self.snapshots.table(ids), *self.watch.tables(self.replication))
+                         self.snapshots.table(ids), *self.watch.tables(self.replication),
+                         self.port_watch.table(ids) if self.port_watch else None)
 
 
 class Subset:

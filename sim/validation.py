@@ -25,6 +25,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from sim import watch
 from sim.calendar import Calendar
 from sim.config import Config, ConfigError, PolicySpec
 from sim.events import EventSpec, check_event_rules, kind_of
@@ -159,6 +160,7 @@ def check_rules(cfg: Config, root: dict) -> None:
     _check_mixes(cfg)
     check_countries(cfg.population)
     check_events(cfg, root)
+    watch.check(cfg, Calendar(cfg.world.start, cfg.world.horizon_quarters, 0).days)
     check_name("scenario", cfg.scenario)
     check_memory(cfg)
 
@@ -278,8 +280,7 @@ def check_params(where: str, params: type, given: dict, owner: str, root: dict) 
 
 def check_events(cfg: Config, root: dict) -> None:
     """Every entry of world.events: its keys and its kind's parameters, then the events' rules."""
-    for i, entry in enumerate(cfg.world.events):
-        where = f"world.events[{i}]"
+    for where, entry in ((f"world.events[{i}]", e) for i, e in enumerate(cfg.world.events)):
         check_tree(where, EventSpec, entry, {}, root)
         kind = kind_of(where, entry)
         check_params(f"{where}.params", kind.Params, entry.get("params") or {}, f"event kind {kind.name!r}", root)
@@ -293,8 +294,7 @@ def check_plain(plain: dict) -> None:
 
 def validate(cfg: Config) -> Config:
     """Check everything that can be checked before a run; return ``cfg`` or raise ConfigError."""
-    root = dataclasses.asdict(cfg)
-    check_plain(root)
+    check_plain(root := dataclasses.asdict(cfg))
     check_rules(cfg, root)
     check_policies(cfg, root)
     return cfg

@@ -52,6 +52,14 @@ COMMANDS: dict[str, Command] = {
         "sim.cli.sweep:cmd_collect", "concatenate the finished jobs of a sweep folder",
         "Concatenate the finished jobs of a sweep folder (tradesim run -m) into quarterly and sweep tables.",
         arguments="DIR", examples=("tradesim collect results/sweeps/<time>",)),
+    "dashboard": Command(
+        "sim.cli.dashboard:cmd_dashboard", "a local web app: explore results, watch a port, try a setting",
+        "Serve a local web app (Solara, on 127.0.0.1) over a results folder: effects with the rows of "
+        "comparison.csv they come from, the report's figures, a watched port's week hour by hour, and lever "
+        "controls that run a small comparison in the background (docs/dashboard.md). Needs "
+        "pip install 'tradesim[dashboard]'.",
+        arguments="[DIR] [port=N] [out=DIR]",
+        examples=("tradesim dashboard results/experiments/smoke_pilot/<time>", "tradesim dashboard port=8765")),
     "list": Command(
         "sim.cli.listing:cmd_list", "scenarios, policies (with parameters), events, experiments, config presets",
         "List what the library holds, with full descriptions; 'policies NAME' prints a policy's "

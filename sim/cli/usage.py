@@ -128,6 +128,11 @@ def parse(name: str, command: Command, args: list[str]) -> bool:
     """Check ``args`` against the command's grammar; False when --help was printed (nothing to run)."""
     if not any(a.startswith("-") for a in args):
         return True  # plain key=value arguments: nothing for argparse to do (no import cost)
+    known = ["-h", "--help", *(flag for flags, _ in command.options for flag in flags)]
+    unknown = [a for a in args if a.startswith("-") and a not in known]
+    if unknown:
+        raise UserError(f"{unknown[0]}: not an option of tradesim {name} (options: {', '.join(known)}; "
+                        f"settings are key=value)")
     try:
         _parser(name, command).parse_intermixed_args(args)
     except SystemExit as exc:  # argparse printed the help

@@ -27,7 +27,7 @@ from sim.experiments.definitions import ExperimentError, Precision
 from sim.experiments.replications import days_of, run_replication, seed_manifest
 from sim.experiments.workers import submit_all, worker_pool
 
-RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog")
+RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog", "watch")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,8 @@ def run_job(job: Job, on_day: Optional[Callable[[], None]] = None) -> float:
         tables["agents"] = result.agents
     if job.cfg.world.events:
         tables.update(events=result.events, event_backlog=result.event_backlog)
+    if result.watch is not None:
+        tables["watch"] = result.watch
     wall = time.time() - started
     manifest = build_manifest(job.cfg, result.policies, seed_manifest(job.cfg, [job.replication]), wall)
     manifest.update(label=job.label, replication=job.replication, config_fingerprint=fingerprint(job.cfg))

@@ -51,7 +51,7 @@ def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
                     bar.update(days_of(cfg))
     cat = lambda name: pd.concat([getattr(r, name) for r in results], ignore_index=True)  # noqa: E731
     return RunResult(cat("quarterly"), cat("breakdown"), results[0].policies, cat("agents"), cat("events"),
-                     cat("event_backlog"))
+                     cat("event_backlog"), results[0].watch)
 
 
 def seed_manifest(cfg: Config, replications: Optional[list[int]] = None) -> dict:

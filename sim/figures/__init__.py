@@ -13,7 +13,8 @@ Modules: :mod:`~sim.figures.tables` (labels, orderings, port groups), :mod:`~sim
 :mod:`~sim.figures.release` (TRS decomposition, release-time distribution),
 :mod:`~sim.figures.detection` (observed vs true, displacement), :mod:`~sim.figures.effects`
 (the scenario x metric heatmap of effects, the grid of a sweep),
-:mod:`~sim.figures.events` (the backlog around disruption events).
+:mod:`~sim.figures.events` (the backlog around disruption events) and :mod:`~sim.figures.watch`
+(a port's week, hour by hour).
 
 Figures scale: at most :data:`TOGETHER` scenarios share a figure that draws one series per
 scenario (the report gives more one page each), a figure never repeats a colour, legends sit
@@ -70,13 +71,14 @@ from sim.figures.tables import (
     with_groups,
 )
 from sim.figures.trends import timeseries
+from sim.figures.watch import port_week
 
 __all__ = [
     "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "HOLDER_PALETTES", "KEY_METRICS",
     "MAX_HEIGHT", "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "TOGETHER", "WIDTH", "as_bool", "diff_label",
     "displacement", "distinct_colours", "effect_heatmap", "event_backlog", "event_study", "figure_bytes",
     "first_pilot_quarter", "forest", "frontier_points", "grid_points", "has_grid", "headline_effects",
-    "is_baseline", "key_metrics", "label", "levels", "observed_vs_true", "quarter_key", "quarters_sorted",
+    "is_baseline", "key_metrics", "label", "levels", "observed_vs_true", "port_week", "quarter_key", "quarters_sorted",
     "release_percentiles", "release_time_distribution", "scenario_colours", "scenario_label", "scenario_order",
     "step_colours", "step_hours", "step_name", "style", "styled", "sweep_grid", "timeseries", "tradeoff_frontier",
     "trs_decomposition", "with_groups",
