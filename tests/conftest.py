@@ -29,11 +29,12 @@ settings.load_profile("tradesim")
 
 
 def checkout_status() -> set[str] | None:
-    """``git status`` of the checkout, ignored files listed one by one (the venv left out); None
-    outside a git checkout."""
+    """``git status`` of the checkout, ignored files listed one by one (the venv and the browser
+    test's screenshots in CI, results/ci-artefacts, left out); None outside a git checkout."""
     try:
         run = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all", "--", ".",
-                              ":(exclude).venv"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+                              ":(exclude).venv", ":(exclude)results/ci-artefacts"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     return set(run.stdout.splitlines()) if run.returncode == 0 else None

@@ -62,8 +62,8 @@ def test_the_console_script_prints_help(tmp_path):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["run", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-    (["compare", "-m", "experiment=smoke_pilot"], "unrecognized arguments: -m"),
+    (["run", "--frobnicate"], "--frobnicate: not an option of tradesim run (options: -h, --help, -m, --multirun"),
+    (["compare", "-m", "experiment=smoke_pilot"], "-m: not an option of tradesim compare (options: -h, --help;"),
     (["list", "policies", "sandbx"], "no policy named 'sandbx'"),
     (["list", "things"], "usage: tradesim list"),
 ])

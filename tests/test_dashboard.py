@@ -47,7 +47,7 @@ def test_the_effect_chart_shows_the_comparison_rows_of_the_choice(tmp_path):
 
 def test_levers_are_the_policy_params_with_their_ranges():
     found = {lever.name: lever for lever in levers.levers("inspection_targeting")}
-    declared = {f.name: f for f in dataclasses.fields(Targeting.Params) if f.type in ("float", float)}
+    declared = {f.name: f for f in dataclasses.fields(Targeting.Params) if f.type in ("float", float, "int", int)}
     assert set(found) == set(declared), f"every numeric Targeting parameter is a lever; got {sorted(found)}"
     auc = found["auc"]
     assert (auc.lo, auc.hi, auc.value) == (0.5, 1, 0.85), f"range from Params, value from the scenario file: {auc}"

@@ -25,10 +25,11 @@ RUN = ["run", "run=smoke", "world.horizon_quarters=1", f"run.replications={REPLI
 
 
 def tradesim(*args: str, **popen) -> subprocess.Popen:
-    """``tradesim *args`` in a new session (its own process group, as a terminal would make it)."""
+    """``tradesim *args`` in a new session (its own process group, as a terminal would make it), with
+    Ctrl-C's default action (a pytest-xdist worker ignores SIGINT, and children inherit that)."""
     return subprocess.Popen([sys.executable, "-c", "from sim.cli import entry; entry()", *args],
                             start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            **popen)
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **popen)
 
 
 def session(sid: int) -> list[int]:
