@@ -4,8 +4,8 @@ names it refers to) in the dataclass field's metadata, which :mod:`sim.validatio
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
 
 
 class ConfigError(ValueError):
@@ -23,3 +23,32 @@ def _f(default: Any, lo: float | None = None, hi: float | None = None, unit: str
     if dataclasses.is_dataclass(default):
         return field(default_factory=lambda: dataclasses.replace(default), metadata=meta)
     return field(default=default, metadata=meta)
+
+
+class Setting:
+    """A configurable part of the model (a policy, a kind of disruption event): its name, what it
+    does, and its declared ``Params`` (defaults, units, ranges), validated at a config path."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    @dataclass
+    class Params:
+        pass
+
+    def __init__(self, params: Any, where: str):
+        """``where`` is the config path of the params, for error messages."""
+        self.params, self.where = params, where
+
+    def check(self, cfg) -> None:
+        """Check the parameters against the rest of the config (raise ConfigError)."""
+
+
+def registry() -> tuple[dict[str, type], Callable[[type], type]]:
+    """A registry of settings by name and its class decorator ``register``."""
+    found: dict[str, type] = {}
+
+    def register(cls: type) -> type:
+        found[cls.name] = cls
+        return cls
+    return found, register

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, ClassVar, Dict, Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
 from omegaconf import MISSING
@@ -20,14 +20,9 @@ from sim.agents.schedule import Schedule
 from sim.calendar import HOURS_PER_DAY, Calendar
 from sim.config import Config, ConfigError, _f
 from sim.policies.base import covered_ports
+from sim.schema import Setting, registry
 
-REGISTRY: dict[str, type["EventKind"]] = {}
-
-
-def register(cls: type["EventKind"]) -> type["EventKind"]:
-    """Class decorator: make an event kind available to configs under ``cls.name``."""
-    REGISTRY[cls.name] = cls
-    return cls
+REGISTRY, register = registry()  # @register makes an event kind available to configs under its name
 
 
 @dataclass
@@ -44,22 +39,8 @@ class EventSpec:
 REQUIRED = tuple(f.name for f in dataclasses.fields(EventSpec) if f.default is MISSING)
 
 
-class EventKind:
+class EventKind(Setting):
     """A kind of disruption. Override ``edit`` (and ``check``, ``disruption_h`` if needed)."""
-
-    name: ClassVar[str]
-    description: ClassVar[str]
-
-    @dataclass
-    class Params:
-        pass
-
-    def __init__(self, params: Any, where: str):
-        """``where`` is the config path of the params, for error messages."""
-        self.params, self.where = params, where
-
-    def check(self, cfg: Config) -> None:
-        """Check the parameters against the rest of the config (raise ConfigError)."""
 
     def disruption_h(self, duration_h: float) -> float:
         """How long clearance is disrupted by an event that lasts ``duration_h``."""

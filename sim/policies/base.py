@@ -18,20 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable
 
 import numpy as np
 
 from sim.calendar import Calendar
 from sim.config import ConfigError, PolicySpec
+from sim.schema import Setting, registry
 
-REGISTRY: dict[str, type["Policy"]] = {}
-
-
-def register(cls: type["Policy"]) -> type["Policy"]:
-    """Class decorator: make a policy available to configs under ``cls.name``."""
-    REGISTRY[cls.name] = cls
-    return cls
+REGISTRY, register = registry()  # @register makes a policy available to configs under its name
 
 
 @dataclass(frozen=True)
@@ -59,22 +54,8 @@ class Context:
     marks: np.ndarray | None = None
 
 
-class Policy:
+class Policy(Setting):
     """A supervision setting. Override only the hooks the setting needs."""
-
-    name: ClassVar[str]
-    description: ClassVar[str]
-
-    @dataclass
-    class Params:
-        pass
-
-    def __init__(self, params: Any, where: str):
-        """``where`` is the config path of the params, for error messages."""
-        self.params, self.where = params, where
-
-    def check(self, cfg) -> None:
-        """Check the parameters against the rest of the config (raise ConfigError)."""
 
     def on_start(self, world: World) -> None:
         """Allocate state, keep references to the parts of the world the policy acts on."""
