@@ -12,6 +12,7 @@ import random
 
 import simpy
 
+from sim.agents.schedule import until_open
 from sim.calendar import Calendar
 from sim.config import Config
 
@@ -32,15 +33,11 @@ class BareSimpy:
     def expo(self, mean: float) -> float:
         return self.rng.expovariate(1.0 / mean) if mean > 0 else 0.0
 
-    def until_open(self, open_hour: float, close_hour: float) -> float:
-        hour = self.env.now % 24.0
-        return 0.0 if open_hour <= hour < close_hour else (open_hour - hour) % 24.0
-
     def office_work(self, hours: float, open_hour: float, close_hour: float):
         """Work that pauses outside office hours, in steps of at most one opening."""
         left = hours
         while left > 0:
-            yield self.env.timeout(self.until_open(open_hour, close_hour))
+            yield self.env.timeout(until_open(self.env.now, open_hour, close_hour))
             step = min(left, close_hour - (self.env.now % 24.0))
             yield self.env.timeout(step)
             left -= step
@@ -48,7 +45,7 @@ class BareSimpy:
     def serve(self, port, resource: simpy.Resource, mean: float):
         with resource.request() as req:
             yield req
-            yield self.env.timeout(self.until_open(port.open_hour, port.close_hour))
+            yield self.env.timeout(until_open(self.env.now, port.open_hour, port.close_hour))
             yield self.env.timeout(self.expo(mean))
 
     def permit(self, granted: simpy.Event):
