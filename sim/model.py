@@ -1,6 +1,7 @@
 """SupervisionModel: builds the world from a validated Config, runs it, returns a RunResult.
 
-One clock: the simpy environment. A daily process draws the next day's declarations for all
+One clock: the simpy environment, with the queue core's heap (:mod:`sim.clearance.queues`)
+merged into its order. A daily process draws the next day's declarations for all
 ports at once, ``LOOKAHEAD_H`` ahead (when the goods are shipped and the trader decides how to
 declare them; an advance declaration can then be lodged before they arrive), lets the
 policies prevent and screen, and hands them to the clearance. A clock process settles finished
@@ -210,7 +211,7 @@ class SupervisionModel(mesa.Model):
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""
         with long_lived_world():
-            self.env.run(until=self.calendar.end_h)
+            self.clearance.run(until=self.calendar.end_h)
         self.snapshots.take(self.calendar.labels[-1])
         self.clearance.close()
         self.ledger.flush()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import simpy
 
 from sim.agents.port import Servers
 from sim.agents.schedule import Schedule, until_open
@@ -84,26 +83,42 @@ def test_absences_are_clipped_and_count_only_shift_hours(schedule):
         "three document officers, two away until 48 h"
 
 
+def _pool(size: int) -> tuple[Servers, list]:
+    """A pool whose grants are recorded as (token, server, time)."""
+    pool, granted = Servers(range(size)), []
+    pool.grant = lambda token, server, now: granted.append((token, server, now))
+    return pool, granted
+
+
 def test_servers_withdraw_free_ones_now_and_busy_ones_when_done():
-    env = simpy.Environment()
-    pool = Servers(env, range(3))
-    a, _ = pool.acquire()
-    b, _ = pool.acquire()
+    pool, granted = _pool(3)
+    a, b = pool.acquire("first"), pool.acquire("second")
     pool.withdraw(2)
     assert len(pool.free) == 0 and pool.owed == 1, "the free server left at once, one more is owed"
-    _, turn = pool.acquire()
-    pool.release(a)
-    assert not turn.triggered and pool.away == [2, a], "a released server goes away, not to the queue"
-    pool.release(b)
-    assert turn.triggered and turn.value == b, "with nothing owed, the next released server serves the queue"
-    pool.restore(2)
+    assert pool.acquire("waits") is None and list(pool.waiting) == ["waits"], "no server free: the request waits"
+    pool.release(a, 1.0)
+    assert not granted and pool.away == [2, a], "a released server goes away, not to the queue"
+    pool.release(b, 2.0)
+    assert granted == [("waits", b, 2.0)], "with nothing owed, the next released server serves the queue"
+    pool.restore(2, 3.0)
     assert pool.away == [] and sorted(pool.free) == sorted([2, a]), "both absent servers are back"
 
 
+def test_priority_lane_is_served_first_then_first_come_first_served():
+    pool, granted = _pool(1)
+    server = pool.acquire("busy")
+    for token, priority in (("a", False), ("b", False), ("aeo", True)):
+        assert pool.acquire(token, priority) is None, f"{token} should wait: the only server is busy"
+    for t in (1.0, 2.0, 3.0):
+        pool.release(server, t)
+    assert granted == [("aeo", server, 1.0), ("a", server, 2.0), ("b", server, 3.0)], \
+        f"the priority lane first, then in order of arrival: {granted}"
+
+
 def test_restore_before_a_busy_server_leaves_cancels_its_absence():
-    pool = Servers(simpy.Environment(), range(1))
-    server, _ = pool.acquire()
+    pool, _ = _pool(1)
+    server = pool.acquire("case")
     pool.withdraw(1)
-    pool.restore(1)
-    pool.release(server)
+    pool.restore(1, 1.0)
+    pool.release(server, 2.0)
     assert pool.free == [server] and pool.owed == 0, "the owed absence was cancelled"

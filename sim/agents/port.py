@@ -3,7 +3,8 @@ port's schedule (:mod:`sim.agents.schedule`).
 
 Officers serve only while the schedule lets them (the shift, no closure, the customs system
 up for electronic review): a declaration that gets an officer after closing keeps the officer
-and starts at the next opening, so queues carry over the night in order. A service that runs
+and starts at the next opening, so queues carry over the night in order (the queue core,
+:mod:`sim.clearance.queues`, runs the services). A service that runs
 past closing is overtime and counts as time on shift. Servers the schedule sends away (absent
 officers, a broken scanner) leave the pool when they finish the case in hand and come back at
 the end of the absence.
@@ -26,37 +27,38 @@ class Servers:
     first-served queue, and a priority lane that is served first (e.g. AEO traders' "priority
     inspection").
 
-    Like ``simpy.Resource`` but lighter: taking a free server costs no event, which matters
-    on the clearance path where most requests find a server free. The id tells who serves
-    (an officer's skill belongs to the officer who does the check).
+    Like ``simpy.Resource`` but without events: a request that finds a server free takes it at
+    once; one that waits is a token in the queue, and the server that becomes free for it is
+    handed over by ``grant(token, server, now)`` (set by the queue core,
+    :mod:`sim.clearance.queues`). The id tells who serves (an officer's skill belongs to the
+    officer who does the check).
     """
 
-    def __init__(self, env: simpy.Environment, ids: range):
-        self.env = env
+    def __init__(self, ids: range):
         self.free = list(reversed(ids)) or [ids.start]  # a pool without servers still holds one
         self.waiting, self.priority = deque(), deque()
         self.away: list[int] = []  # servers sent away (absent), and how many more leave when done
         self.owed = 0
+        self.grant: Callable[[object, int, float], None] | None = None
 
-    def acquire(self, priority: bool = False) -> tuple[int | None, simpy.Event | None]:
-        """(server id, None) if one was free (now taken), else (None, an event whose value is
-        the id of the server that becomes free for this request)."""
+    def acquire(self, token, priority: bool = False) -> int | None:
+        """The id of a free server (now taken), or None: ``token`` waits in line (the priority
+        lane if ``priority``) until a server is granted to it."""
         if self.free:
-            return self.free.pop(), None
-        turn = self.env.event()
-        (self.priority if priority else self.waiting).append(turn)
-        return None, turn
+            return self.free.pop()
+        (self.priority if priority else self.waiting).append(token)
+        return None
 
-    def release(self, server: int) -> None:
-        """Send the server away if the pool owes an absence; else hand it to the first in line
-        (priority lane first), or back to the pool."""
+    def release(self, server: int, now: float) -> None:
+        """Send the server away if the pool owes an absence; else grant it to the first in line
+        (priority lane first), or put it back in the pool."""
         if self.owed:
             self.owed -= 1
             self.away.append(server)
         elif self.priority:
-            self.priority.popleft().succeed(server)
+            self.grant(self.priority.popleft(), server, now)
         elif self.waiting:
-            self.waiting.popleft().succeed(server)
+            self.grant(self.waiting.popleft(), server, now)
         else:
             self.free.append(server)
 
@@ -66,12 +68,12 @@ class Servers:
         self.away += [self.free.pop() for _ in range(now)]
         self.owed += count - now
 
-    def restore(self, count: int) -> None:
+    def restore(self, count: int, now: float) -> None:
         """``count`` absent servers come back (or no longer leave)."""
         cancelled = min(count, self.owed)
         self.owed -= cancelled
         for _ in range(count - cancelled):
-            self.release(self.away.pop())
+            self.release(self.away.pop(), now)
 
 
 class Port:
@@ -82,9 +84,9 @@ class Port:
         self.env, self.name, self.kind = env, name, cfg.kind
         self.schedule, self.index = schedule, index
         self.staff = {role: getattr(cfg.officers, role) for role in ROLES}
-        self.servers = {role: Servers(env, officer_ids[role]) for role in ROLES}
-        self.servers["scanner"] = Servers(env, range(cfg.scanners))
-        self.bay = Servers(env, range(cfg.bays))
+        self.servers = {role: Servers(officer_ids[role]) for role in ROLES}
+        self.servers["scanner"] = Servers(range(cfg.scanners))
+        self.bay = Servers(range(cfg.bays))
         self.busy = {role: ([], []) for role in self.servers}
         for absence in schedule.absences:
             if absence.port == index:
@@ -95,41 +97,18 @@ class Port:
         yield self.env.timeout(max(absence.start - self.env.now, 0.0))
         pool.withdraw(absence.count)
         yield self.env.timeout(absence.end - self.env.now)
-        pool.restore(absence.count)
+        pool.restore(absence.count, self.env.now)
 
     @property
     def open_hours_per_day(self) -> float:
         return self.schedule.hours_per_day(self.index)
 
-    def serve_then(self, role: str, duration: float, then: Callable[[float, int], None],
-                   priority: bool = False) -> None:
-        """Wait for a server (an officer of ``role``, or the scanner), then for opening hours,
-        serve, and call ``then(start, server id)`` at the end. Callbacks, not a process: the
-        cheapest way through simpy for the many declarations that need one officer and nothing else."""
-        servers = self.servers[role]
-
-        def begin(server: int) -> None:
-            start = self.schedule.start(self.index, role, self.env.now)
-            starts, ends = self.busy[role]  # logged now, so work under way at the horizon counts
-            starts.append(start)
-            ends.append(start + duration)
-            self.env.timeout(start - self.env.now + duration).callbacks.append(lambda _: end(start, server))
-
-        def end(start: float, server: int) -> None:
-            servers.release(server)
-            then(start, server)
-
-        server, turn = servers.acquire(priority)
-        if turn is None:
-            begin(server)
-        else:
-            turn.callbacks.append(lambda event: begin(event.value))
-
-    def serve(self, role: str, duration: float, priority: bool = False):
-        """The same as a simpy sub-process (``yield from``); returns (start time, server id)."""
-        done = self.env.event()
-        self.serve_then(role, duration, lambda start, server: done.succeed((start, server)), priority)
-        return (yield done)
+    def log_busy(self, role: str, start: float, end: float) -> None:
+        """A server of ``role`` is busy from ``start`` to ``end`` (logged when the service
+        begins, so work under way at the horizon counts)."""
+        starts, ends = self.busy[role]
+        starts.append(start)
+        ends.append(end)
 
 
 def officer_hours(ports: list[Port], edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,8 +9,9 @@ post-clearance audit later.
 
 :func:`~sim.clearance.decisions.decide` makes every decision and draw at screening (pure).
 The green channel is settled at once with numpy; declarations routed to an officer, scanner or
-bay run their customs part on the simpy clock (:mod:`sim.clearance.cases`) and are settled in
-batches by :meth:`Clearance.settle`. Settled declarations go to the ledger and to whoever learns
+bay run their customs part on the queue core (:mod:`sim.clearance.cases` on
+:mod:`sim.clearance.queues`, run with the simpy clock) and are settled in batches by
+:meth:`Clearance.settle`. Settled declarations go to the ledger and to whoever learns
 from them (``on_cleared``), with the time each outcome became known.
 """
 from __future__ import annotations
@@ -24,8 +25,9 @@ import simpy
 from sim.agents.officer import Roster
 from sim.agents.port import Port
 from sim.agents.schedule import Schedule
-from sim.clearance.cases import Cases, Finished
+from sim.clearance.cases import Cases
 from sim.clearance.decisions import Decider, Decisions, decide
+from sim.clearance.queues import Clock
 from sim.clearance.timing import after_customs, customs_stamps
 from sim.config import Config
 from sim.records import GREEN, IN_PROCESS, NII, RELEASED, SEIZED, S, Screening, Truth
@@ -142,8 +144,8 @@ class Clearance:
         self.env, self.streams, self.end_h, self.on_cleared = env, streams, end_h, on_cleared
         self.schedule = schedule
         self.decider = Decider(cfg, [port.kind for port in ports])
-        self.finished = Finished()
-        self.cases = Cases(env, ports, roster, self.finished)
+        self.clock = Clock(env)
+        self.cases = Cases(self.clock, ports, roster)
         self.screening_h = cfg.world.service.screening_h
         self.open_days: list[Day] = []
 
@@ -161,12 +163,14 @@ class Clearance:
             self.open_days.append(day)
         return day
 
+    def run(self, until: float) -> None:
+        """Run the simpy clock and the queue core to ``until``."""
+        self.clock.run(until)
+
     def settle(self) -> None:
         """Settle the cases whose customs part ended since the last call."""
-        for day, cases in self.finished.take().items():
-            rows, stamps, found, physical, status = zip(*cases)
-            self._settle(day, np.array(rows), np.array(stamps), np.array(found), np.array(physical),
-                         np.array(status, dtype=np.int8))
+        for batch in self.cases.take():
+            self._settle(batch.day, *batch.take())
         self.open_days = [day for day in self.open_days if not day.settled.all()]
 
     def close(self) -> None:

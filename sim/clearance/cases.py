@@ -1,107 +1,171 @@
-"""The customs part of the declarations that need an officer, a scanner or a bay, on the simpy clock.
+"""The customs part of the declarations that need an officer, a scanner or a bay, on the queue
+core (:mod:`sim.clearance.queues`).
 
-Document review only: a chain of callbacks (no process). NII scan and physical inspection: a
-simpy process per declaration: transfer of the goods (once they have arrived), the scanner, an
-image analyst, and, when the image is suspicious or chosen for a physical check anyway, a
-second transfer, a bay and a physical inspection officer. Each check finds the violation with
-the drawn chance times the skill of the officer who does it. A finding of goods that are seized
-(contraband) ends clearance there, whichever check made it; any other finding means a
-correction. When the customs part is over the case is handed to :class:`Finished`, which the
-clearance settles in batches.
+Document review: wait until screened, then the review (a :class:`~sim.clearance.queues.Service`).
+NII scan and physical inspection, step by step as a simpy process would take them: transfer of
+the goods (once they have arrived), the scanner, an image analyst, and, when the image is
+suspicious or chosen for a physical check anyway, a second transfer, a bay and a physical
+inspection officer. Each check finds the violation with the drawn chance times the skill of the
+officer who does it. A finding of goods that are seized (contraband) ends clearance there,
+whichever check made it; any other finding means a correction. A day's cases are a
+:class:`Batch` of columns (Python lists in, preallocated arrays out); finished cases are taken in
+bulk by the clearance (:meth:`Cases.take`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from array import array
 
 import numpy as np
-import simpy
 
 from sim.agents.officer import Roster
 from sim.agents.port import Port
 from sim.clearance.decisions import SV
+from sim.clearance.queues import FIRST, Clock, Service
 from sim.records import DOCUMENT, NII, RELEASED, SEIZED
 
-DOC, NII_CHECK, PHYS = 0, 1, 2  # columns of Decisions.chance / u_check
+DOC, NII_CHECK, PHYS = 0, 1, 2  # columns of Decisions.chance / u_check, and bits of Batch.found
+TRANSFER = SV["transfer"]
+QUEUED = ("document", "scan", "image", "physical", "transfer")  # the service times the queues use
 
 
-@dataclass
-class Finished:
-    """Cases whose customs part is over, per day record, waiting to be settled."""
-    cases: dict = field(default_factory=dict)  # day record -> list of (row, customs stamps, found, physical, status)
+class Batch:
+    """The slow cases of one day record: inputs as Python lists, outputs in preallocated arrays
+    (the customs timestamps, which checks found the violation, physical inspection), the rows
+    finished since the last take in ``done``."""
 
-    def add(self, day, row: int, stamps: tuple, found: tuple, physical: bool, status: int) -> None:
-        self.cases.setdefault(day, []).append((row, stamps, found, physical, status))
+    def __init__(self, day, rows: np.ndarray, screened: np.ndarray):
+        dec, n = day.decisions, len(rows)
+        self.day, self.rows, self.done = day, rows, []
+        self.port, self.at = day.truth.port[rows].tolist(), screened.tolist()
+        self.arrival, self.priority = day.truth.arrival[rows].tolist(), day.screening.priority[rows].tolist()
+        self.channel, self.escalate = dec.channel[rows].tolist(), dec.escalate[rows].tolist()
+        self.chance, self.u = dec.chance[rows].T.tolist(), dec.u_check[rows].T.tolist()
+        self.service = [dec.service[rows, SV[name]].tolist() if name in QUEUED else None for name in SV]
+        self.server, self.start, self.bay = [0] * n, [0.0] * n, [0] * n  # held while served
+        # customs timestamps: document start (or screening), at inspection, NII start and end, physical start, end
+        self.first, self.inspected, self.nii_start, self.nii_end, self.physical_start, self.end = (
+            array("d", bytes(8 * n)) for _ in range(6))
+        self.found, self.physical = array("b", bytes(n)), array("b", bytes(n))
 
-    def take(self) -> dict:
-        cases, self.cases = self.cases, {}
-        return cases
+    def take(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows finished since the last take: day rows, customs stamps (document_start ..
+        physical_end), found (rows x checks), physical inspection and status."""
+        idx, self.done = np.array(self.done, dtype=np.int64), []
+        col = lambda a: np.frombuffer(a, dtype=np.float64)[idx]  # noqa: E731
+        first, end = col(self.first), col(self.end)
+        customs = np.column_stack([first, first, col(self.inspected), col(self.nii_start), col(self.nii_end),
+                                   col(self.physical_start), end])
+        document = self.day.decisions.channel[self.rows[idx]] == DOCUMENT
+        customs[document, 1:] = end[document, None]  # reviewed: every later customs stamp is the review's end
+        found = (np.frombuffer(self.found, dtype=np.int8)[idx, None] & (1 << np.arange(3))) > 0
+        rows = self.rows[idx]
+        status = np.where(found.any(axis=1) & self.day.decisions.seizable[rows], SEIZED, RELEASED).astype(np.int8)
+        return rows, customs, found, np.frombuffer(self.physical, dtype=np.int8)[idx] > 0, status
 
 
 class Cases:
     """Starts and runs the slow cases of each day record."""
 
-    def __init__(self, env: simpy.Environment, ports: list[Port], roster: Roster, finished: Finished):
-        self.env, self.ports, self.roster, self.finished = env, ports, roster, finished
+    def __init__(self, clock: Clock, ports: list[Port], roster: Roster):
+        self.clock, self.roster = clock, roster
+        self.review = Service(clock, ports, "document", SV["document"], self._reviewed)
+        self.scan = Service(clock, ports, "scanner", SV["scan"], self._scanned)
+        self.analysis = Service(clock, ports, "nii", SV["image"], self._analysed)
+        self.inspection = Service(clock, ports, "physical", SV["physical"], self._inspected)
+        self.bays = [port.bay for port in ports]
+        for pool in self.bays:
+            pool.grant = clock.grant
+        self.finished: list[Batch] = []  # batches with rows finished since the last take, in that order
 
-    def start(self, day, rows: np.ndarray, screened: np.ndarray) -> None:
+    def start(self, day, rows: np.ndarray, screened: np.ndarray) -> Batch:
         """Send ``rows`` of the day record (all routed to an officer) to their ports' queues."""
-        truth, dec, priority = day.truth, day.decisions, day.screening.priority
-        cols = zip(rows.tolist(), truth.port[rows].tolist(), truth.arrival[rows].tolist(), screened.tolist(),
-                   dec.channel[rows].tolist(), dec.escalate[rows].tolist(), dec.seizable[rows].tolist(),
-                   dec.chance[rows].tolist(), dec.u_check[rows].tolist(), dec.service[rows].tolist(),
-                   priority[rows].tolist())
-        for row, port, arrival, at, channel, escalate, seizable, chance, u, s, first in cols:
-            case = (day, row, self.ports[port], arrival, seizable, chance, u, s, first)
-            if channel == DOCUMENT:
-                self._document(case, at)
+        batch, now, clock = Batch(day, rows, screened), self.clock.env.now, self.clock
+        for row, (channel, at) in enumerate(zip(batch.channel, batch.at)):
+            if channel != DOCUMENT:
+                clock.at(now, self._screen, batch, row, FIRST)  # a process, started before what is due now
+            elif at > now:
+                clock.at(now + (at - now), self.review.request, batch, row)
             else:
-                self.env.process(self._inspection(case, at, channel, escalate))
+                self.review.request(now, batch, row)
+        return batch
 
-    def _document(self, case: tuple, at: float) -> None:
-        """Document review only, as callbacks."""
-        day, row, port, arrival, seizable, chance, u, s, first = case
-        env = self.env
+    def take(self) -> list[Batch]:
+        """The batches with rows finished since the last call (take their rows with Batch.take)."""
+        finished, self.finished = self.finished, []
+        return finished
 
-        def reviewed(start: float, officer: int) -> None:
-            found = self.roster.check("document", officer, chance[DOC], u[DOC])
-            now = env.now
-            self.finished.add(day, row, (start, now, now, now, now, now, now), (found, False, False), False,
-                              SEIZED if found and seizable else RELEASED)
+    def _finish(self, batch: Batch, row: int) -> None:
+        if not batch.done:
+            self.finished.append(batch)
+        batch.done.append(row)
 
-        review = lambda _=None: port.serve_then("document", s[SV["document"]], reviewed, first)  # noqa: E731
-        if at > env.now:
-            env.timeout(at - env.now).callbacks.append(review)
+    def _check(self, role: str, batch: Batch, row: int, check: int) -> bool:
+        found = self.roster.check(role, batch.server[row], batch.chance[check][row], batch.u[check][row])
+        if found:
+            batch.found[row] |= 1 << check
+        return found
+
+    # --- document review -------------------------------------------------------------------------
+    def _reviewed(self, t: float, batch: Batch, row: int) -> None:
+        self.review.release(t, batch, row)
+        self._check("document", batch, row, DOC)
+        batch.first[row], batch.end[row] = batch.start[row], t
+        self._finish(batch, row)
+
+    # --- NII scan and physical inspection, in a simpy process's steps ------------------------------
+    def _screen(self, t: float, batch: Batch, row: int) -> None:
+        at = batch.at[row]
+        if at > t:
+            self.clock.at(t + (at - t), self._screened, batch, row)
         else:
-            review()
+            self._screened(t, batch, row)
 
-    def _inspection(self, case: tuple, at: float, channel: int, escalate: bool):
-        """NII scan (maybe followed by physical inspection) or physical inspection, as a process."""
-        day, row, port, arrival, seizable, chance, u, s, first = case
-        env, roster = self.env, self.roster
-        if at > env.now:
-            yield env.timeout(at - env.now)
-        screened = env.now
-        yield env.timeout(max(env.now, arrival) + s[SV["transfer"]] - env.now)
-        at_inspection = nii_s = nii_e = env.now
-        found_nii = found_phys = False
-        physical = channel != NII
-        if not physical:
-            nii_s, _ = yield from port.serve("scanner", s[SV["scan"]], first)
-            _, analyst = yield from port.serve("nii", s[SV["image"]], first)
-            found_nii = roster.check("nii", analyst, chance[NII_CHECK], u[NII_CHECK])
-            nii_e = env.now
-            physical = escalate or found_nii
-            if physical:  # the goods move on to a bay (counted in the wait for physical inspection)
-                yield env.timeout(s[SV["transfer"]])
-        ph_s = ph_e = nii_e
-        if physical:
-            bay, turn = port.bay.acquire(first)
-            if turn is not None:
-                bay = yield turn
-            ph_s, officer = yield from port.serve("physical", s[SV["physical"]], first)
-            port.bay.release(bay)
-            found_phys = roster.check("physical", officer, chance[PHYS], u[PHYS])
-            ph_e = env.now
-        seized = (found_nii or found_phys) and seizable
-        self.finished.add(day, row, (screened, screened, at_inspection, nii_s, nii_e, ph_s, ph_e),
-                          (False, found_nii, found_phys), physical, SEIZED if seized else RELEASED)
+    def _screened(self, t: float, batch: Batch, row: int) -> None:
+        """Screened: the goods move to the scanner or bay once they have arrived."""
+        batch.first[row] = t
+        self.clock.at(t + (max(t, batch.arrival[row]) + batch.service[TRANSFER][row] - t), self._arrived, batch, row)
+
+    def _arrived(self, t: float, batch: Batch, row: int) -> None:
+        batch.inspected[row] = batch.nii_start[row] = batch.nii_end[row] = t
+        if batch.channel[row] == NII:
+            self.scan.request(t, batch, row)
+        else:
+            self._to_bay(t, batch, row)
+
+    def _scanned(self, t: float, batch: Batch, row: int) -> None:
+        self.scan.release(t, batch, row)
+        batch.nii_start[row] = batch.start[row]
+        self.clock.at(t, self.analysis.request, batch, row)  # the process resumes one step later
+
+    def _analysed(self, t: float, batch: Batch, row: int) -> None:
+        self.analysis.release(t, batch, row)
+        self.clock.at(t, self._judged, batch, row)
+
+    def _judged(self, t: float, batch: Batch, row: int) -> None:
+        """The image is analysed: to a bay if suspicious (or chosen anyway), else done."""
+        found = self._check("nii", batch, row, NII_CHECK)
+        batch.nii_end[row] = t
+        if batch.escalate[row] or found:  # the goods move on to a bay (counted in the wait for physical inspection)
+            self.clock.at(t + batch.service[TRANSFER][row], self._to_bay, batch, row)
+        else:
+            batch.physical_start[row] = batch.end[row] = t
+            self._finish(batch, row)
+
+    def _to_bay(self, t: float, batch: Batch, row: int) -> None:
+        bay = self.bays[batch.port[row]].acquire((self._in_bay, batch, row), batch.priority[row])
+        if bay is not None:
+            self._in_bay(t, batch, row, bay)
+
+    def _in_bay(self, t: float, batch: Batch, row: int, bay: int) -> None:
+        batch.bay[row] = bay
+        self.inspection.request(t, batch, row)
+
+    def _inspected(self, t: float, batch: Batch, row: int) -> None:
+        self.inspection.release(t, batch, row)
+        self.clock.at(t, self._concluded, batch, row)
+
+    def _concluded(self, t: float, batch: Batch, row: int) -> None:
+        self.bays[batch.port[row]].release(batch.bay[row], t)
+        self._check("physical", batch, row, PHYS)
+        batch.physical_start[row], batch.end[row], batch.physical[row] = batch.start[row], t, 1
+        self._finish(batch, row)
