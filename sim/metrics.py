@@ -205,8 +205,12 @@ EVENT_METRICS: tuple[Metric, ...] = (
            "from the end of the disruption until the backlog is within 10% of its pre-event level"),
     Metric("revenue_deferred", AMOUNT, "Revenue deferred", "million CNY",
            "duty held in the backlog at the end of the disruption above the pre-event level", scale=1e-6),
+    Metric("offered_load", SCORE, "Offered load", "work / server-hours",
+           "at the busiest of the event's ports and roles: service hours routed there during the disruption "
+           "over the server-hours that could work then (1 or more: the queue grows)"),
 )
 EVENT_COLUMNS: tuple[str, ...] = ("replication", "event", "kind", "port", "start", "duration_h",
-                                  *(m.name for m in EVENT_METRICS))
-EVENT_BACKLOG_COLUMNS = ("replication", "event", "hour", "backlog", "pre_event", "release_time_p90_h")
+                                  *(m.name for m in EVENT_METRICS), "busiest")
+EVENT_BACKLOG_COLUMNS = ("replication", "event", "hour", "backlog", "pre_event", "release_time_p90_h",
+                         "release_time_p90_checked_h")
 BY_NAME.update({m.name: m for m in EVENT_METRICS})

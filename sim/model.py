@@ -100,7 +100,7 @@ class SupervisionModel(mesa.Model):
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared, self.schedule)
         self.snapshots = Snapshots(self)
-        self.watch = EventWatch(self.events, self.calendar)
+        self.watch = EventWatch(self.events, self.calendar, self.schedule)
         watched = cfg.run.watch_port if replication == 0 else ""
         self.port_watch = PortWatch(self.env, self.ports[names.index(watched)], cfg.run.watch_week,
                                world.ports[watched].scanners) if watched else None

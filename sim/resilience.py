@@ -18,26 +18,46 @@ from those times (the backlog is a step function of time):
 - ``revenue_deferred``: the duty held in the backlog at the end of the disruption above the
   pre-event level (collected later, at release);
 
+- ``offered_load``: at the busiest of the event's ports and roles (``busiest``), the work that
+  reached its queue during the disruption (the drawn service times of the declarations screened
+  then and routed to it) over the server-hours it could work then (shift hours less closures,
+  system down time and absences): the load the queue really got, watch list and all (NaN where
+  no server could work, e.g. document review during an outage);
+
 and an hourly series (``event_backlog``): the mean backlog of each hour from ``BEFORE_H`` before
 the start to ``AFTER_H`` after the end, its pre-event level, and the 90th percentile of the
-release times of the declarations released in the 24 h up to the hour's end.
+release times of the declarations released in the 24 h up to the hour's end, of all and of
+those that went through a check (document review or inspection: the ones that wait in queues).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from sim.agents.schedule import Schedule
 from sim.calendar import HOURS_PER_DAY, Calendar
 from sim.clearance import Cleared
+from sim.clearance.decisions import SV
 from sim.events import Event
 from sim.metrics import EVENT_BACKLOG_COLUMNS, EVENT_COLUMNS
-from sim.records import IN_PROCESS, RELEASED
+from sim.records import DOCUMENT, GREEN, IN_PROCESS, NII, RELEASED, S
 
 PROFILE_DAYS = 7  # days before the start whose backlog makes the pre-event level (assumption: a week, 3-14)
 BEFORE_H = 48.0   # the hourly series starts this long before the event (two daily cycles)
 AFTER_H = 7 * HOURS_PER_DAY  # the series, and the search for recovery, end this long after the disruption
 RECOVERED = 1.10  # within 10% of the pre-event level (issue 15)
 DELAY_H = 24.0    # "delayed beyond 24 h" (issue 15)
+LOAD_ROLES = ("document", "scanner", "nii", "physical")  # the queues whose offered load is measured
+
+
+def routed_work(c: Cleared) -> np.ndarray:
+    """Declarations x LOAD_ROLES: the service hours each brings to each queue (0 where it is
+    not routed there; a physical inspection after an NII image counts where it happened)."""
+    channel, service = c.decision("channel"), c.decision("service")
+    nii = channel == NII
+    return np.column_stack([np.where(channel == DOCUMENT, service[:, SV["document"]], 0.0),
+                            np.where(nii, service[:, SV["scan"]], 0.0), np.where(nii, service[:, SV["image"]], 0.0),
+                            np.where(c.physical, service[:, SV["physical"]], 0.0)])
 
 
 class Curve:
@@ -98,8 +118,9 @@ class Profile:
 class EventWatch:
     """Declarations around each event, and the events and event_backlog tables made from them."""
 
-    def __init__(self, events: list[Event], calendar: Calendar):
+    def __init__(self, events: list[Event], calendar: Calendar, schedule: Schedule):
         first, self.end_h = -calendar.warmup_h, calendar.end_h
+        self.schedule, self.calendar = schedule, calendar
         self.windows = [(ev, max(ev.start - PROFILE_DAYS * HOURS_PER_DAY, first), min(ev.end + AFTER_H, self.end_h))
                         for ev in events]
         self.kept: list[list[tuple]] = [[] for _ in events]
@@ -110,39 +131,58 @@ class EventWatch:
             return
         port, arrival = c.truth("port"), c.truth("arrival")
         exit = np.where(c.status == IN_PROCESS, np.inf, c.event_time)
+        checked, screened, work = c.decision("channel") != GREEN, c.stamps[:, S["screened"]], routed_work(c)
         for kept, (ev, lo, hi) in zip(self.kept, self.windows):
             keep = np.isin(port, ev.ports) & (arrival < hi) & (exit >= lo)
             if keep.any():
-                kept.append((arrival[keep], exit[keep], c.truth("duty")[keep], (c.status == RELEASED)[keep]))
+                kept.append((arrival[keep], exit[keep], c.truth("duty")[keep], (c.status == RELEASED)[keep],
+                             checked[keep], port[keep], screened[keep], work[keep]))
 
     def tables(self, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(events, event_backlog) of this replication (empty tables without events)."""
         rows, series = [], []
         for kept, (ev, lo, hi) in zip(self.kept, self.windows):
-            arrival, exit, duty, released = (np.concatenate(x) if x else np.zeros(0) for x in zip(*kept)) \
-                if kept else (np.zeros(0),) * 4
+            arrival, exit, duty, released, checked, port, screened, work = \
+                (np.concatenate(x) for x in zip(*kept)) if kept else (*(np.zeros(0),) * 7, np.zeros((0, 4)))
             measures, hourly = resilience(ev, arrival, np.minimum(exit, self.end_h), duty, released.astype(bool),
-                                          lo, hi)
+                                          checked.astype(bool), lo, hi)
+            load, busiest = self.offered_load(ev, port, screened, work)
             rows.append({"replication": replication, "event": ev.name, "kind": ev.kind.name, "port": ev.port_label,
-                         "start": ev.when, "duration_h": ev.end - ev.start, **measures})
+                         "start": ev.when, "duration_h": ev.end - ev.start, **measures, "offered_load": load,
+                         "busiest": busiest})
             series.append(hourly.assign(replication=replication, event=ev.name))
         events = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
         backlog = pd.concat(series, ignore_index=True) if series else pd.DataFrame()
         return events, backlog.reindex(columns=list(EVENT_BACKLOG_COLUMNS))
 
+    def offered_load(self, ev: Event, port: np.ndarray, screened: np.ndarray, work: np.ndarray) -> tuple[float, str]:
+        """The highest offered load among the event's ports and LOAD_ROLES during the disruption
+        (work screened then over the server-hours that could work then), and "port role"."""
+        quarter = int(self.calendar.quarter_index(np.array(ev.start)))
+        during = (screened >= ev.start) & (screened < ev.end)
+        best, where = np.nan, ""
+        for p in ev.ports:
+            offered = work[during & (port == p)].sum(axis=0)
+            for r, role in enumerate(LOAD_ROLES):
+                hours = self.schedule.server_hours(p, role, ev.start, ev.end, quarter)
+                load = offered[r] / hours if hours > 0 else np.nan
+                if load == load and not load < best:
+                    best, where = float(load), f"{self.schedule.names[p]} {role}"
+        return best, where
+
 
 def resilience(ev: Event, arrival: np.ndarray, exit: np.ndarray, duty: np.ndarray, released: np.ndarray,
-               lo: float, hi: float) -> tuple[dict, pd.DataFrame]:
+               checked: np.ndarray, lo: float, hi: float) -> tuple[dict, pd.DataFrame]:
     """The measures of one event (see the module doc) and its hourly series, from the arrival
-    and exit times (in process at the horizon: the horizon), duty and release flags of the
-    declarations at its ports around it, recorded on [lo, hi]."""
+    and exit times (in process at the horizon: the horizon), duty, release and checked flags of
+    the declarations at its ports around it, recorded on [lo, hi]."""
     days = min(PROFILE_DAYS, int((ev.start - lo) // HOURS_PER_DAY))
     count = Curve(arrival, exit, np.ones(len(arrival)), lo, hi)
     held = Curve(arrival, exit, duty, lo, hi)
     nan = {"peak_backlog": np.nan, "delayed_24h": np.nan, "extra_release_h": np.nan, "recovery_h": np.nan,
            "revenue_deferred": np.nan}
     if days < 1 or ev.end >= hi:
-        return nan, pd.DataFrame(columns=["hour", "backlog", "pre_event", "release_time_p90_h"])
+        return nan, pd.DataFrame(columns=list(EVENT_BACKLOG_COLUMNS[2:]))
     base = Profile(count, ev.start, days)
     recovery = recovery_h(count, base, ev.end, hi)
     until = ev.end + (recovery if recovery == recovery else hi - ev.end)
@@ -152,7 +192,7 @@ def resilience(ev: Event, arrival: np.ndarray, exit: np.ndarray, duty: np.ndarra
     measures = {"peak_backlog": peak, "delayed_24h": delayed(arrival, exit, ev.start, until, lo),
                 "extra_release_h": extra, "recovery_h": recovery,
                 "revenue_deferred": float(held.at(ev.end)) - float(Profile(held, ev.start, days).at(ev.end))}
-    return measures, hourly(count, base, arrival, exit, released, ev, lo, hi)
+    return measures, hourly(count, base, arrival, exit, released, checked, ev, lo, hi)
 
 
 def recovery_h(count: Curve, base: Profile, end: float, hi: float) -> float:
@@ -175,16 +215,24 @@ def delayed(arrival: np.ndarray, exit: np.ndarray, start: float, until: float, l
     return float(over[window].sum() - share * window.sum())
 
 
-def hourly(count: Curve, base: Profile, arrival: np.ndarray, exit: np.ndarray, released: np.ndarray, ev: Event,
-           lo: float, hi: float) -> pd.DataFrame:
-    """The event's hourly series: mean backlog, pre-event level, trailing-24 h p90 release time."""
+def trailing_p90(done: np.ndarray, took: np.ndarray, a: np.ndarray) -> list[float]:
+    """The 90th percentile of ``took`` over the entries whose ``done`` (sorted) lies in the 24 h
+    up to each ``a`` + 1 (NaN where none)."""
+    first, last = np.searchsorted(done, a + 1 - HOURS_PER_DAY, side="right"), np.searchsorted(done, a + 1, side="right")
+    return [np.percentile(took[i:j], 90) if j > i else np.nan for i, j in zip(first, last)]
+
+
+def hourly(count: Curve, base: Profile, arrival: np.ndarray, exit: np.ndarray, released: np.ndarray,
+           checked: np.ndarray, ev: Event, lo: float, hi: float) -> pd.DataFrame:
+    """The event's hourly series: mean backlog, pre-event level, trailing-24 h p90 release time
+    of all releases and of those of checked declarations."""
     hours = np.arange(-BEFORE_H, ev.end - ev.start + AFTER_H, 1.0)
     hours = hours[(ev.start + hours >= lo) & (ev.start + hours + 1 <= hi)]
     a = ev.start + hours
     backlog = count.integral(a + 1) - count.integral(a)
     pre = np.array([base.integral(t, t + 1) for t in a])
-    order = np.argsort(exit[released], kind="stable")
-    done, took = exit[released][order], (exit - arrival)[released][order]
-    first, last = np.searchsorted(done, a + 1 - HOURS_PER_DAY, side="right"), np.searchsorted(done, a + 1, side="right")
-    p90 = [np.percentile(took[i:j], 90) if j > i else np.nan for i, j in zip(first, last)]
-    return pd.DataFrame({"hour": hours, "backlog": backlog, "pre_event": pre, "release_time_p90_h": p90})
+    p90 = {}
+    for name, rows in (("release_time_p90_h", released), ("release_time_p90_checked_h", released & checked)):
+        order = np.argsort(exit[rows], kind="stable")
+        p90[name] = trailing_p90(exit[rows][order], (exit - arrival)[rows][order], a)
+    return pd.DataFrame({"hour": hours, "backlog": backlog, "pre_event": pre, **p90})

@@ -172,16 +172,23 @@ class Schedule:
         """The daily shift in force at ``port`` in ``quarter`` (the current one if unrecorded)."""
         return self.quarter_hours[port].get(quarter, self.hours[port])
 
+    def shift_hours(self, port: int, start: float, end: float, quarter: int) -> float:
+        """Hours of the port's shift in force in ``quarter`` that lie in [start, end)."""
+        opens, closes = self.shift(port, quarter)
+        return float(np.diff(_shift_hours(np.array([start, max(start, end)]), opens, closes))[0])
+
     def absent_hours(self, port: int, resource: str, start: float, end: float, quarter: int) -> float:
         """Server-hours of ``resource`` absent during the shift hours of [start, end)."""
-        opens, closes = self.shift(port, quarter)
-        total = 0.0
-        for a in self.absences:
-            if a.port == port and a.resource == resource:
-                lo, hi = max(a.start, start), min(a.end, end)
-                if hi > lo:
-                    total += a.count * float(np.diff(_shift_hours(np.array([lo, hi]), opens, closes))[0])
-        return total
+        return sum(a.count * self.shift_hours(port, max(a.start, start), min(a.end, end), quarter)
+                   for a in self.absences if a.port == port and a.resource == resource)
+
+    def server_hours(self, port: int, resource: str, start: float, end: float, quarter: int) -> float:
+        """Server-hours of ``resource`` that can work during [start, end): its servers over the
+        shift hours, less the hours it is blocked (closure, system down) and absent servers."""
+        spans = self.blocked[port][resource]
+        blocked = sum(self.shift_hours(port, max(a, start), min(b, end), quarter) for a, b in spans)
+        return (self.servers[port][resource] * (self.shift_hours(port, start, end, quarter) - blocked)
+                - self.absent_hours(port, resource, start, end, quarter))
 
     def servers_at(self, port: int, resource: str, t: float) -> int:
         """Servers of ``resource`` present at ``port`` at time ``t``."""

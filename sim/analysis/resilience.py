@@ -18,7 +18,7 @@ from sim.analysis.intervals import mean_ci
 from sim.metrics import EVENT_METRICS
 
 MEASURES = tuple(m.name for m in EVENT_METRICS)
-SERIES = ("backlog", "release_time_p90_h")
+SERIES = ("backlog", "release_time_p90_h", "release_time_p90_checked_h")
 AFTER_LAST_H = 48.0  # "after": the last two days of each event's hourly series
 RESILIENCE_COLUMNS = ["scenario", "event", "kind", "port", "metric", "mean", "ci_low", "ci_high", "n",
                       "baseline_mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]
