@@ -36,6 +36,7 @@ import pandas as pd
 
 from sim.agents.schedule import Schedule
 from sim.calendar import HOURS_PER_DAY, Calendar
+from sim.capacity import ROLES as LOAD_ROLES  # the queues whose offered load is measured
 from sim.clearance import Cleared
 from sim.clearance.decisions import SV
 from sim.events import Event
@@ -47,7 +48,6 @@ BEFORE_H = 48.0   # the hourly series starts this long before the event (two dai
 AFTER_H = 7 * HOURS_PER_DAY  # the series, and the search for recovery, end this long after the disruption
 RECOVERED = 1.10  # within 10% of the pre-event level (issue 15)
 DELAY_H = 24.0    # "delayed beyond 24 h" (issue 15)
-LOAD_ROLES = ("document", "scanner", "nii", "physical")  # the queues whose offered load is measured
 
 
 def routed_work(c: Cleared) -> np.ndarray:

@@ -89,3 +89,18 @@ def phase_table(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
                              "change_ci_low": np.nan if c is None else c["ci_low"],
                              "change_ci_high": np.nan if c is None else c["ci_high"]})
     return pd.DataFrame(rows, columns=PHASE_COLUMNS)
+
+
+def overload_lines(events: pd.DataFrame) -> list[str]:
+    """One line per scenario and event whose measured offered load (``offered_load`` of
+    events.csv: the busiest queue at its ports during the disruption), averaged over
+    replications, reaches 1."""
+    lines = []
+    for (scenario, event), g in events.groupby(["scenario", "event"], sort=False):
+        load = g["offered_load"].mean()
+        if load >= 1:
+            r = g.iloc[0]
+            lines.append(f"{scenario}: {g['busiest'].mode().iat[0]}: offered load {load:.2f} >= 1 during {r.kind} "
+                         f"{event} ({r.start}, {r.duration_h:g} h; measured, mean of {len(g)} replication(s)): "
+                         f"the queue grew while it lasted")
+    return lines

@@ -9,7 +9,7 @@ from pathlib import Path
 from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.reporting import draw_figures
-from sim.cli.runs import provenance, warn_overload
+from sim.cli.runs import provenance, warn_measured_overload, warn_overload
 from sim.cli.uncertainty import parameter_sets
 from sim.compose import EXPERIMENT_DIR, SCENARIO_DIR, load_config
 from sim.config import Config
@@ -155,6 +155,7 @@ def run_experiment(exp, configs: dict[str, Config], precision, root: Path, optio
     k = len(sets or {}) // len([label for label in configs if label != other_seeds])
     print(write_evaluation(exp, configs, jobs, root, ran, time.time() - started,
                            other_seeds, planning(exp, precision, options), command, k))
+    warn_measured_overload(root)
     print(f"results: {root} ({ran} run(s) computed now, {len(jobs) - ran} already done)")
     return draw_figures(root) if options.get("report", True) else 0
 

@@ -46,6 +46,7 @@ def cmd_run(args: list[str]) -> int:
               f"only the missing ones", file=sys.stderr)
         return 1
     print(text)
+    warn_measured_overload(claim.folder, cfg.scenario)
     print(f"results: {claim.folder}")
     return 0
 
@@ -75,3 +76,14 @@ def warn_overload(cfg: Config) -> None:
     from sim.capacity import overload_warnings
     for line in overload_warnings(cfg):
         print(f"tradesim: warning: {line}", file=sys.stderr)
+
+
+def warn_measured_overload(folder: Path, scenario: str = "") -> None:
+    """Say, after the run, which events loaded a queue to 1 or more (measured, events.csv; a
+    run's table has no scenario column: ``scenario`` names it)."""
+    from sim import output
+    from sim.analysis.resilience import overload_lines
+    events = output.read_tables(folder, ("events",)).get("events")
+    if events is not None:
+        for line in overload_lines(events if "scenario" in events else events.assign(scenario=scenario)):
+            print(f"tradesim: warning: {line}", file=sys.stderr)
