@@ -23,9 +23,9 @@ def event(kind: str, hours: float, ports: str = "all", params: str = "{}") -> st
     return f'world.events=[{{kind: {kind}, start: "{START}", duration_h: {hours}, ports: {ports}, params: {params}}}]'
 
 
-def settled(*overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def settled(*overrides: str, whole: bool = False) -> tuple[pd.DataFrame, object]:
     """One smoke replication: every declaration as settled (port, channel, status, TRS stamps)
-    and the quarterly table."""
+    and the quarterly table (``whole``: all the run's tables)."""
     cfg, _ = load_config(["run=smoke", "run.progress=false", *overrides])
     model = SupervisionModel(cfg, replication_seeds(cfg.run.seed, 1)[0])
     parts = []
@@ -39,7 +39,7 @@ def settled(*overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     model.ledger.record = keep
     result = model.run()
-    return pd.concat(parts, ignore_index=True), result.quarterly
+    return pd.concat(parts, ignore_index=True), result if whole else result.quarterly
 
 
 def inside(times: pd.Series, start: float, end: float) -> int:
@@ -165,21 +165,60 @@ def test_event_scenarios_state_their_question_and_compose(name):
     assert len(cfg.world.events) == 1, f"{name} has its event"
 
 
-def test_a_surge_that_overloads_a_port_is_warned_about_before_the_run():
-    from sim.capacity import event_loads, offered_load, overload_warnings
-    loads = {}
-    for m in (1.0, 2.0, 4.0):
-        cfg, _ = load_config(["scenario=peak_season_surge", f"world.events.0.params.multiplier={m}"])
-        loads[m] = event_loads(cfg)
-    warnings = overload_warnings(cfg)  # x4
-    assert loads[1.0] == [], "a surge of x1 changes no arrivals: no load estimate for it"
-    doc = {m: loads[m][0][1][3, 0] for m in (2.0, 4.0)}  # parcel_hub, document
-    base, labels = offered_load(cfg)
-    before = base[3, labels.index("2024Q4"), 0]
-    assert doc[4.0] - before == pytest.approx(3 * (doc[2.0] - before)), \
-        "the extra load grows linearly with the multiplier, from the quarter's load at x1"
-    assert doc[2.0] < 1 <= doc[4.0], f"x2 keeps the parcel hub below 1, x4 does not: {doc}"
-    assert warnings == [f"parcel_hub document: offered load {doc[4.0]:.2f} >= 1 during traffic_surge double_11 "
-                        "(2024-11-04T00:00, 336 h): the queue grows while it lasts"], "one warning, for the surge"
-    cfg, _ = load_config(["scenario=peak_season_surge"])
-    assert overload_warnings(cfg) == [], "the shipped +60% surge keeps every load below 1"
+def surge_run(multiplier: float):
+    """One smoke replication of peak_season_surge at ``multiplier``: the parcel hub's document
+    reviews (screened, review start) and the run's events and event_backlog tables."""
+    d, result = settled("scenario=peak_season_surge", f"world.events.0.params.multiplier={multiplier}", whole=True)
+    return d[(d["port"] == 3) & (d["channel"] == CHANNELS.index("document"))], result.events, result.event_backlog
+
+
+SURGE_START, SURGE_END = 816.0, 816.0 + 336  # 2024-11-04 is 816 h after the smoke start 2024-10-01
+
+
+@pytest.fixture(scope="module")
+def surges():  # two smoke runs: ~15 s
+    return {m: surge_run(m) for m in (1.6, 4.0)}
+
+
+@pytest.mark.slow  # the surges fixture: two smoke runs
+def test_the_measured_offered_load_of_a_surge_says_whether_its_queue_grows(surges):
+    from sim.analysis.resilience import overload_lines
+    waits = {}
+    for m, (docs, events, _) in surges.items():
+        row = events.iloc[0]
+        assert row["busiest"] == "parcel_hub document", f"x{m}: document review is the parcel hub's busiest queue"
+        wait = docs["document_start"] - docs["screened"]
+        first = wait[(docs["screened"] >= SURGE_START) & (docs["screened"] < SURGE_START + 72)].mean()
+        last = wait[(docs["screened"] >= SURGE_END - 72) & (docs["screened"] < SURGE_END)].mean()
+        waits[m] = (row["offered_load"], first, last)
+    (low, first16, last16), (high, first4, last4) = waits[1.6], waits[4.0]
+    assert low < 0.7 and high >= 1, f"x1.6 loads document review below 1, x4 to 1 or more: {waits}"
+    assert last4 > 2 * first4, f"at load {high:.2f} the document queue grows over the surge: {waits}"
+    assert last16 < first16 + 3, f"at load {low:.2f} it does not: {waits}"
+    lines = {m: overload_lines(e.assign(scenario="s")) for m, (_, e, _) in surges.items()}
+    assert lines[1.6] == [], "no warning for the surge the queue absorbs"
+    assert lines[4.0] == [f"s: parcel_hub document: offered load {high:.2f} >= 1 during traffic_surge double_11 "
+                          "(2024-11-04T00:00, 336 h; measured, mean of 1 replication(s)): the queue grew while it "
+                          "lasted"], "one line for the surge that overloads the queue"
+
+
+@pytest.mark.slow  # the surges fixture
+def test_the_p90_release_time_of_checked_declarations_rises_with_an_overloading_surge(surges):
+    _, _, backlog = surges[4.0]
+    before = backlog[backlog["hour"] < 0]["release_time_p90_checked_h"].mean()
+    late = backlog[(backlog["hour"] >= 336 - 48) & (backlog["hour"] < 336)]["release_time_p90_checked_h"].mean()
+    assert late > 2 * before, f"checked declarations wait in the growing queue: p90 {before:.1f} h -> {late:.1f} h"
+    everyone = backlog["release_time_p90_h"].notna()
+    assert (backlog.loc[everyone, "release_time_p90_checked_h"] >= 0).all(), "a p90 wherever releases happened"
+
+
+def test_measured_loads_count_only_the_hours_servers_can_work():
+    from sim.agents.schedule import Schedule
+    cfg, _ = load_config(["run=smoke"])
+    schedule = Schedule(cfg.world.ports, list(cfg.population.business_models))
+    hub = list(cfg.world.ports).index("parcel_hub")  # 3 document officers, 8-22
+    assert schedule.server_hours(hub, "document", 0, 48, 1) == 3 * 2 * 14, "two 14-hour days of 3 officers"
+    schedule.close(hub, 24 + 8, 24 + 12)
+    schedule.withdraw(hub, "document", 1, 0, 24)
+    assert schedule.server_hours(hub, "document", 0, 48, 1) == 3 * 14 - 14 + 3 * 10, \
+        "one officer absent the first day; closed 8-12 the second"
