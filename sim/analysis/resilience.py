@@ -42,16 +42,17 @@ def _paired(base: pd.DataFrame, other: pd.DataFrame, group: str, metrics) -> pd.
 def resilience_table(events: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     """Mean and CI of each measure per scenario and event; paired difference against
     ``baseline``'s event of the same name where it has one."""
+    measures = [name for name in MEASURES if name in events]  # tables saved before offered_load lack it
     rows = []
     for (scenario, event), g in events.groupby(["scenario", "event"], sort=False):
-        for name in MEASURES:
+        for name in measures:
             mean, low, high = mean_ci(name, g[name])
             rows.append({"scenario": scenario, "event": event, "kind": g["kind"].iat[0], "port": g["port"].iat[0],
                          "metric": name, "mean": mean, "ci_low": low, "ci_high": high,
                          "n": int(g[name].notna().sum())})
     table = pd.DataFrame(rows, columns=RESILIENCE_COLUMNS[:9])
     base = events[events["scenario"] == baseline]
-    diffs = [_paired(base, g, "event", MEASURES).assign(scenario=s) for s, g in events.groupby("scenario", sort=False)
+    diffs = [_paired(base, g, "event", measures).assign(scenario=s) for s, g in events.groupby("scenario", sort=False)
              if s != baseline and len(base) and set(g["event"]) & set(base["event"])]
     if diffs:
         d = pd.concat(diffs, ignore_index=True).rename(columns={"ci_low": "diff_ci_low", "ci_high": "diff_ci_high"})
@@ -67,20 +68,22 @@ def phases(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     last = b.groupby(["scenario", "event", "replication"])["hour"].transform("max")
     b["phase"] = np.select([b["hour"] < 0, b["hour"] < b["duration_h"], b["hour"] > last - AFTER_LAST_H],
                            ["before", "during", "after"], "")
-    return b[b["phase"] != ""].groupby(["scenario", "event", "replication", "phase"], sort=False)[list(SERIES)] \
+    series = [name for name in SERIES if name in b]  # tables saved before the checked p90 lack it
+    return b[b["phase"] != ""].groupby(["scenario", "event", "replication", "phase"], sort=False)[series] \
         .mean().reset_index()
 
 
 def phase_table(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Mean and CI of each series per phase, and the paired change of during and after against before."""
     per_rep = phases(event_backlog, events)
+    series = [name for name in SERIES if name in per_rep]
     rows = []
     for (scenario, event), g in per_rep.groupby(["scenario", "event"], sort=False):
         before = g[g["phase"] == "before"].assign(key=event)
         for phase in ("before", "during", "after"):
             rows_phase = g[g["phase"] == phase].assign(key=event)
-            change = _paired(before, rows_phase, "key", SERIES).set_index("metric") if phase != "before" else None
-            for name in SERIES:
+            change = _paired(before, rows_phase, "key", series).set_index("metric") if phase != "before" else None
+            for name in series:
                 mean, low, high = mean_ci(name, rows_phase[name])
                 c = change.loc[name] if change is not None and name in change.index else None
                 rows.append({"scenario": scenario, "event": event, "metric": name, "phase": phase, "mean": mean,
