@@ -209,8 +209,11 @@ EVENT_METRICS: tuple[Metric, ...] = (
            "at the busiest of the event's ports and roles: service hours routed there during the disruption "
            "over the server-hours that could work then (1 or more: the queue grows)"),
 )
+EVENT_AFTER_H = 48.0  # "after" an event: the last two days of its window (p90 columns, phase table)
 EVENT_COLUMNS: tuple[str, ...] = ("replication", "event", "kind", "port", "start", "duration_h",
-                                  *(m.name for m in EVENT_METRICS), "busiest")
+                                  *(m.name for m in EVENT_METRICS), "busiest",
+                                  *(f"p90{who}_{phase}_h" for who in ("", "_checked")
+                                    for phase in ("before", "during", "after")))
 EVENT_BACKLOG_COLUMNS = ("replication", "event", "hour", "backlog", "pre_event", "release_time_p90_h",
                          "release_time_p90_checked_h")
 BY_NAME.update({m.name: m for m in EVENT_METRICS})

@@ -40,7 +40,7 @@ from sim.capacity import ROLES as LOAD_ROLES  # the queues whose offered load is
 from sim.clearance import Cleared
 from sim.clearance.decisions import SV
 from sim.events import Event
-from sim.metrics import EVENT_BACKLOG_COLUMNS, EVENT_COLUMNS
+from sim.metrics import EVENT_AFTER_H, EVENT_BACKLOG_COLUMNS, EVENT_COLUMNS
 from sim.records import DOCUMENT, GREEN, IN_PROCESS, NII, RELEASED, S
 
 PROFILE_DAYS = 7  # days before the start whose backlog makes the pre-event level (assumption: a week, 3-14)
@@ -149,7 +149,8 @@ class EventWatch:
             load, busiest = self.offered_load(ev, port, screened, work)
             rows.append({"replication": replication, "event": ev.name, "kind": ev.kind.name, "port": ev.port_label,
                          "start": ev.when, "duration_h": ev.end - ev.start, **measures, "offered_load": load,
-                         "busiest": busiest})
+                         "busiest": busiest, **phase_p90(ev, arrival, exit, released.astype(bool),
+                                                         checked.astype(bool), lo, hi)})
             series.append(hourly.assign(replication=replication, event=ev.name))
         events = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
         backlog = pd.concat(series, ignore_index=True) if series else pd.DataFrame()
@@ -193,6 +194,20 @@ def resilience(ev: Event, arrival: np.ndarray, exit: np.ndarray, duty: np.ndarra
                 "extra_release_h": extra, "recovery_h": recovery,
                 "revenue_deferred": float(held.at(ev.end)) - float(Profile(held, ev.start, days).at(ev.end))}
     return measures, hourly(count, base, arrival, exit, released, checked, ev, lo, hi)
+
+
+def phase_p90(ev: Event, arrival: np.ndarray, exit: np.ndarray, released: np.ndarray, checked: np.ndarray,
+              lo: float, hi: float) -> dict[str, float]:
+    """The 90th percentile release time of the declarations that arrived before the event (from
+    ``lo``), during the disruption and in the last two days of the window (after; to ``hi``),
+    of all released and of the checked ones: ``p90_during_h``, ``p90_checked_after_h``, ..."""
+    windows = {"before": (lo, ev.start), "during": (ev.start, ev.end), "after": (max(ev.end, hi - EVENT_AFTER_H), hi)}
+    out = {}
+    for who, rows in (("", released), ("_checked", released & checked)):
+        for phase, (a, b) in windows.items():
+            took = (exit - arrival)[rows & (arrival >= a) & (arrival < b)]
+            out[f"p90{who}_{phase}_h"] = float(np.percentile(took, 90)) if len(took) else np.nan
+    return out
 
 
 def recovery_h(count: Curve, base: Profile, end: float, hi: float) -> float:

@@ -5,8 +5,10 @@
   same name (e.g. a typhoon with and without 24 h operation), the paired difference scenario -
   baseline on common random numbers, its CI and p-value.
 - :func:`phase_table`: per scenario, event and series (hourly backlog, trailing-24 h p90 release
-  time), the mean over the hours before the event, during it and in the last two days of the
-  series (after), with the paired change of during and after against before.
+  time of all and of checked declarations), the mean over the hours before the event, during it
+  and in the last two days of the series (after); and the p90 release time of the declarations
+  (all, checked) that arrived in each of those phases (events.csv); with the paired change of
+  during and after against before.
 """
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ import pandas as pd
 
 from sim.analysis.compare import paired_stats
 from sim.analysis.intervals import mean_ci
-from sim.metrics import EVENT_METRICS
+from sim.metrics import EVENT_AFTER_H, EVENT_METRICS
 
 MEASURES = tuple(m.name for m in EVENT_METRICS)
-SERIES = ("backlog", "release_time_p90_h", "release_time_p90_checked_h")
-AFTER_LAST_H = 48.0  # "after": the last two days of each event's hourly series
+SERIES = ("backlog", "release_time_p90_h", "release_time_p90_checked_h", "arrival_p90_h", "arrival_p90_checked_h")
+# the p90 release time of the declarations arriving in each phase: columns of events.csv
+BY_ARRIVAL = {"arrival_p90_h": "p90_{}_h", "arrival_p90_checked_h": "p90_checked_{}_h"}
 RESILIENCE_COLUMNS = ["scenario", "event", "kind", "port", "metric", "mean", "ci_low", "ci_high", "n",
                       "baseline_mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]
 PHASE_COLUMNS = ["scenario", "event", "metric", "phase", "mean", "ci_low", "ci_high", "n", "change",
@@ -66,11 +69,17 @@ def phases(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     duration = events.drop_duplicates(["scenario", "event"]).set_index(["scenario", "event"])["duration_h"]
     b = event_backlog.join(duration, on=["scenario", "event"])
     last = b.groupby(["scenario", "event", "replication"])["hour"].transform("max")
-    b["phase"] = np.select([b["hour"] < 0, b["hour"] < b["duration_h"], b["hour"] > last - AFTER_LAST_H],
+    b["phase"] = np.select([b["hour"] < 0, b["hour"] < b["duration_h"], b["hour"] > last - EVENT_AFTER_H],
                            ["before", "during", "after"], "")
     series = [name for name in SERIES if name in b]  # tables saved before the checked p90 lack it
-    return b[b["phase"] != ""].groupby(["scenario", "event", "replication", "phase"], sort=False)[series] \
-        .mean().reset_index()
+    keys = ["scenario", "event", "replication", "phase"]
+    hourly = b[b["phase"] != ""].groupby(keys, sort=False)[series].mean().reset_index()
+    if BY_ARRIVAL["arrival_p90_h"].format("during") not in events:
+        return hourly
+    arrived = pd.concat([events[keys[:3]].assign(phase=phase, **{name: events[col.format(phase)]
+                                                                 for name, col in BY_ARRIVAL.items()})
+                         for phase in ("before", "during", "after")], ignore_index=True)
+    return hourly.merge(arrived, on=keys, how="left")
 
 
 def phase_table(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

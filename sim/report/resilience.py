@@ -19,6 +19,11 @@ def _value(mean: float, low: float, high: float, name: str) -> str:
     return f"{num(mean * scale)} ({ci(low, high, scale)})"
 
 
+P90_SERIES = {"release_time_p90_h": "all, released in the past 24 h",
+              "release_time_p90_checked_h": "checked, released in the past 24 h",
+              "arrival_p90_h": "all, arrived in the phase", "arrival_p90_checked_h": "checked, arrived in the phase"}
+
+
 def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | None = None) -> list[str]:
     """Each event's measures with 95% CIs, the paired difference against the baseline's event of
     the same name where there is one, and the p90 release time before, during and after."""
@@ -33,14 +38,16 @@ def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | N
              "difference: scenario − baseline, paired by seed, for an event the baseline has too.", "",
              *md_table(["scenario · event", "what", "measure", "mean (95% CI)", "vs baseline (95% CI)", "n"], rows)]
     if phases is not None and len(phases):
-        p = phases[phases["metric"].isin(["release_time_p90_h", "release_time_p90_checked_h"])]
-        rows = [[f"{r.scenario} · {r.event}", "checked" if "checked" in r.metric else "all", r.phase,
+        p = phases[phases["metric"].isin(P90_SERIES)]
+        rows = [[f"{r.scenario} · {r.event}", P90_SERIES[r.metric], r.phase,
                  _value(r.mean, r.ci_low, r.ci_high, r.metric),
                  "" if r.change != r.change else f"{num(r.change)} ({ci(r.change_ci_low, r.change_ci_high)})"]
                 for r in p.itertuples()]
-        lines += ["", "90th percentile release time of the releases in the past 24 h (hours), of all declarations "
-                  "and of those that went through a check (document review or inspection), averaged over the "
-                  "hours before the event, during it and in the last two days of its series:", "",
+        lines += ["", "90th percentile release time (hours) before the event, during it and after it (the last two "
+                  "days of its series), of all declarations and of those that went through a check (document "
+                  "review or inspection): of the releases in the past 24 h, averaged over the phase's hours "
+                  "(before: the 48 h before the start), and of the declarations that arrived in the phase "
+                  "(before: the 7 days before the start):", "",
                   *md_table(["scenario · event", "declarations", "phase", "p90 (95% CI)", "change vs before (95% CI)"],
                             rows)]
     return [*lines, ""]
