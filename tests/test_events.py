@@ -204,10 +204,14 @@ def test_the_measured_offered_load_of_a_surge_says_whether_its_queue_grows(surge
 
 @pytest.mark.slow  # the surges fixture
 def test_the_p90_release_time_of_checked_declarations_rises_with_an_overloading_surge(surges):
-    _, _, backlog = surges[4.0]
+    _, events, backlog = surges[4.0]
     before = backlog[backlog["hour"] < 0]["release_time_p90_checked_h"].mean()
     late = backlog[(backlog["hour"] >= 336 - 48) & (backlog["hour"] < 336)]["release_time_p90_checked_h"].mean()
     assert late > 2 * before, f"checked declarations wait in the growing queue: p90 {before:.1f} h -> {late:.1f} h"
+    p90 = events.iloc[0]
+    assert p90["p90_checked_during_h"] > p90["p90_checked_before_h"] + 5, \
+        f"those arriving during the overload wait longer: {p90.filter(like='p90').to_dict()}"
+    assert p90["p90_checked_after_h"] < p90["p90_checked_during_h"], f"and recover after: {p90.filter(like='p90')}"
     everyone = backlog["release_time_p90_h"].notna()
     assert (backlog.loc[everyone, "release_time_p90_checked_h"] >= 0).all(), "a p90 wherever releases happened"
 
