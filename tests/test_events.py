@@ -16,7 +16,7 @@ from sim.streams import replication_seeds
 START = "2025-03-04T09:00"  # 2025-03-04 09:00 is 3705 h after the smoke start 2024-10-01
 T0 = 3705.0
 EVENT_SCENARIOS = ["outage_single_window", "outage_single_window_dr", "typhoon_closure", "typhoon_closure_24h",
-                   "peak_season_surge"]
+                   "peak_season_surge", "peak_season_first_peak"]
 
 
 def event(kind: str, hours: float, ports: str = "all", params: str = "{}") -> str:
