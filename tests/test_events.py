@@ -226,3 +226,32 @@ def test_measured_loads_count_only_the_hours_servers_can_work():
     schedule.withdraw(hub, "document", 1, 0, 24)
     assert schedule.server_hours(hub, "document", 0, 48, 1) == 3 * 14 - 14 + 3 * 10, \
         "one officer absent the first day; closed 8-12 the second"
+
+
+def test_the_overload_warning_names_each_event_whose_mean_measured_load_reaches_one():
+    from sim.analysis.resilience import overload_lines
+    events = pd.DataFrame({"scenario": "s", "event": ["peak", "peak", "calm", "calm", "closed"],
+                           "kind": "traffic_surge", "start": "2024-11-04T00:00", "duration_h": 72.0,
+                           "offered_load": [0.9, 1.2, 0.5, 0.7, np.nan],
+                           "busiest": ["hub document", "hub document", "hub nii", "hub nii", ""]})
+    assert overload_lines(events) == ["s: hub document: offered load 1.05 >= 1 during traffic_surge peak "
+                                      "(2024-11-04T00:00, 72 h; measured, mean of 2 replication(s)): the queue "
+                                      "grew while it lasted"], "the mean over replications decides; NaN warns not"
+
+
+def test_p90_by_arrival_phase_takes_the_declarations_that_arrived_in_each_phase():
+    from sim.resilience import phase_p90
+
+    class Kind:
+        def disruption_h(self, hours):
+            return hours
+
+    from sim.events import Event
+    ev = Event(0, "e", Kind(), (0,), "p", start=200.0, duration_h=100.0, when="")
+    arrival = np.repeat([50.0, 250.0, 470.0], 10)  # before, during, after: the last 48 h of the window 0..500
+    took = np.tile(np.arange(1.0, 11.0), 3) * np.repeat([1.0, 3.0, 1.0], 10)
+    checked = np.tile(np.arange(10) >= 5, 3)
+    p90 = phase_p90(ev, arrival, arrival + took, np.ones(30, bool), checked, 0.0, 500.0)
+    assert p90["p90_during_h"] == pytest.approx(3 * np.percentile(np.arange(1.0, 11.0), 90)), "x3 during"
+    assert p90["p90_before_h"] == p90["p90_after_h"] == pytest.approx(9.1), "p90 of 1..10 before and after"
+    assert p90["p90_checked_before_h"] == pytest.approx(np.percentile(np.arange(6.0, 11.0), 90)), "checked only"
