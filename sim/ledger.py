@@ -64,6 +64,10 @@ class QuarterlyLedger:
         self.burden = BurdenRecord(len(port_names), calendar.n_quarters + 2, group_levels)
         self._parts: list[Cleared] = []
         self._buffered = 0
+        # Counted outside clearance (sim.redress: the desk, the satisfaction survey): sums (name ->
+        # port x quarter, warm-up and after-horizon included) and breakdown rows (as burden.rows()).
+        self.extra_sums: list[dict[str, np.ndarray]] = []
+        self.extra_rows: list = []
 
     def _key(self, c: Parts, quarter: np.ndarray) -> np.ndarray:
         _, nq, nd, nb, nt, nc = self.shape
@@ -182,6 +186,8 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     for d, direction in enumerate(DIRECTIONS):
         sums[f"released_{direction}"] = by_dir("released")[..., d]
         sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
+    for extra in ledger.extra_sums:
+        sums.update({name: reported(values) for name, values in extra.items()})
     sums["revenue_leakage"] = sums["revenue_due"] - sums["revenue_collected"]
     sums["all_inspections"] = sums["inspections"] + sums["agency_inspections"]
     sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h
@@ -258,6 +264,9 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
     for row in ledger.burden.rows():
         emit(*row)
+    for rows in ledger.extra_rows:
+        for row in rows():
+            emit(*row)
     emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
     emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)
     emit("officer_role", ROLES, "officer_on_shift_h", on_shift_h, reported=True)
