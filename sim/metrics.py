@@ -171,7 +171,8 @@ METRICS: tuple[Metric, ...] = (
     _score("model_drift", "Targeting model drift", "AUC change", "AUC of declarations scored by a model over a "
            "week old minus AUC in models' first week (change since the last retrain)", "model_scored"),
     # What traders experience after clearance (sim/redress): cases by the quarter they were filed.
-    _count("corrections", "Corrections", "findings corrected without seizure, by the quarter the trader learned of them"),
+    _count("corrections", "Corrections", "findings corrected without seizure (by the quarter the trader learned "
+           "of them)"),
     Metric("disputes", COUNT, "Disputes", "cases", "corrections the traders returned to customs (disputed)",
            numerator="disputes"),
     _rate("dispute_return_rate", "Dispute return rate", "disputes / corrections", "disputes", "corrections"),

@@ -37,9 +37,9 @@ from sim.feed import Feed, Lesson, Rows
 from sim.goods import Goods
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
+from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
 from sim.redress.desk import Desk
 from sim.redress.satisfaction import Satisfaction
-from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
 from sim.resilience import EventWatch
 from sim.snapshot import Snapshots
 from sim.streams import Streams

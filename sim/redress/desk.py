@@ -31,7 +31,6 @@ import numpy as np
 import simpy
 
 from sim.calendar import Calendar, after_office_work, working_deadline
-from sim.config import Config
 from sim.records import NO_VIOLATION
 
 U = ("dispute", "complaint", "upheld", "reply", "fix")  # columns of Decisions.redress_u
@@ -51,7 +50,7 @@ class Filed:
 class Rules:
     """Who disputes and who complains, from the config (tables by violation type and business model)."""
 
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg):
         pop, self.r = cfg.population, cfg.population.redress
         self.dispute_prob = np.array([v.dispute_prob for v in pop.violations.values()] + [0.0])  # [-1]: none
         self.seized = np.array([v.seized for v in pop.violations.values()] + [False])
@@ -81,7 +80,7 @@ class Desk:
     ``on_outcome(enterprise, upheld, breaches)`` is told each reply (breaches: 1 if late) and
     each late fix (``upheld`` None); satisfaction listens."""
 
-    def __init__(self, env: simpy.Environment, cfg: Config, calendar: Calendar, on_outcome=None):
+    def __init__(self, env: simpy.Environment, cfg, calendar: Calendar, on_outcome=None):
         self.env, self.calendar, self.on_outcome = env, calendar, on_outcome
         self.r = cfg.population.redress
         self.rules = Rules(cfg)
