@@ -45,7 +45,7 @@ def lesson(n, *, found=False, violation=-1, inspected=False, late=False, u=0.0, 
     return {"released": np.ones(n, bool), "found": np.full(n, found), "violation": np.full(n, violation),
             "business_model": np.full(n, bm), "inspected": np.full(n, inspected), "port": np.full(n, port),
             "arrival": np.zeros(n), "at": np.full(n, 500.0 if late else 1.0),
-            "enterprise": np.arange(n) if enterprise is None else np.full(n, enterprise),
+            "enterprise": np.arange(n) if enterprise is None else np.full(n, enterprise), "intentional": np.ones(n, bool),
             "redress_u": np.broadcast_to(np.asarray(u, float), (n, 5)).copy()}
 
 
@@ -57,6 +57,9 @@ def test_disputes_come_from_corrections_at_the_configured_rate(cfg):
     filed = rules.file(lesson(10_000, found=True, violation=misclassified, u=u, bm=gt))
     expected = cfg.population.violations["misclassification"].dispute_prob
     assert abs(filed.dispute.mean() - expected) < 1e-3, f"odds 1: disputes at dispute_prob {expected}"
+    honest = lesson(10_000, found=True, violation=misclassified, u=u, bm=gt)
+    honest["intentional"][:] = False
+    assert rules.file(honest).dispute.sum() > filed.dispute.sum(), "honest errors' corrections are disputed more"
     clean = rules.file(lesson(10_000, found=False, violation=misclassified, u=u, bm=gt))
     assert not clean.dispute.any(), "no correction, no dispute"
     seized = rules.file(lesson(100, found=True, violation=list(cfg.population.violations).index("prohibited_goods")))

@@ -2,7 +2,8 @@
 
 A *dispute* is a trader returning a correction (a classification or valuation finding that was
 not a seizure) to customs: each correction is disputed with the chance of its violation type
-(``population.violations.X.dispute_prob``) at its business model's odds (``dispute_odds``). A
+(``population.violations.X.dispute_prob``) at its business model's odds (``dispute_odds``),
+times ``redress.error_odds`` for an honest error (the trader thought its declaration right). A
 *complaint* follows an inspection of compliant goods (``redress.complaint_inspected``) or a
 release later than ``delay_factor`` times the release time its business model expects
 (``complaint_delay``); at most one per declaration. Fewer corrections, e.g. fewer
@@ -64,7 +65,7 @@ class Rules:
         u = lesson["redress_u"]
         corrected = released & lesson["found"] & ~self.seized[violation]
         p = self.dispute_prob[violation]
-        odds = p * self.odds[bm]
+        odds = p * self.odds[bm] * np.where(lesson["intentional"], 1.0, self.r.error_odds)
         dispute = corrected & (u[:, 0] < odds / np.maximum(1 - p + odds, 1e-12))
         late = (lesson["at"] - lesson["arrival"]) > self.r.delay_factor * self.expected_h[bm]
         unneeded = lesson["inspected"] & (violation == NO_VIOLATION)

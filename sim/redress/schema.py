@@ -26,6 +26,8 @@ class Redress:
     fix_h: float = _f(MISSING, 0, HOURS, unit="h", doc="mean officer work to fix an upheld case (amend, refund)")
     reply_days: int = _f(MISSING, 0, 365, unit="working days", doc="service level: reply within")
     fix_days: int = _f(MISSING, 0, 365, unit="working days", doc="service level: upheld case fixed within")
+    error_odds: float = _f(MISSING, 0, 100, doc="odds of disputing the correction of an honest error rather than of "
+                           "an intentional violation, x (the trader believed its declaration right)")
     dispute_upheld: float = _f(MISSING, 0, 1, doc="share of disputes decided for the trader")
     complaint_upheld: float = _f(MISSING, 0, 1, doc="share of complaints upheld (the trader gets a fix)")
     complaint_inspected: float = _f(MISSING, 0, 1, doc="chance a trader complains when compliant goods are inspected")
