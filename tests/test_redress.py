@@ -45,7 +45,8 @@ def lesson(n, *, found=False, violation=-1, inspected=False, late=False, u=0.0, 
     return {"released": np.ones(n, bool), "found": np.full(n, found), "violation": np.full(n, violation),
             "business_model": np.full(n, bm), "inspected": np.full(n, inspected), "port": np.full(n, port),
             "arrival": np.zeros(n), "at": np.full(n, 500.0 if late else 1.0),
-            "enterprise": np.arange(n) if enterprise is None else np.full(n, enterprise), "intentional": np.ones(n, bool),
+            "enterprise": np.arange(n) if enterprise is None else np.full(n, enterprise),
+            "intentional": np.ones(n, bool),
             "redress_u": np.broadcast_to(np.asarray(u, float), (n, 5)).copy()}
 
 
@@ -165,3 +166,33 @@ def test_smoke_run_has_the_columns_and_pools_ratios_as_sums(compose):
     total = pooled(q, ["scenario"], ["dispute_return_rate", "disputes"]).iloc[0]
     assert total["dispute_return_rate"] == pytest.approx(q["disputes"].sum() / q["corrections"].sum()), \
         "pooled as sum of disputes / sum of corrections, not a mean of ratios"
+
+
+def comparison_rows(variant, value, groups=("all", "pilot")):
+    return [{"scenario": variant, "metric": m, "quarter": q, "port_group": g, "baseline_mean": 0.68,
+             "scenario_mean": value if m == "satisfaction_share" else 10.0}
+            for m in ("satisfaction_share", "release_time_mean_h") for q in ("2025Q3", "2025Q4", "all") for g in groups]
+
+
+def test_goal_names_the_variants_that_reach_it_or_the_closest():
+    import pandas as pd
+
+    from sim.experiments.definitions import Goal
+    from sim.report.goal import goal_section, goal_table
+    comparison = pd.DataFrame(comparison_rows("a", 0.86) + comparison_rows("b", 0.80, ("all",)))
+    goal = Goal("satisfaction_share", 0.85)
+    table = goal_table(comparison, goal, ["release_time_mean_h"])
+    assert table["variant"].tolist() == ["a", "b"] and table["reached"].tolist() == [True, False], f"{table}"
+    assert table["ports"].tolist() == ["pilot", "all"], "a variant without pilots is judged at all ports"
+    assert "Reached by a." in goal_section(comparison, goal, ["release_time_mean_h"]), "names who reaches it"
+    assert "the closest is b" in goal_section(comparison[comparison["scenario"] == "b"], goal, []), \
+        "none reaches it: names the closest"
+
+
+@pytest.mark.parametrize("goal, says", [({"metric": "nope", "at_least": 0.85}, "goal.metric"),
+                                        ({"metric": "satisfaction_share"}, "goal: must be a mapping"),
+                                        ({"metric": "satisfaction_share", "at_least": "x"}, "goal.at_least")])
+def test_bad_goal_is_one_line(goal, says):
+    from sim.experiments.definitions import ExperimentError, parse_experiment
+    with pytest.raises(ExperimentError, match=says):
+        parse_experiment({"scenarios": ["classification_assist"], "goal": goal}, "exp")
