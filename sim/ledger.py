@@ -13,6 +13,8 @@ compliant declarations counted by trader group (:mod:`sim.burden`) at the same f
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -65,9 +67,9 @@ class QuarterlyLedger:
         self._parts: list[Cleared] = []
         self._buffered = 0
         # Counted outside clearance (sim.redress: the desk, the satisfaction survey): sums (name ->
-        # port x quarter, warm-up and after-horizon included) and breakdown rows (as burden.rows()).
+        # port x quarter, warm-up and after-horizon included); breakdown rows by trader group.
         self.extra_sums: list[dict[str, np.ndarray]] = []
-        self.extra_rows: list = []
+        self.extra_rows: list = [self.burden.rows]
 
     def _key(self, c: Parts, quarter: np.ndarray) -> np.ndarray:
         _, nq, nd, nb, nt, nc = self.shape
@@ -262,11 +264,8 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
-    for row in ledger.burden.rows():
+    for row in chain.from_iterable(rows() for rows in ledger.extra_rows):  # burden, satisfaction by group
         emit(*row)
-    for rows in ledger.extra_rows:
-        for row in rows():
-            emit(*row)
     emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
     emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)
     emit("officer_role", ROLES, "officer_on_shift_h", on_shift_h, reported=True)

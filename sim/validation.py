@@ -42,8 +42,7 @@ KINDS = {float: "a number", int: "an integer", bool: "true or false", str: "a st
 ORDERED = {"population.credit": ("start_dishonest", "<", "dishonest_threshold", "<=", "start_general", "<",
                                  "aeo_threshold", "<=", "start_aeo"),
            "population.trader": ("office_open_hour", "<", "office_close_hour"),
-           "world.agencies": ("open_hour", "<", "close_hour"),
-           "population.redress": ("desk_open_hour", "<", "desk_close_hour")}
+           "world.agencies": ("open_hour", "<", "close_hour")}
 SHARES = ("population.business_models", "population.violations", "population.partner_countries")  # sum to 1
 AT_MOST_ONE = {"population.credit": ("aeo_share", "dishonest_share")}  # shares of one whole
 

@@ -20,8 +20,8 @@ class Redress:
     desk_declarations_per_officer: float = _f(MISSING, 1, 1e6, unit="declarations/day",
                                               doc="a port's desk has one officer per this many declarations a "
                                               "day (at least one)")
-    desk_open_hour: float = _f(MISSING, 0, 24, unit="h", doc="desk opens (hour of day, working days)")
-    desk_close_hour: float = _f(MISSING, 0, 24, unit="h", doc="desk closes")
+    desk_open_hour: float = _f(MISSING, 0, 12, unit="h", doc="desk opens (hour of day, working days; by noon)")
+    desk_close_hour: float = _f(MISSING, 12, 24, unit="h", open_lo=True, doc="desk closes (after noon)")
     reply_h: float = _f(MISSING, 0, HOURS, unit="h", doc="mean officer work to review a case and reply")
     fix_h: float = _f(MISSING, 0, HOURS, unit="h", doc="mean officer work to fix an upheld case (amend, refund)")
     reply_days: int = _f(MISSING, 0, 365, unit="working days", doc="service level: reply within")
