@@ -65,9 +65,9 @@ def test_disputes_come_from_corrections_at_the_configured_rate(cfg):
     assert not clean.dispute.any(), "no correction, no dispute"
     seized = rules.file(lesson(100, found=True, violation=list(cfg.population.violations).index("prohibited_goods")))
     assert not seized.corrected.any() and not seized.dispute.any(), "a seizure is a case, not a dispute"
-    cbec = list(cfg.population.business_models).index("cbec_9610")
-    fewer = rules.file(lesson(10_000, found=True, violation=misclassified, u=u, bm=cbec))
-    assert fewer.dispute.sum() < filed.dispute.sum(), "dispute odds below 1 (cbec_9610) give fewer disputes"
+    merchants = list(cfg.population.business_models).index("market_procurement")
+    fewer = rules.file(lesson(10_000, found=True, violation=misclassified, u=u, bm=merchants))
+    assert fewer.dispute.sum() < filed.dispute.sum(), "dispute odds below 1 (market_procurement): fewer disputes"
 
 
 def test_complaints_follow_delays_and_inspections_of_compliant_goods(cfg):

@@ -2,7 +2,7 @@
 
 A trader is satisfied when its own level (drawn once: some traders are easier to please) plus
 what it remembers of its experiences is above 0. The memory is an exponentially weighted mean
-of experiences, each weighing ``memory``: a release within the time its business model expects
+of experiences, each weighing ``memory`` (the first ones set it: no drift up from an empty memory): a release within the time its business model expects
 counts ``+on_time``, a later one ``-late`` per expectation over (up to ``late_cap``); an
 inspection of compliant goods ``-inspected``; a dispute or complaint decided for it ``+upheld``,
 against it ``-rejected``; each reply or fix later than the service level ``-breach``. Experiences
@@ -30,6 +30,7 @@ class Satisfaction:
         n = len(population.size)
         self.level = rng.normal(self.s.level_mean, self.s.level_sd, n)
         self.memory = np.zeros(n)
+        self.seen = np.zeros(n, bool)  # a trader's first experiences set its memory (no drift up from 0)
         self.trader = ~population.front
         self.active = np.zeros((n, n_ports), bool)
         self.groups = {"business_model": (population.business_model, list(population.model_names)),
@@ -46,8 +47,9 @@ class Satisfaction:
         k = np.bincount(enterprise, minlength=n)
         total = np.bincount(enterprise, weights=value, minlength=n)
         who = k > 0
-        keep = (1 - self.s.memory) ** k[who]
+        keep = np.where(self.seen[who], (1 - self.s.memory) ** k[who], 0.0)
         self.memory[who] = keep * self.memory[who] + (1 - keep) * total[who] / k[who]
+        self.seen[who] = True
 
     def released(self, lesson: dict) -> None:
         """Releases the traders learned of: release time against expectation, inspections of compliant goods."""
