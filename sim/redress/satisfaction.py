@@ -2,11 +2,12 @@
 
 A trader is satisfied when its own level (drawn once: some traders are easier to please) plus
 what it remembers of its experiences is above 0. The memory is an exponentially weighted mean
-of experiences, each weighing ``memory`` (the first ones set it: no drift up from an empty memory): a release within the time its business model expects
-counts ``+on_time``, a later one ``-late`` per expectation over (up to ``late_cap``); an
-inspection of compliant goods ``-inspected``; a dispute or complaint decided for it ``+upheld``,
-against it ``-rejected``; each reply or fix later than the service level ``-breach``. Experiences
-arrive when they happen (releases when the trader learns of them, replies from the desk).
+of experiences, each weighing ``memory`` (the first ones set it: no drift up from an empty
+memory). A release within the time its business model expects counts ``+on_time``, a later
+one ``-late`` per expectation over (up to ``late_cap``); an inspection of compliant goods
+``-inspected``; a dispute or complaint decided for it ``+upheld``, against it ``-rejected``;
+each reply or fix later than the service level ``-breach``. Experiences arrive when they
+happen (releases when the trader learns of them, replies from the desk).
 
 The survey, at each quarter's end, asks every trader (not the smugglers' front companies) that
 had goods released at a port in the quarter: per port, the traders asked and those satisfied,
