@@ -71,3 +71,33 @@ def after_work(start: np.ndarray, work: np.ndarray, open_hour: float, close_hour
     finished_at_close = (rest == 0) & (work > 0)  # ends exactly at a closing, not at the next opening
     day, rest = np.where(finished_at_close, day - 1, day), np.where(finished_at_close, length, rest)
     return np.where(work > 0, np.maximum(day * HOURS_PER_DAY + open_hour + rest, start), start)
+
+
+WORKWEEK = "1111100"  # Monday-Friday; public holidays and make-up working weekends are not modelled (assumption)
+
+
+def working_deadline(calendar: Calendar, hours: np.ndarray, days: int) -> np.ndarray:
+    """The end (h) of the ``days``-th working day after the day of ``hours``: a case received on
+    a Friday, a Saturday or a Sunday with 3 working days is due at the end of Wednesday.
+    Working days follow :data:`WORKWEEK` from ``calendar.start``."""
+    start = np.datetime64(calendar.start, "D")
+    received = start + np.floor(np.asarray(hours) / HOURS_PER_DAY).astype("timedelta64[D]")
+    due = np.busday_offset(received, days, roll="backward", weekmask=WORKWEEK)
+    return ((due - start).astype(np.int64) + 1) * HOURS_PER_DAY
+
+
+def after_office_work(calendar: Calendar, start: float, work: float, open_hour: float, close_hour: float) -> float:
+    """When ``work`` office hours begun at ``start`` are done, in an office open
+    ``open_hour``-``close_hour`` on working days (:data:`WORKWEEK`): work pauses overnight and at
+    weekends."""
+    weekday0 = calendar.start.weekday()
+    t, left = float(start), float(work)
+    while left > 0:
+        day, hour = divmod(t, HOURS_PER_DAY)
+        if WORKWEEK[int(weekday0 + day) % 7] != "1" or hour >= close_hour:
+            t = (day + 1) * HOURS_PER_DAY + open_hour
+            continue
+        t = max(t, day * HOURS_PER_DAY + open_hour)
+        chunk = min(left, day * HOURS_PER_DAY + close_hour - t)
+        t, left = t + chunk, left - chunk
+    return t

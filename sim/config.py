@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from omegaconf import MISSING
 
+from sim.redress.schema import Redress, Satisfaction
 from sim.schema import ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
 
 HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years)
@@ -108,6 +109,9 @@ class BusinessModel:
                                     "or licence (quarantine, licences)")
     export_permit_share: float = _f(MISSING, 0, 1, doc="share of its exports that need one (export licences, "
                                     "certificates)")
+    expected_release_h: float = _f(MISSING, 0, HOURS, unit="h", open_lo=True,
+                                   doc="release time its traders expect (satisfaction, delay complaints)")
+    dispute_odds: float = _f(MISSING, 0, 100, doc="its traders' odds of disputing a correction, x")
 
 
 @dataclass
@@ -134,6 +138,7 @@ class ViolationType:
     falsifies: str = _f(MISSING, choices=("value", "code", "none"),
                         doc="what the violation changes on the declaration: the declared value (lower by the "
                         "evaded fraction), the HS code (the chapter's code of the lowest rate), or nothing")
+    dispute_prob: float = _f(MISSING, 0, 1, doc="chance a trader disputes a correction of this type (at odds 1)")
 
 
 @dataclass
@@ -258,6 +263,8 @@ class PopulationConfig:
     partner_countries: Dict[str, PartnerCountry] = _f(MISSING, may_be_empty=True,
                                                       doc="none: no trade with AEO counterparts abroad")
     smugglers: Smugglers = _f(Smugglers())
+    redress: Redress = _f(Redress())
+    satisfaction: Satisfaction = _f(Satisfaction())
 
 
 @dataclass

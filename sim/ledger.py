@@ -13,6 +13,8 @@ compliant declarations counted by trader group (:mod:`sim.burden`) at the same f
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
@@ -64,6 +66,10 @@ class QuarterlyLedger:
         self.burden = BurdenRecord(len(port_names), calendar.n_quarters + 2, group_levels)
         self._parts: list[Cleared] = []
         self._buffered = 0
+        # Counted outside clearance (sim.redress: the desk, the satisfaction survey): sums (name ->
+        # port x quarter, warm-up and after-horizon included); breakdown rows by trader group.
+        self.extra_sums: list[dict[str, np.ndarray]] = []
+        self.extra_rows: list = [self.burden.rows]
 
     def _key(self, c: Parts, quarter: np.ndarray) -> np.ndarray:
         _, nq, nd, nb, nt, nc = self.shape
@@ -182,6 +188,8 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     for d, direction in enumerate(DIRECTIONS):
         sums[f"released_{direction}"] = by_dir("released")[..., d]
         sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
+    for extra in ledger.extra_sums:
+        sums.update({name: reported(values) for name, values in extra.items()})
     sums["revenue_leakage"] = sums["revenue_due"] - sums["revenue_collected"]
     sums["all_inspections"] = sums["inspections"] + sums["agency_inspections"]
     sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h
@@ -256,7 +264,7 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))
     emit("release_time_by_group", levels, "released", released.reshape(*released.shape[:2], -1))
-    for row in ledger.burden.rows():
+    for row in chain.from_iterable(rows() for rows in ledger.extra_rows):  # burden, satisfaction by group
         emit(*row)
     emit("officer_role", ROLES, "officer_utilization", ratio(busy_h, on_shift_h), reported=True)
     emit("officer_role", ROLES, "officer_busy_h", busy_h, reported=True)

@@ -170,6 +170,28 @@ METRICS: tuple[Metric, ...] = (
            "ROC AUC of the scores for smuggling attempts against compliant declarations", "model_scored"),
     _score("model_drift", "Targeting model drift", "AUC change", "AUC of declarations scored by a model over a "
            "week old minus AUC in models' first week (change since the last retrain)", "model_scored"),
+    # What traders experience after clearance (sim/redress): cases by the quarter they were filed.
+    _count("corrections", "Corrections", "findings corrected without seizure (by the quarter the trader learned "
+           "of them)"),
+    Metric("disputes", COUNT, "Disputes", "cases", "corrections the traders returned to customs (disputed)",
+           numerator="disputes"),
+    _rate("dispute_return_rate", "Dispute return rate", "disputes / corrections", "disputes", "corrections"),
+    Metric("complaints", COUNT, "Complaints", "cases", "complaints about delays and inspections of compliant goods",
+           numerator="complaints"),
+    Metric("cases_upheld", COUNT, "Cases upheld", "cases", "disputes and complaints decided for the trader",
+           numerator="cases_upheld"),
+    Metric("replies_due", COUNT, "Replies due", "cases", "disputes and complaints whose reply deadline falls "
+           "within the horizon", numerator="replies_due"),
+    _rate("sla_reply_compliance", "Replies within the service level", "replies by the deadline / replies due",
+          "replies_on_time", "replies_due"),
+    Metric("fixes_due", COUNT, "Fixes due", "cases", "upheld cases whose fix deadline falls within the horizon",
+           numerator="fixes_due"),
+    _rate("sla_fix_compliance", "Fixes within the service level", "fixes by the deadline / fixes due",
+          "fixes_on_time", "fixes_due"),
+    Metric("surveyed_traders", COUNT, "Traders surveyed", "traders", "traders with goods released at the port in "
+           "the quarter", numerator="surveyed_traders"),
+    _rate("satisfaction_share", "Satisfied traders", "satisfied / surveyed traders at the quarter's end",
+          "satisfied_traders", "surveyed_traders"),
 )
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
 POOLED: tuple[str, ...] = tuple(m.name for m in METRICS if m.pooled)

@@ -38,6 +38,8 @@ from sim.goods import Goods
 from sim.ledger import QuarterlyLedger, breakdown_table, quarterly_table
 from sim.policies import ORDER, PolicyStack, World
 from sim.records import BURDEN_GROUPS, IN_PROCESS, Screening, group_levels
+from sim.redress.desk import Desk
+from sim.redress.satisfaction import Satisfaction
 from sim.resilience import EventWatch
 from sim.snapshot import Snapshots
 from sim.streams import Streams
@@ -99,6 +101,11 @@ class SupervisionModel(mesa.Model):
                                                 "agency": self._learn_agency})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared, self.schedule)
+        self.satisfaction = Satisfaction(cfg, pop, len(names), self.calendar.n_quarters,
+                                         self.streams.get("satisfaction"))
+        self.desk = Desk(self.env, cfg, self.calendar, self.satisfaction.case_outcome)
+        self.ledger.extra_sums += [self.desk.sums, self.satisfaction.sums]
+        self.ledger.extra_rows.append(self.satisfaction.rows)
         self.snapshots = Snapshots(self)
         self.watch = EventWatch(self.events, self.calendar, self.schedule)
         watched = cfg.run.watch_port if replication == 0 else ""
@@ -163,6 +170,8 @@ class SupervisionModel(mesa.Model):
         self.credit.record_clearance(enterprise, lesson["found"] | lesson["disclosed"], lesson["intentional"])
         self.smugglers.learn(lesson["smuggler"], lesson["port"], enterprise, lesson["concealment"], lesson["found"])
         self.policies.outcome(lesson)
+        self.satisfaction.released(lesson)
+        self.desk.receive(lesson)
         audited = lesson["audited"]
         self.feed.schedule("audit", np.full(int(audited.sum()), now + self.clearance.decider.audit_lag_h),
                            Rows(**{k: lesson[k][audited] for k in ("id", "enterprise", "intentional", "on", "marks")},
@@ -205,6 +214,8 @@ class SupervisionModel(mesa.Model):
             self._quarter_start(q)
 
     def _quarter_start(self, quarter: int) -> None:
+        if quarter:
+            self.satisfaction.survey(quarter - 1)  # the quarter that ends now (0: the warm-up)
         self.policies.quarter_start(quarter)
         self.schedule.record_quarter(quarter)
 
@@ -213,6 +224,7 @@ class SupervisionModel(mesa.Model):
         with long_lived_world():
             self.clearance.run(until=self.calendar.end_h)
         self.snapshots.take(self.calendar.labels[-1])
+        self.satisfaction.survey(self.calendar.n_quarters)
         self.clearance.close()
         self.ledger.flush()
         cal = self.calendar

@@ -22,7 +22,8 @@ METRICS = (*RATES, *COUNTS)
 # the summary of a run (counts there are per quarter)
 HEADLINE = ("declarations", "release_time_mean_h", "release_time_import_mean_h", "release_time_export_mean_h",
             "release_time_p90_h", "inspection_rate", "physical_inspection_rate", "nii_share", "hit_rate",
-            "violation_rate", "detection_rate", "revenue_leakage", "officer_utilization")
+            "violation_rate", "detection_rate", "revenue_leakage", "officer_utilization", "dispute_return_rate",
+            "sla_reply_compliance", "sla_fix_compliance", "satisfaction_share")
 
 
 def pooled(quarterly: pd.DataFrame, by: Sequence[str], metrics: Sequence[str] | None = None) -> pd.DataFrame:

@@ -94,7 +94,8 @@ class Cleared:
         contexts = day.contexts or []
         released = self.status[idx] == RELEASED
         return {"at": self.event_time[idx], "id": day.screening.declared.id[rows], "enterprise": t.enterprise[rows],
-                "port": t.port[rows],
+                "port": t.port[rows], "arrival": t.arrival[rows], "business_model": t.business_model[rows],
+                "redress_u": d.redress_u[rows],
                 "violation": t.violation[rows],
                 "intentional": t.intentional[rows], "smuggler": t.smuggler[rows], "concealment": t.concealment[rows],
                 "checked": d.channel[rows] != GREEN, "inspected": d.channel[rows] >= NII,

@@ -45,6 +45,7 @@ class Decisions:
     agency_separate: np.ndarray  # another agency inspects the goods on its own
     pay_h: np.ndarray          # time to pay the duty before release (0: deferred, guaranteed or none)
     permit_ready: np.ndarray   # when another agency's permit is granted (-inf: none needed)
+    redress_u: np.ndarray      # n x 5: uniforms of disputes and complaints (sim.redress.desk.U)
 
     def __len__(self) -> int:
         return len(self.channel)
@@ -113,6 +114,7 @@ def decide(truth: Truth, screening: Screening, how: Decider, streams: Streams) -
     audit_hit = found_able & audited & (a[:, 1] < how.detect_audit[vt])
     agency_u = streams.get("agencies", day).random((n, max(how.n_agencies, 1)))
     service = how.service_times(truth.port, streams.get("service", day))
+    redress_u = streams.get("redress", day).random((n, 5))
     inspected = channel >= NII
     joint = truth.agency_check & screening.joint & inspected
     dutiable = (truth.direction == IMPORT) & (truth.duty > 0) & ~screening.pay_deferred
@@ -123,4 +125,4 @@ def decide(truth: Truth, screening: Screening, how: Decider, streams: Streams) -
         audit_lag_h=how.audit_lag_h, agency_u=agency_u, service=service, joint=joint,
         agency_separate=truth.agency_check & ~joint,
         pay_h=np.where(dutiable & ~guaranteed, service[:, SV["payment"]], 0.0),
-        permit_ready=how.permit_ready(truth, screening, service))
+        permit_ready=how.permit_ready(truth, screening, service), redress_u=redress_u)

@@ -185,6 +185,9 @@ def write_evaluation(exp, configs: dict[str, Config], jobs, root: Path, ran: int
     nominal = {label: runs[label] for label in configs}  # without the runs at drawn parameter sets
     tables, skipped = evaluate(nominal, exp.baseline, list(exp.metrics), exp.primary_metric, other_seeds)
     note = plan_note(nominal, exp, target, other_seeds, tables) if target else ""
+    if exp.goal:
+        from sim.report.goal import goal_section
+        note = "\n\n".join(filter(None, [note, goal_section(tables["comparison"], exp.goal, list(exp.metrics))]))
     base, n = configs[exp.baseline], 1 + max(job.replication for job in jobs)
     text = experiment_summary_markdown(exp, base, n, tables, skipped, note)
     if parameter_sets:

@@ -59,6 +59,24 @@ class Precision:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """A level to reach: which variants bring ``metric`` to at least ``at_least`` in the last
+    quarter at ``port_group`` ports (``all`` for a variant without pilots), or come closest."""
+    metric: str
+    at_least: float
+    port_group: str = "pilot"
+
+    def __post_init__(self):
+        from sim.analysis.compare import METRICS
+        if self.metric not in METRICS:
+            raise ExperimentError(f"goal.metric: unknown metric {self.metric!r}; metrics: {', '.join(METRICS)}")
+        if not isinstance(self.at_least, (int, float)) or isinstance(self.at_least, bool):
+            raise ExperimentError(f"goal.at_least: must be a number; got {self.at_least!r}")
+        if self.port_group not in ("all", "pilot", "control"):
+            raise ExperimentError(f"goal.port_group: must be all, pilot or control; got {self.port_group!r}")
+
+
+@dataclass(frozen=True)
 class Experiment:
     """Which scenarios to compare with the baseline, how often, on which metrics."""
     name: str
@@ -72,6 +90,7 @@ class Experiment:
     grid: tuple[tuple[str, tuple], ...] = ()  # override key -> values: one variant per combination
     auto: Optional[Precision] = None     # set: replications are added until precise enough
     files: tuple[tuple[str, str], ...] = ()  # label -> path of a scenario given as a file
+    goal: Optional[Goal] = None          # set: the summary says which variants reach it
 
 
 def _listed(data: dict, key: str, where: str, default: tuple = ()) -> tuple:
@@ -153,6 +172,10 @@ def parse_experiment(data: dict, where: str, base: Path = Path(".")) -> Experime
         auto = Precision(**(data.get("auto") or {})) if data.get("replications") == "auto" or data.get("auto") else None
     except TypeError as exc:
         raise ExperimentError(f"{where}: auto: {exc}") from None
+    goal = data.get("goal")
+    if goal is not None and not (isinstance(goal, dict) and {"metric", "at_least"} <= set(goal) <= {
+            "metric", "at_least", "port_group"}):
+        raise ExperimentError(f"{where}: goal: must be a mapping with metric, at_least (and port_group); got {goal!r}")
     refs = [scenario_ref(f"{where}: scenarios", ref, base) for ref in _listed(data, "scenarios", where)]
     baseline = scenario_ref(f"{where}: baseline", data.get("baseline", BASELINE), base)
     labels = [label for label, _ in (baseline, *refs)]
@@ -164,7 +187,7 @@ def parse_experiment(data: dict, where: str, base: Path = Path(".")) -> Experime
                       question=str(data.get("question", "")).strip(), scenarios=tuple(labels[1:]),
                       baseline=labels[0], replications=reps, metrics=metrics, primary_metric=primary,
                       overrides=overrides,
-                      grid=_grid(where, data.get("grid") or {}), auto=auto,
+                      grid=_grid(where, data.get("grid") or {}), auto=auto, goal=Goal(**goal) if goal else None,
                       files=tuple((label, file) for label, file in (baseline, *refs) if file))
 
 

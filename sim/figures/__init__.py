@@ -54,6 +54,7 @@ from sim.figures.styling import (
 from sim.figures.tables import (
     BASELINE,
     DEFAULT_SERIES,
+    EXPERIENCE_SERIES,
     KEY_METRICS,
     TARGETS_H,
     as_bool,
@@ -74,7 +75,8 @@ from sim.figures.trends import timeseries
 from sim.figures.watch import port_week
 
 __all__ = [
-    "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "GROUP_COLOURS", "HOLDER_PALETTES", "KEY_METRICS",
+    "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "EXPERIENCE_SERIES", "GROUP_COLOURS", "HOLDER_PALETTES",
+    "KEY_METRICS",
     "MAX_HEIGHT", "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "TOGETHER", "WIDTH", "as_bool", "diff_label",
     "displacement", "distinct_colours", "effect_heatmap", "event_backlog", "event_study", "figure_bytes",
     "first_pilot_quarter", "forest", "frontier_points", "grid_points", "has_grid", "headline_effects",

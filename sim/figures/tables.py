@@ -19,6 +19,7 @@ from sim.metrics import COUNT, Metric, metric
 BASELINE = "baseline_2024"
 TARGETS_H = {"import": 12.0, "export": 8.0}  # 2024 release-time targets of the seed report
 DEFAULT_SERIES = ("release_time_mean_h", "inspection_rate", "hit_rate", "detection_rate")
+EXPERIENCE_SERIES = ("satisfaction_share", "dispute_return_rate", "sla_reply_compliance", "sla_fix_compliance")
 # metrics drawn by default from comparison.csv / did.csv, which hold many more
 KEY_METRICS = ("release_time_mean_h", "inspection_rate", "hit_rate", "detection_rate", "compliant_inspected",
                "revenue_leakage", "smuggling_attempts")

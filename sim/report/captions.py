@@ -38,6 +38,16 @@ def timeseries(q: pd.DataFrame) -> str:
             f"{num(ch['control ports'][0], 'h')} to {num(ch['control ports'][1], 'h')}.")
 
 
+def experience(q: pd.DataFrame) -> str:
+    cols = list(F.EXPERIENCE_SERIES)
+    p = pooled(q, ["scenario"], cols).set_index("scenario")
+    said = "; ".join(f"{s}: {r['satisfaction_share']:.0%} of surveyed traders satisfied, disputes "
+                     f"{r['dispute_return_rate']:.0%} of corrections, replies within the service level "
+                     f"{r['sla_reply_compliance']:.0%}, fixes {r['sla_fix_compliance']:.0%}"
+                     for s, r in p.loc[F.scenario_order(p.index)].iterrows())
+    return f"Lines are means over replications, bands 95% CIs; ratios pooled over ports as sums. {said}."
+
+
 def observed(q: pd.DataFrame) -> str:
     scenario = F.scenario_order(q["scenario"])[-1]  # the scenario besides the baseline, if any
     q = q[q["scenario"] == scenario]

@@ -35,6 +35,7 @@ TITLES = {
     "model_quality": "Targeting model against the truth, next to the smugglers' adaptation",
     "burden_by_group": "Burden on compliant declarations by trader group",
     "event_backlog": "Backlog around disruption events",
+    "trader_experience": "What traders experience: satisfaction, disputes, service levels",
 }
 
 
@@ -125,6 +126,9 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
             partial(captions.observed, rows), "no quarterly table", scen)
         add("displacement", q is not None and rows["smuggling_attempts"].sum() > 0, partial(F.displacement, rows),
             partial(captions.displacement, rows), "no smuggling attempts recorded", scen)
+        add("trader_experience", q is not None and set(F.EXPERIENCE_SERIES) <= set(q),
+            partial(F.timeseries, rows, F.EXPERIENCE_SERIES, colours=colours), partial(captions.experience, rows),
+            "no satisfaction and dispute columns (results from before them)", scen)
     add("model_quality", q is not None and len(scored(q)) > 0,
         partial(model_quality, q, tables.get("agents"), colours=colours), partial(captions.model, q),
         "no targeting model scored declarations")
