@@ -101,11 +101,15 @@ def _slurm_executor(run: RunConfig, folder: Path):
 
 
 def _slurm_error(job) -> Optional[BaseException]:
+    """The job's error as one line: the last line of its traceback (submitit sends the traceback
+    as text, between two lines of dashes), and where its log is."""
     exc = job.exception()
     if exc is None:
         return None
-    lines = [line for line in str(exc).splitlines() if line.strip()]
-    return RemoteError(lines[-1].strip() if lines else type(exc).__name__)
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    rules = [i for i, line in enumerate(lines) if set(line) == {"-"}]
+    last = lines[rules[1] - 1] if len(rules) > 1 else (lines or [type(exc).__name__])[0]
+    return RemoteError(f"{last} (log: {job.paths.stderr})")
 
 
 def _slurm(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
