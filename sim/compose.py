@@ -23,8 +23,6 @@ LIBRARY = Path(__file__).resolve().parent / "library"
 CONFIG_DIR = (LIBRARY / "configs").resolve()
 SCENARIO_DIR = CONFIG_DIR / "scenario"
 EXPERIMENT_DIR = (LIBRARY / "experiments").resolve()
-# Hydra launcher plugins behind the cluster presets in configs/hydra/launcher -> pip extra
-LAUNCHER_EXTRAS = {"submitit_slurm": "slurm", "submitit_local": "slurm", "ray": "ray", "ray_aws": "ray"}
 
 
 def explain(exc: Exception) -> str:
@@ -32,9 +30,6 @@ def explain(exc: Exception) -> str:
     from hydra.errors import MissingConfigException
     if isinstance(exc, MissingConfigException):
         group, _, name = str(exc.missing_cfg_file).rpartition("/")
-        if group == "hydra/launcher" and name in LAUNCHER_EXTRAS:
-            return (f"hydra/launcher: {name} comes from a launcher plugin that is not installed: "
-                    f"pip install -e '.[{LAUNCHER_EXTRAS[name]}]'")
         options = ", ".join(exc.options or []) or "none"
         return f"{group or 'config'}: no option named {name!r}; available: {options}"
     cause = exc  # Hydra wraps OmegaConf's error, as __cause__ or as __context__

@@ -293,7 +293,7 @@ class RunConfig:
                        doc="where the replications of a multi-run command run (docs/experiments.md, Executors)")
     ray_address: str = _f(MISSING, doc="run.executor=ray: '' = a Ray started here with run.workers CPUs; "
                           "'auto' or host:port = that running cluster")
-    slurm: Slurm = _f(Slurm())
+    slurm: Slurm = _f(Slurm(), doc="run.executor=slurm: each job's cluster, partition, time limit, memory")
 
 
 @dataclass

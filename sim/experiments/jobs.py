@@ -123,9 +123,9 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
         claims.remove_partial(folder)
     todo = [job for job in jobs if not finished(job)]
     failures: list[str] = []
-    days = days_of(jobs[0].cfg) if jobs else 0
     labels = sorted({job.label for job in jobs})
-    bar = tqdm(total=len(jobs) * days, initial=(len(jobs) - len(todo)) * days, unit="day", delay=2.0,
+    total = sum(days_of(job.cfg) for job in jobs)
+    bar = tqdm(total=total, initial=total - sum(days_of(job.cfg) for job in todo), unit="day", delay=2.0,
                disable=not progress, file=sys.stderr, desc=labels[0] if len(labels) == 1 else "runs")
 
     def done(job: Job, exc: Optional[BaseException], advance: int) -> None:
@@ -150,7 +150,7 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
                 absolute = [dataclasses.replace(job, folder=job.folder.resolve()) for job in todo]
                 with closing(completed(run_job, absolute, run, root)) as finishing:
                     for job, exc in finishing:
-                        done(job, exc, days)
+                        done(job, exc, days_of(job.cfg))
     except KeyboardInterrupt:
         raise Interrupted(jobs, root) from None
     return len(todo), failures
