@@ -14,7 +14,7 @@ from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBas
 
 from sim.config import Config, ConfigError
 from sim.userfiles import GROUPS, check_preset_file, check_scenario_file
-from sim.validation import check_executor, check_name, check_plain, check_policies, check_rules
+from sim.validation import check_name, check_plain, check_policies, check_rules
 
 ROOT = Path(__file__).resolve().parents[1]  # the source checkout (in an installed copy: site-packages)
 # the shipped library: sim/library links to configs/ and experiments/ in a checkout, and holds copies of
@@ -186,5 +186,6 @@ def validated(composed) -> Config:
         raise ConfigError(explain(exc)) from None
     check_rules(cfg, plain)
     check_policies(cfg, plain)
+    from sim.experiments.executors import check_executor
     check_executor(cfg)
     return cfg

@@ -270,16 +270,6 @@ class PolicySpec:
 
 
 @dataclass
-class Slurm:
-    """SLURM jobs (``run.executor=slurm``, through submitit): one job per replication."""
-    cluster: str = _f(MISSING, choices=("slurm", "local"),
-                      doc="slurm: submit with sbatch; local: submitit's local executor (processes here; tests)")
-    partition: str = _f(MISSING, doc="the SLURM partition; '' = the cluster's default")
-    timeout_min: int = _f(MISSING, 1, 10_080, unit="min", doc="time limit of one replication's job")
-    mem_gb: float = _f(MISSING, 0.1, 1_024, unit="GB", doc="memory of one replication's job")
-
-
-@dataclass
 class RunConfig:
     """How many replications, which seed, how many processes."""
     replications: int = _f(MISSING, 1, 10_000, unit="replications")
@@ -289,11 +279,12 @@ class RunConfig:
     agent_snapshots: bool = _f(MISSING, doc="write the agents table (agent state at quarter ends)")
     watch_port: str = _f(MISSING, doc="a port watched hourly for a week in replication 0 (the watch table); '' = none")
     watch_week: int = _f(MISSING, 1, 520, unit="week", doc="the week watched; week 1 starts at world.start")
-    executor: str = _f(MISSING, choices=("local", "ray", "slurm"),
-                       doc="where the replications of a multi-run command run (docs/experiments.md, Executors)")
-    ray_address: str = _f(MISSING, doc="run.executor=ray: '' = a Ray started here with run.workers CPUs; "
-                          "'auto' or host:port = that running cluster")
-    slurm: Slurm = _f(Slurm(), doc="run.executor=slurm: each job's cluster, partition, time limit, memory")
+    executor: str = _f(MISSING, choices=("local", "ray", "slurm"), doc="where jobs run (docs/experiments.md)")
+    ray_address: str = _f(MISSING, doc="ray: '' = Ray here with run.workers CPUs; 'auto' or host:port: a cluster")
+    slurm_cluster: str = _f(MISSING, choices=("slurm", "local"), doc="slurm: sbatch, or local processes (submitit)")
+    slurm_partition: str = _f(MISSING, doc="slurm: the partition of each job; '' = the cluster's default")
+    slurm_timeout_min: int = _f(MISSING, 1, 10_080, unit="min", doc="slurm: time limit of each job (one replication)")
+    slurm_mem_gb: float = _f(MISSING, 0.1, 1_024, unit="GB", doc="slurm: memory of each job (one replication)")
 
 
 @dataclass

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import math
 import re
-import shutil
 import typing
 from typing import Any, Union
 
@@ -299,20 +297,4 @@ def validate(cfg: Config) -> Config:
     check_plain(root := dataclasses.asdict(cfg))
     check_rules(cfg, root)
     check_policies(cfg, root)
-    check_executor(cfg)
     return cfg
-
-
-EXECUTOR_PACKAGES = {"ray": "ray", "slurm": "submitit"}  # run.executor -> what its extra tradesim[<executor>] installs
-
-
-def check_executor(cfg: Config) -> None:
-    """run.executor=ray or slurm needs its package; SLURM needs sbatch (or run.slurm.cluster=local)."""
-    executor = cfg.run.executor
-    package = EXECUTOR_PACKAGES.get(executor)
-    if package and importlib.util.find_spec(package) is None:
-        raise ConfigError(f"run.executor: {executor} needs the {package} package, which is not installed: "
-                          f"pip install 'tradesim[{executor}]' (or run.executor=local)")
-    if executor == "slurm" and cfg.run.slurm.cluster == "slurm" and shutil.which("sbatch") is None:
-        raise ConfigError("run.slurm.cluster: slurm submits with sbatch, which is not on this machine's PATH; "
-                          "run.slurm.cluster=local runs the jobs here through submitit's local executor")

@@ -44,7 +44,7 @@ def same_tables(a: Path, b: Path) -> None:
 
 def test_slurm_gives_the_local_tables(local, tmp_path, capsys):
     folder = tmp_path / "slurm"
-    assert main([*COMPARE, "run.executor=slurm", "run.slurm.cluster=local", "run.workers=2",
+    assert main([*COMPARE, "run.executor=slurm", "run.slurm_cluster=local", "run.workers=2",
                  f"hydra.run.dir={folder}"]) == 0, "slurm (submitit's local executor) runs"
     assert "(2 run(s) computed now, 0 already done)" in capsys.readouterr().out, "both jobs ran as submitit jobs"
     same_tables(local, folder)
@@ -56,8 +56,8 @@ def test_a_folder_resumes_on_any_executor():
     so a folder started on one executor is finished on another (only the missing jobs run)."""
     from sim.experiments.jobs import fingerprint
     local = load_config(["run=smoke"])[0]
-    for how in (["run.executor=ray", "run.ray_address=auto"], ["run.executor=slurm", "run.slurm.cluster=local",
-                                                              "run.slurm.partition=p", "run.slurm.mem_gb=2"]):
+    for how in (["run.executor=ray", "run.ray_address=auto"], ["run.executor=slurm", "run.slurm_cluster=local",
+                                                              "run.slurm_partition=p", "run.slurm_mem_gb=2"]):
         assert fingerprint(load_config(["run=smoke", *how])[0]) == fingerprint(local), f"{how} resumes a local folder"
     assert fingerprint(load_config(["run=smoke", "run.seed=7"])[0]) != fingerprint(local), "other seeds do not"
 
@@ -80,9 +80,9 @@ def test_an_unknown_executor_is_one_line_naming_the_allowed(tmp_path, capsys):
 def test_a_missing_extra_says_which_to_install(executor, package, monkeypatch, tmp_path, capsys):
     import importlib.util
 
-    from sim import validation
+    from sim.experiments import executors
     real = importlib.util.find_spec
-    monkeypatch.setattr(validation.importlib.util, "find_spec", lambda name, *a: None if name == package
+    monkeypatch.setattr(executors.importlib.util, "find_spec", lambda name, *a: None if name == package
                         else real(name, *a))
     folder = tmp_path / "x"
     assert main(["run", "run=smoke", f"run.executor={executor}", f"hydra.run.dir={folder}"]) == 2, "exit code 2"
@@ -92,11 +92,11 @@ def test_a_missing_extra_says_which_to_install(executor, package, monkeypatch, t
 
 
 def test_slurm_without_sbatch_says_how_to_run_it_here(monkeypatch, tmp_path, capsys):
-    from sim import validation
-    monkeypatch.setattr(validation.shutil, "which", lambda name: None)
+    from sim.experiments import executors
+    monkeypatch.setattr(executors.shutil, "which", lambda name: None)
     assert main(["run", "run=smoke", "run.executor=slurm", f"hydra.run.dir={tmp_path / 'x'}"]) == 2, "exit code 2"
     line = one_error_line(capsys)
-    assert "run.slurm.cluster" in line and "sbatch" in line and "run.slurm.cluster=local" in line, line
+    assert "run.slurm_cluster" in line and "sbatch" in line and "run.slurm_cluster=local" in line, line
 
 
 # Ray last: started once for the module (its daemons cost CPU while they idle), stopped at its end
@@ -111,7 +111,7 @@ def test_ray_gives_the_local_tables(local, ray_here, tmp_path, capsys):
 def test_a_failing_job_is_one_line_and_the_others_finish(executor, request, tmp_path):
     if executor == "ray":
         request.getfixturevalue("ray_here")
-    cfg = load_config(["run=smoke", f"run.executor={executor}", "run.slurm.cluster=local", "run.workers=2"])[0]
+    cfg = load_config(["run=smoke", f"run.executor={executor}", "run.slurm_cluster=local", "run.workers=2"])[0]
     results = dict(completed(json.loads, ["oops", "4"], cfg.run, tmp_path))
     assert results["4"] is None, f"the good job finished on {executor}"
     failure = results["oops"]

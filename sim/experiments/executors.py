@@ -9,7 +9,7 @@ and yields each item with its exception (None when it succeeded) as it finishes:
   with ``run.workers`` CPUs (once per process, shut down at exit), 'auto' or host:port joins that
   running cluster (whose CPUs then decide how many run at once).
 * ``slurm``: one job per item through submitit, at most ``run.workers`` at a time (a SLURM job
-  array with that parallelism); ``run.slurm.cluster=local`` runs them as processes here with
+  array with that parallelism); ``run.slurm_cluster=local`` runs them as processes here with
   submitit's local executor, as CI tests it. Job logs go to ``<folder>/.submitit``.
 
 Each job writes its own folder (the job store), so the output folder must be on a file system
@@ -21,17 +21,34 @@ Closing the generator early (an exception in the caller, Ctrl-C) cancels the job
 from __future__ import annotations
 
 import atexit
+import importlib.util
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Optional
 
-from sim.config import RunConfig
+from sim.config import Config, ConfigError, RunConfig
 from sim.experiments.workers import submit_all, worker_pool
 
 POLL_S = 0.5  # how often the ray and slurm executors look for finished jobs (seconds)
 Finished = Iterator[tuple[object, Optional[BaseException]]]
+
+
+PACKAGES = {"ray": "ray", "slurm": "submitit"}  # run.executor -> what its extra tradesim[<executor>] installs
+
+
+def check_executor(cfg: Config) -> None:
+    """run.executor=ray or slurm needs its package; SLURM needs sbatch (or run.slurm_cluster=local)."""
+    executor = cfg.run.executor
+    package = PACKAGES.get(executor)
+    if package and importlib.util.find_spec(package) is None:
+        raise ConfigError(f"run.executor: {executor} needs the {package} package, which is not installed: "
+                          f"pip install 'tradesim[{executor}]' (or run.executor=local)")
+    if executor == "slurm" and cfg.run.slurm_cluster == "slurm" and shutil.which("sbatch") is None:
+        raise ConfigError("run.slurm_cluster: slurm submits with sbatch, which is not on this machine's PATH; "
+                          "run.slurm_cluster=local runs the jobs here through submitit's local executor")
 
 
 class RemoteError(Exception):
@@ -93,9 +110,9 @@ def _ray(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
 
 def _slurm_executor(run: RunConfig, folder: Path):
     import submitit
-    executor = submitit.AutoExecutor(folder=folder / ".submitit" / "%j", cluster=run.slurm.cluster)
-    partition = {"slurm_partition": run.slurm.partition} if run.slurm.partition else {}
-    executor.update_parameters(name="tradesim", timeout_min=run.slurm.timeout_min, mem_gb=run.slurm.mem_gb,
+    executor = submitit.AutoExecutor(folder=folder / ".submitit" / "%j", cluster=run.slurm_cluster)
+    partition = {"slurm_partition": run.slurm_partition} if run.slurm_partition else {}
+    executor.update_parameters(name="tradesim", timeout_min=run.slurm_timeout_min, mem_gb=run.slurm_mem_gb,
                                cpus_per_task=1, slurm_array_parallelism=run.workers, **partition)
     return executor
 
@@ -118,7 +135,7 @@ def _slurm(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
     queue = list(items)
     running = {}
     try:
-        if run.slurm.cluster == "slurm":
+        if run.slurm_cluster == "slurm":
             running, queue = dict(zip(executor.map_array(fn, queue), queue)), []
         while running or queue:
             while queue and len(running) < run.workers:

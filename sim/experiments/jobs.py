@@ -28,7 +28,8 @@ from sim.experiments.executors import RemoteError, completed
 from sim.experiments.replications import days_of, run_replication, seed_manifest
 
 RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog", "watch")
-HOW_IT_RUNS = ("executor", "ray_address", "slurm")  # run settings that never change a table
+# run settings that never change a table: where and how the jobs ran
+HOW_IT_RUNS = ("executor", "ray_address", "slurm_cluster", "slurm_partition", "slurm_timeout_min", "slurm_mem_gb")
 
 
 @dataclass(frozen=True)
