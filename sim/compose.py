@@ -186,6 +186,23 @@ def validated(composed) -> Config:
         raise ConfigError(explain(exc)) from None
     check_rules(cfg, plain)
     check_policies(cfg, plain)
-    from sim.experiments.executors import check_executor
     check_executor(cfg)
     return cfg
+
+
+EXECUTOR_PACKAGES = {"ray": "ray", "slurm": "submitit"}  # run.executor -> what its extra tradesim[<executor>] installs
+
+
+def check_executor(cfg: Config) -> None:
+    """Refuse an executor this machine cannot send jobs to: ray or slurm without its package, SLURM
+    without sbatch (run.slurm_cluster=local runs its jobs here)."""
+    import importlib.util
+    import shutil
+    executor = cfg.run.executor
+    package = EXECUTOR_PACKAGES.get(executor)
+    if package and importlib.util.find_spec(package) is None:
+        raise ConfigError(f"run.executor: {executor} needs the {package} package, which is not installed: "
+                          f"pip install 'tradesim[{executor}]' (or run.executor=local)")
+    if executor == "slurm" and cfg.run.slurm_cluster == "slurm" and shutil.which("sbatch") is None:
+        raise ConfigError("run.slurm_cluster: slurm submits with sbatch, which is not on this machine's PATH; "
+                          "run.slurm_cluster=local runs the jobs here through submitit's local executor")

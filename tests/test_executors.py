@@ -62,6 +62,20 @@ def test_a_folder_resumes_on_any_executor():
     assert fingerprint(load_config(["run=smoke", "run.seed=7"])[0]) != fingerprint(local), "other seeds do not"
 
 
+def test_jobs_sent_elsewhere_need_no_memory_here():
+    """The memory check counts the replications this machine holds at once: run.workers for the local
+    pool, a Ray started here or submitit's local executor; none for a Ray cluster or SLURM nodes."""
+    import dataclasses
+
+    from sim.sizing import estimate
+    cfg = load_config(["run=smoke", "run.replications=8", "run.workers=4"])[0]
+    for how, workers in ((dict(executor="local"), 4), (dict(executor="ray"), 4),
+                         (dict(executor="slurm", slurm_cluster="local"), 4),
+                         (dict(executor="ray", ray_address="auto"), 1), (dict(executor="slurm"), 1)):
+        sent = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, **how))
+        assert estimate(sent).workers == workers, f"{how}: {workers} replication(s) held here at once"
+
+
 def one_error_line(capsys) -> str:
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("tradesim: error: "), f"one line: {err}"
@@ -80,9 +94,8 @@ def test_an_unknown_executor_is_one_line_naming_the_allowed(tmp_path, capsys):
 def test_a_missing_extra_says_which_to_install(executor, package, monkeypatch, tmp_path, capsys):
     import importlib.util
 
-    from sim.experiments import executors
     real = importlib.util.find_spec
-    monkeypatch.setattr(executors.importlib.util, "find_spec", lambda name, *a: None if name == package
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == package
                         else real(name, *a))
     folder = tmp_path / "x"
     assert main(["run", "run=smoke", f"run.executor={executor}", f"hydra.run.dir={folder}"]) == 2, "exit code 2"
@@ -92,8 +105,8 @@ def test_a_missing_extra_says_which_to_install(executor, package, monkeypatch, t
 
 
 def test_slurm_without_sbatch_says_how_to_run_it_here(monkeypatch, tmp_path, capsys):
-    from sim.experiments import executors
-    monkeypatch.setattr(executors.shutil, "which", lambda name: None)
+    import shutil
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert main(["run", "run=smoke", "run.executor=slurm", f"hydra.run.dir={tmp_path / 'x'}"]) == 2, "exit code 2"
     line = one_error_line(capsys)
     assert "run.slurm_cluster" in line and "sbatch" in line and "run.slurm_cluster=local" in line, line

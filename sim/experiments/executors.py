@@ -21,34 +21,17 @@ Closing the generator early (an exception in the caller, Ctrl-C) cancels the job
 from __future__ import annotations
 
 import atexit
-import importlib.util
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Optional
 
-from sim.config import Config, ConfigError, RunConfig
+from sim.config import RunConfig
 from sim.experiments.workers import submit_all, worker_pool
 
 POLL_S = 0.5  # how often the ray and slurm executors look for finished jobs (seconds)
 Finished = Iterator[tuple[object, Optional[BaseException]]]
-
-
-PACKAGES = {"ray": "ray", "slurm": "submitit"}  # run.executor -> what its extra tradesim[<executor>] installs
-
-
-def check_executor(cfg: Config) -> None:
-    """run.executor=ray or slurm needs its package; SLURM needs sbatch (or run.slurm_cluster=local)."""
-    executor = cfg.run.executor
-    package = PACKAGES.get(executor)
-    if package and importlib.util.find_spec(package) is None:
-        raise ConfigError(f"run.executor: {executor} needs the {package} package, which is not installed: "
-                          f"pip install 'tradesim[{executor}]' (or run.executor=local)")
-    if executor == "slurm" and cfg.run.slurm_cluster == "slurm" and shutil.which("sbatch") is None:
-        raise ConfigError("run.slurm_cluster: slurm submits with sbatch, which is not on this machine's PATH; "
-                          "run.slurm_cluster=local runs the jobs here through submitit's local executor")
 
 
 class RemoteError(Exception):
