@@ -23,8 +23,6 @@ LIBRARY = Path(__file__).resolve().parent / "library"
 CONFIG_DIR = (LIBRARY / "configs").resolve()
 SCENARIO_DIR = CONFIG_DIR / "scenario"
 EXPERIMENT_DIR = (LIBRARY / "experiments").resolve()
-# Hydra launcher plugins behind the cluster presets in configs/hydra/launcher -> pip extra
-LAUNCHER_EXTRAS = {"submitit_slurm": "slurm", "submitit_local": "slurm", "ray": "ray", "ray_aws": "ray"}
 
 
 def explain(exc: Exception) -> str:
@@ -32,9 +30,6 @@ def explain(exc: Exception) -> str:
     from hydra.errors import MissingConfigException
     if isinstance(exc, MissingConfigException):
         group, _, name = str(exc.missing_cfg_file).rpartition("/")
-        if group == "hydra/launcher" and name in LAUNCHER_EXTRAS:
-            return (f"hydra/launcher: {name} comes from a launcher plugin that is not installed: "
-                    f"pip install -e '.[{LAUNCHER_EXTRAS[name]}]'")
         options = ", ".join(exc.options or []) or "none"
         return f"{group or 'config'}: no option named {name!r}; available: {options}"
     cause = exc  # Hydra wraps OmegaConf's error, as __cause__ or as __context__
@@ -191,4 +186,23 @@ def validated(composed) -> Config:
         raise ConfigError(explain(exc)) from None
     check_rules(cfg, plain)
     check_policies(cfg, plain)
+    check_executor(cfg)
     return cfg
+
+
+EXECUTOR_PACKAGES = {"ray": "ray", "slurm": "submitit"}  # run.executor -> what its extra tradesim[<executor>] installs
+
+
+def check_executor(cfg: Config) -> None:
+    """Refuse an executor this machine cannot send jobs to: ray or slurm without its package, SLURM
+    without sbatch (run.slurm_cluster=local runs its jobs here)."""
+    import importlib.util
+    import shutil
+    executor = cfg.run.executor
+    package = EXECUTOR_PACKAGES.get(executor)
+    if package and importlib.util.find_spec(package) is None:
+        raise ConfigError(f"run.executor: {executor} needs the {package} package, which is not installed: "
+                          f"pip install 'tradesim[{executor}]' (or run.executor=local)")
+    if executor == "slurm" and cfg.run.slurm_cluster == "slurm" and shutil.which("sbatch") is None:
+        raise ConfigError("run.slurm_cluster: slurm submits with sbatch, which is not on this machine's PATH; "
+                          "run.slurm_cluster=local runs the jobs here through submitit's local executor")

@@ -46,7 +46,10 @@ def estimate(cfg: Config, replications: int | None = None) -> Size:
               + PER_DECLARATION_IN_FLIGHT * per_day * DAYS_IN_FLIGHT)
     quarters = Calendar(world.start, world.horizon_quarters, world.warmup_days).n_quarters
     output = OUTPUT_OVERHEAD + PER_UNIT_OUTPUT * reps * len(world.ports) * quarters
-    return Size(memory, max(1, min(cfg.run.workers, reps)), output)
+    run = cfg.run  # jobs on a Ray cluster or on SLURM nodes hold no replication here (run.slurm_mem_gb sizes those)
+    ray_cluster = run.executor == "ray" and bool(run.ray_address)
+    elsewhere = ray_cluster or (run.executor == "slurm" and run.slurm_cluster == "slurm")
+    return Size(memory, 1 if elsewhere else max(1, min(run.workers, reps)), output)
 
 
 def physical_memory() -> float:

@@ -25,13 +25,13 @@ COMMANDS: dict[str, Command] = {
         "sim.cli:cmd_run_or_sweep", "run one scenario (default baseline_2024) for run.replications replications",
         "Run one scenario for run.replications replications into a new folder; print a summary table and "
         "the folder. The scenario is a name from the library or a path to your own .yaml file. With -m, "
-        "a Hydra sweep: comma-separated values run as separate jobs, one run folder each.",
+        "a sweep: comma-separated values make separate jobs, all run on run.executor, one run folder each.",
         options=((("-m", "--multirun"), "a Hydra sweep: one job per combination of comma-separated values"),),
         groups=True,
         examples=("tradesim run", "tradesim run run=smoke", "tradesim run scenario=inspection_targeting "
                   "run.replications=10 run.workers=2", "tradesim run scenario=path/to/my_pilot.yaml",
                   "tradesim run world.horizon_quarters=4 run.seed=7 hydra.run.dir=results/my_run",
-                  "tradesim run -m run.seed=1,2,3 hydra/launcher=joblib")),
+                  "tradesim run -m run.seed=1,2,3 run.workers=2")),
     "compare": Command(
         "sim.cli.compare:cmd_compare", "run scenarios against the baseline on common random numbers",
         "Run the baseline and each scenario run.replications times, paired by seed (common random "
@@ -42,6 +42,7 @@ COMMANDS: dict[str, Command] = {
         examples=("tradesim compare experiment=smoke_pilot", "tradesim compare scenarios=[inspection_targeting] "
                   "run.replications=5", "tradesim compare 'scenarios=[inspection_targeting,path/to/my_pilot.yaml]'",
                   "tradesim compare experiment=path/to/my_experiment.yaml run.workers=2",
+                  "tradesim compare experiment=smoke_pilot run.executor=ray run.workers=2",
                   "tradesim compare experiment=sandbox_pilot resume=true")),
     "report": Command(
         "sim.cli.reporting:cmd_report", "(re)draw the figures and report.html of a result folder",

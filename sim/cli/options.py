@@ -61,7 +61,7 @@ def output_folder(overrides: list[str], parent: Path) -> tuple[Path, bool]:
     return (folder, False) if folder else (parent / time.strftime("%Y-%m-%d_%H-%M-%S"), True)
 
 
-def holds(marker: str, request: dict, what: str) -> Callable[[Path], bool]:
+def holds(marker: str, request: dict, what: str, key: str = "hydra.run.dir") -> Callable[[Path], bool]:
     """For :func:`sim.claims.claim`: a folder whose ``marker`` file holds the same request may be
     continued; one that holds another request (or other work) is an error."""
     from sim import output
@@ -73,7 +73,7 @@ def holds(marker: str, request: dict, what: str) -> Callable[[Path], bool]:
         held = output.read_json(path)
         differ = sorted(k for k in request if held.get(k) != request[k])
         if differ:
-            raise UserError(f"hydra.run.dir: {folder} holds a {what} with other settings ({', '.join(differ)}); "
+            raise UserError(f"{key}: {folder} holds a {what} with other settings ({', '.join(differ)}); "
                             f"resume it with the same command, or choose another folder")
         return True
     return resumable

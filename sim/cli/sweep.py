@@ -1,17 +1,19 @@
-"""``tradesim run -m`` (Hydra sweeps with any launcher) and ``tradesim collect``."""
+"""``tradesim run -m`` (sweeps: every combination of comma-separated values is a job) and ``tradesim collect``."""
 from __future__ import annotations
 
 import itertools
 import sys
+import time
 from pathlib import Path
 
 from sim import claims, output
 from sim.cli.errors import UserError
 from sim.cli.runs import given
-from sim.compose import CONFIG_DIR, compose_run, explain, scenario_option, validated
+from sim.compose import compose_run, explain
 from sim.sizing import estimate
 
 SWEEP_TABLES = ("quarterly", "sweep")
+KEY, MARKER = "hydra.sweep.dir", "sweep.json"  # sweep.json: the jobs' overrides; the same command resumes its folder
 
 
 def sweep_jobs(overrides: list[str]) -> list[list[str]]:
@@ -27,55 +29,49 @@ def sweep_jobs(overrides: list[str]) -> list[list[str]]:
     return [list(combo) for combo in itertools.product(*choices)]
 
 
-def registered(overrides: list[str]) -> list[str]:
-    """``overrides`` with scenario files replaced by the names they are registered under."""
-    out = []
-    for line in overrides:
-        key, sep, value = line.partition("=")
-        if sep and key.lstrip("+") == "scenario":
-            line = f"{key}={','.join(scenario_option(v) for v in value.split(','))}"
-        out.append(line)
-    return out
+def task_overrides(job: list[str]) -> list[str]:
+    """A sweep job's own overrides (what manifest.json and the sweep tables record): not hydra's."""
+    return [o for o in job if not o.lstrip("+~").startswith(("hydra.", "hydra/"))]
 
 
 def cmd_sweep(overrides: list[str]) -> int:
-    """``tradesim run -m``: every job's config is checked first, then Hydra's launcher runs them."""
-    import hydra
-    from hydra.core.global_hydra import GlobalHydra
-    jobs = [compose_run(job) for job in sweep_jobs(overrides)]
-    claim = claims.claim(jobs[0][1]["sweep"].resolve(), key="hydra.sweep.dir",
-                         unique=not given(overrides, "hydra.sweep.dir"))
-    claim.require(2 * sum(estimate(cfg).output for cfg, _ in jobs))
-    argv, sys.argv = sys.argv, ["tradesim", "-m", *registered(overrides), f"hydra.sweep.dir='{claim.folder}'"]
-    GlobalHydra.instance().clear()
+    """``tradesim run -m``: every job's config is checked first; then the replications of all jobs
+    run as one job store on ``run.executor`` (the first job's executor and workers), and each job
+    gets a normal run folder ``<sweep>/<job>/``. The same command on the same folder resumes."""
+    from sim.cli.options import holds
+    from sim.experiments.jobs import finished, plan, run_jobs
+    from sim.experiments.run_folder import publish_run
+    launcher = [o for o in overrides if o.lstrip("+").startswith("hydra/launcher=")]
+    if launcher:
+        raise UserError(f"hydra/launcher: tradesim runs a sweep's jobs on run.executor (local, ray, slurm) with "
+                        f"run.workers at a time; drop {launcher[0]}")
+    combos = sweep_jobs(overrides)
+    runs = [compose_run(combo) for combo in combos]
+    request = {"kind": "sweep", "jobs": [task_overrides(combo) for combo in combos]}
+    claim = claims.claim(runs[0][1]["sweep"].resolve(), key=KEY, unique=not given(overrides, KEY),
+                         resumable=holds(MARKER, request, "sweep", KEY))
     try:
-        hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")(sweep_job)()
-    except SystemExit as exc:  # Hydra has printed why a job failed
-        return exc.code if isinstance(exc.code, int) and exc.code else 1
+        claim.require(2 * sum(estimate(cfg).output for cfg, _ in runs))
+        if not claim.resumed:
+            output.replace_files(claim.folder, {MARKER: output.to_json(request)})
+        started, first = time.time(), runs[0][0]
+        todo = {num: plan({cfg.scenario: cfg}, cfg.run.replications, claim.folder / str(num))
+                for num, (cfg, _) in enumerate(runs) if not (claim.folder / str(num) / output.MANIFEST).exists()}
+        missing = {num: sum(not finished(job) for job in jobs) for num, jobs in todo.items()}
+        _, failures = run_jobs([job for jobs in todo.values() for job in jobs], first.run.workers,
+                               first.run.progress, claim.folder)
+        if failures:
+            print(f"tradesim: {len(failures)} replication(s) failed; the finished ones are kept: the same command "
+                  f"with hydra.sweep.dir={claim.folder} computes only the missing ones", file=sys.stderr)
+            return 1
+        for num, jobs in todo.items():
+            publish_run(runs[num][0], claim.folder / str(num), jobs, missing[num], time.time() - started,
+                        {"job": num, "overrides": request["jobs"][num]})
+            print(f"job {num} ({' '.join(request['jobs'][num]) or 'defaults'}): {claim.folder / str(num)}")
+        print(f"sweep: {len(runs)} job(s); {collect(claim.folder)}")
     finally:
-        sys.argv = argv
-        GlobalHydra.instance().clear()
         claim.release()
-    print(f"sweep: {len(jobs)} job(s); {collect(claim.folder)}")
     return 0
-
-
-def sweep_job(composed) -> str:
-    """One job of a sweep, in the launcher's process: a normal run folder in the job's output
-    folder, with the job's overrides in manifest.json; no progress bar (jobs run side by side)."""
-    from hydra.core.hydra_config import HydraConfig
-
-    from sim.experiments.run_folder import run_into
-    job = HydraConfig.get()
-    cfg = validated(composed)
-    cfg.run.progress = False
-    folder = Path(job.runtime.output_dir)
-    _, failures = run_into(cfg, folder, {"job": job.job.num, "overrides": list(job.overrides.task)})
-    if failures:
-        raise RuntimeError("; ".join(failures))
-    sys.stdout.write(f"job {job.job.num} ({' '.join(job.overrides.task) or 'defaults'}): {folder}\n")
-    sys.stdout.flush()  # one write per line: the launcher's processes share stdout
-    return str(folder)
 
 
 def collect(folder: Path) -> str:

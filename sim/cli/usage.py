@@ -87,7 +87,7 @@ def run_settings() -> list[tuple[str, str]]:
     preset = yaml.safe_load((CONFIG_DIR / "run" / "default.yaml").read_text())
     words = {"replications": "independent replications, seeds spawned from run.seed",
              "seed": "the seed of every replication's random streams",
-             "workers": "processes (results are identical for any number)"}
+             "workers": "jobs at the same time on run.executor (results are identical for any number)"}
     rows = []
     for f in dataclasses.fields(RunConfig):
         meta = f.metadata

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 import time
-from concurrent.futures import as_completed
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -24,10 +24,12 @@ from tqdm.auto import tqdm
 from sim import claims, output
 from sim.config import Config
 from sim.experiments.definitions import ExperimentError, Precision
+from sim.experiments.executors import RemoteError, completed
 from sim.experiments.replications import days_of, run_replication, seed_manifest
-from sim.experiments.workers import submit_all, worker_pool
 
 RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog", "watch")
+# run settings that never change a table: where and how the jobs ran
+HOW_IT_RUNS = ("executor", "ray_address", "slurm_cluster", "slurm_partition", "slurm_timeout_min", "slurm_mem_gb")
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,12 @@ class Interrupted(KeyboardInterrupt):
 
 def fingerprint(cfg: Config) -> str:
     """A hash of everything that determines a replication's tables (not how many replications
-    or processes ran them)."""
-    neutral = dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=1, workers=1,
-                                                                progress=False))
-    text = json.dumps(dataclasses.asdict(neutral), sort_keys=True, default=str)
+    or processes ran them, nor on which executor)."""
+    neutral = dataclasses.asdict(dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=1, workers=1,
+                                                                                   progress=False)))
+    for key in HOW_IT_RUNS:
+        del neutral["run"][key]
+    text = json.dumps(neutral, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -106,7 +110,8 @@ def run_job(job: Job, on_day: Optional[Callable[[], None]] = None) -> float:
 
 def _failure(job: Job, exc: BaseException) -> str:
     message = (str(exc).splitlines() or [""])[0]
-    return f"run {job.label} rep_{job.replication} failed: {type(exc).__name__}: {message}"
+    kind = "" if isinstance(exc, RemoteError) else f"{type(exc).__name__}: "
+    return f"run {job.label} rep_{job.replication} failed: {kind}{message}"
 
 
 def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path] = None) -> tuple[int, list[str]]:
@@ -119,9 +124,9 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
         claims.remove_partial(folder)
     todo = [job for job in jobs if not finished(job)]
     failures: list[str] = []
-    days = days_of(jobs[0].cfg) if jobs else 0
     labels = sorted({job.label for job in jobs})
-    bar = tqdm(total=len(jobs) * days, initial=(len(jobs) - len(todo)) * days, unit="day", delay=2.0,
+    total = sum(days_of(job.cfg) for job in jobs)
+    bar = tqdm(total=total, initial=total - sum(days_of(job.cfg) for job in todo), unit="day", delay=2.0,
                disable=not progress, file=sys.stderr, desc=labels[0] if len(labels) == 1 else "runs")
 
     def done(job: Job, exc: Optional[BaseException], advance: int) -> None:
@@ -130,22 +135,25 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
             bar.write(f"tradesim: {failures[-1]}", file=sys.stderr)
         bar.update(advance)
 
+    root = root or (jobs[0].folder.parents[2] if jobs else Path("."))
+    run = dataclasses.replace(jobs[0].cfg.run, workers=workers) if jobs else None
+    in_process = not todo or (run.executor == "local" and (workers == 1 or len(todo) == 1))
     try:
         with bar:
-            if workers == 1 or len(todo) <= 1:
+            if in_process:
                 for job in todo:
                     try:
                         run_job(job, on_day=lambda: bar.update(1))
                         done(job, None, 0)
                     except Exception as exc:  # one failed replication must not stop the others
                         done(job, exc, 0)
-            else:
-                with worker_pool(min(workers, len(todo))) as pool:
-                    futures = submit_all(pool, run_job, todo)
-                    for future in as_completed(futures):
-                        done(futures[future], future.exception(), days)
+            else:  # absolute folders: a worker may start in another folder
+                absolute = [dataclasses.replace(job, folder=job.folder.resolve()) for job in todo]
+                with closing(completed(run_job, absolute, run, root)) as finishing:
+                    for job, exc in finishing:
+                        done(job, exc, days_of(job.cfg))
     except KeyboardInterrupt:
-        raise Interrupted(jobs, root or jobs[0].folder.parents[2]) from None
+        raise Interrupted(jobs, root) from None
     return len(todo), failures
 
 

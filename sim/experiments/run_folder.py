@@ -20,21 +20,28 @@ def resumable(folder: Path) -> bool:
 
 def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str, list[str]]:
     """Run ``cfg``'s replications into the claimed ``folder``; return summary.md's text and the
-    failures (one line each; then the finished replications are kept as parts, nothing else).
-    ``extra`` goes into manifest.json (a sweep job's number and overrides)."""
-    from sim.analysis.summary import role_utilisation, summary_table
-    from sim.experiments.jobs import load_runs, plan, run_jobs
-    from sim.experiments.replications import seed_manifest
-    from sim.manifest import build_manifest
-    from sim.report.summaries import run_summary_markdown
+    failures (one line each; then the finished replications are kept as parts, nothing else)."""
+    from sim.experiments.jobs import plan, run_jobs
     started = time.time()
     jobs = plan({cfg.scenario: cfg}, cfg.run.replications, folder)
     ran, failures = run_jobs(jobs, cfg.run.workers, cfg.run.progress)
     if failures:
         return "", failures
+    return publish_run(cfg, folder, jobs, ran, time.time() - started, extra), []
+
+
+def publish_run(cfg: Config, folder: Path, jobs: list, ran: int, wall_s: float, extra: dict | None = None) -> str:
+    """Replace the finished parts (``jobs``) in ``folder`` by the run's tables, summary.md and
+    manifest.json, in one atomic step; return summary.md's text. ``extra`` goes into manifest.json
+    (a sweep job's number and overrides)."""
+    from sim.analysis.summary import role_utilisation, summary_table
+    from sim.experiments.jobs import load_runs
+    from sim.experiments.replications import seed_manifest
+    from sim.manifest import build_manifest
+    from sim.report.summaries import run_summary_markdown
     tables = load_runs(jobs)[cfg.scenario]
     policies = output.read_json(jobs[0].folder / output.MANIFEST)["policies_in_order"]
-    manifest = build_manifest(cfg, policies, seed_manifest(cfg), time.time() - started)
+    manifest = build_manifest(cfg, policies, seed_manifest(cfg), wall_s)
     manifest.update(replications_computed_now=ran, **(extra or {}))
     resilience = {}
     if "events" in tables:
@@ -46,4 +53,4 @@ def run_into(cfg: Config, folder: Path, extra: dict | None = None) -> tuple[str,
     from omegaconf import OmegaConf
     output.publish(folder, tables, {"config.yaml": OmegaConf.to_yaml(OmegaConf.structured(cfg)), "summary.md": text},
                    manifest, keep=(claims.LOCK,))
-    return text, []
+    return text
