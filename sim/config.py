@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 from omegaconf import MISSING
 
 from sim.redress.schema import Redress, Satisfaction
+from sim.run_config import RunConfig
 from sim.schema import ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
 
 HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years)
@@ -274,24 +275,6 @@ class PolicySpec:
     name: Optional[str] = None
     params: Optional[Dict[str, Any]] = _f({}, may_be_empty=True, doc="the policy's Params; absent ones default")
     rollout: Optional[Dict[str, Any]] = _f({}, may_be_empty=True, doc="none: everywhere, always (baseline)")
-
-
-@dataclass
-class RunConfig:
-    """How many replications, which seed, how many processes."""
-    replications: int = _f(MISSING, 1, 10_000, unit="replications")
-    seed: int = _f(MISSING, 0, 2**63 - 1)
-    workers: int = _f(MISSING, 1, 1_024, unit="processes")
-    progress: bool = _f(MISSING, doc="progress bar on stderr when a run takes over 2 s")
-    agent_snapshots: bool = _f(MISSING, doc="write the agents table (agent state at quarter ends)")
-    watch_port: str = _f(MISSING, doc="a port watched hourly for a week in replication 0 (the watch table); '' = none")
-    watch_week: int = _f(MISSING, 1, 520, unit="week", doc="the week watched; week 1 starts at world.start")
-    executor: str = _f(MISSING, choices=("local", "ray", "slurm"), doc="where jobs run (docs/experiments.md)")
-    ray_address: str = _f(MISSING, doc="ray: '' = Ray here with run.workers CPUs; 'auto' or host:port: a cluster")
-    slurm_cluster: str = _f(MISSING, choices=("slurm", "local"), doc="slurm: sbatch, or local processes (submitit)")
-    slurm_partition: str = _f(MISSING, doc="slurm: the partition of each job; '' = the cluster's default")
-    slurm_timeout_min: int = _f(MISSING, 1, 10_080, unit="min", doc="slurm: time limit of each job (one replication)")
-    slurm_mem_gb: float = _f(MISSING, 0.1, 1_024, unit="GB", doc="slurm: memory of each job (one replication)")
 
 
 @dataclass

@@ -24,8 +24,9 @@ LAYERS = {
     "clearance": (("sim.clearance", "sim.policies", "sim.events"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods", "sim.redress"),
                ("records",)),
-    "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.schema", "sim.calendar", "sim.streams",
-                 "sim.output", "sim.claims", "sim.manifest", "sim.sizing", "sim.redress.schema"), ()),
+    "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.run_config", "sim.schema",
+                 "sim.calendar", "sim.streams", "sim.output", "sim.claims", "sim.manifest", "sim.sizing",
+                 "sim.redress.schema"), ()),
 }
 
 

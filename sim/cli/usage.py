@@ -83,7 +83,7 @@ def run_settings() -> list[tuple[str, str]]:
 
     from sim.catalogue import _range, _value
     from sim.compose import CONFIG_DIR
-    from sim.config import RunConfig
+    from sim.run_config import RunConfig
     preset = yaml.safe_load((CONFIG_DIR / "run" / "default.yaml").read_text())
     words = {"replications": "independent replications, seeds spawned from run.seed",
              "seed": "the seed of every replication's random streams",

@@ -27,8 +27,8 @@ from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Optional
 
-from sim.config import RunConfig
 from sim.experiments.workers import submit_all, worker_pool
+from sim.run_config import RunConfig
 
 POLL_S = 0.5  # how often the ray and slurm executors look for finished jobs (seconds)
 Finished = Iterator[tuple[object, Optional[BaseException]]]
