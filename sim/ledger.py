@@ -42,7 +42,8 @@ COHORT = ("declarations", "violations", "detected", "inspections", "physical", "
           "agency_inspections", "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations",
           "partner_aeo_inspections", "duplicate_submissions", "compliant_declarations", "model_scored",
           "model_selected", "model_scored_violations", "model_selected_violations", "model_scored_evaded",
-          "model_selected_evaded")
+          "model_selected_evaded", "local_declarations", "intel_flagged", "partner_violations", "partner_detected",
+          "partner_smuggling_attempts")
 EVENT = ("released", "seized", "release_h", "exit_h") + tuple(f"step_{s}" for s in STEP_NAMES) + \
         tuple(f"visit_{s}" for s in STEP_NAMES)
 FLUSH_ROWS = 50_000  # count the buffered parts once they hold this many declarations
@@ -52,8 +53,12 @@ class QuarterlyLedger:
     """Accumulates one replication's metrics per port x quarter as declarations are settled."""
 
     def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str],
-                 group_levels: dict[str, list[str]]):
+                 group_levels: dict[str, list[str]], intel_partners: np.ndarray | None = None):
+        """``intel_partners``: per partner region (``Declared.region``), whether its customs can share
+        intelligence (``population.partner_countries.X.shares_intel``; none: no region)."""
         self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
+        self.intel_partners = np.zeros(1, bool) if intel_partners is None or not len(intel_partners) \
+            else np.asarray(intel_partners, bool)
         self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(TIERS),
                       len(CHANNELS))
         size = int(np.prod(self.shape))
@@ -104,11 +109,14 @@ class QuarterlyLedger:
         partner_aeo = c.screening("partner_aeo")
         separate_data = (c.truth("permit").astype(int) + c.truth("agency_check")) * ~c.screening("single_window")
         scored, selected, evaded = np.isfinite(c.screening("risk_score")), c.screening("targeted"), c.truth("evaded")
+        partner = self.intel_partners[np.minimum(c.declared("region"), len(self.intel_partners) - 1)]
         return np.array((np.ones(len(has_v)), has_v, found, inspected, c.physical, inspected & ~c.physical,
                          inspected & c.detected, inspected & ~has_v, c.truth("duty"), collected, smuggler,
                          smuggler & c.detected, c.decision("agency_separate"), c.decision("joint"), disclosed,
                          partner_aeo, partner_aeo & inspected, separate_data, ~has_v, scored, selected,
-                         scored & has_v, selected & has_v, evaded * scored, evaded * selected), dtype=float)
+                         scored & has_v, selected & has_v, evaded * scored, evaded * selected,
+                         c.screening("office") >= 0, c.screening("intel"), partner & has_v, partner & found,
+                         partner & smuggler), dtype=float)
 
     def _events(self, c: Parts) -> tuple[np.ndarray, np.ndarray]:
         """Keys and weights of the release and seizure events, with the TRS step hours."""

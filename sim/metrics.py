@@ -170,6 +170,23 @@ METRICS: tuple[Metric, ...] = (
            "ROC AUC of the scores for smuggling attempts against compliant declarations", "model_scored"),
     _score("model_drift", "Targeting model drift", "AUC change", "AUC of declarations scored by a model over a "
            "week old minus AUC in models' first week (change since the last retrain)", "model_scored"),
+    # Reforms of issue 16 (docs/reforms.md): local declaration, international intelligence sharing
+    _count("local_declarations", "Declarations lodged inland", "declarations reviewed at an inland customs office "
+           "(local declaration, port inspection)"),
+    Metric("released_per_officer_h", RATE, "Releases per officer-hour", "per officer-hour",
+           "declarations released / on-shift officer-hours, all roles (throughput per officer)", "released",
+           "officer_on_shift_h"),
+    _count("intel_flagged", "Flagged by partner intelligence", "declarations checked more because a partner "
+           "customs reported the trader"),
+    _count("partner_violations", "Violations, intel partners", "true violations of traders trading with a "
+           "partner whose customs can share intelligence (population.partner_countries.X.shares_intel)"),
+    _count("partner_detected", "Violations detected, intel partners", "those found at the border or by audit"),
+    _rate("partner_detection_rate", "Detection rate, intel partners", "violations of trade with intel partners "
+          "found / their true violations", "partner_detected", "partner_violations"),
+    _count("partner_smuggling_attempts", "Smuggling attempts via intel partners",
+           "smuggling networks' declarations through fronts trading with an intel partner"),
+    _rate("partner_smuggling_share", "Smuggling share via intel partners", "smuggling attempts via intel "
+          "partners / all smuggling attempts", "partner_smuggling_attempts", "smuggling_attempts"),
 )
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
 POOLED: tuple[str, ...] = tuple(m.name for m in METRICS if m.pooled)

@@ -3,8 +3,8 @@
 :data:`ORDER` is the one order in which policies apply to a day's declarations: prevention
 first (it changes what there is to find), then the inspection rate and its targeting, then
 the regimes that scale checks by who trades (credit tiers, AEO recognition, sandbox,
-self-declaration), the watch list after them (a partner agency's record overrides a relaxed
-regime), then what shapes the process (disclosure, joint inspection, single window, hours).
+self-declaration), the watch list and partner customs' intelligence after them (a record overrides a
+relaxed regime), then what shapes the process (disclosure, joint inspection, single window, hours).
 """
 from sim.policies import (  # noqa: F401  (each import registers its policy)
     aeo_mutual_recognition,
@@ -12,6 +12,7 @@ from sim.policies import (  # noqa: F401  (each import registers its policy)
     credit_tier,
     first_violation_no_penalty,
     inspection,
+    intl_risk_sharing,
     joint_inspection,
     sandbox,
     self_declaration_audit,
@@ -24,7 +25,7 @@ from sim.policies import (  # noqa: F401  (each import registers its policy)
 from sim.policies.base import REGISTRY, Policy, PolicyStack, Rollout, World, register
 
 ORDER = ("traceability", "classification_assist", "inspection", "targeting", "credit_tier",
-         "aeo_mutual_recognition", "sandbox", "self_declaration_audit", "watch_list",
+         "aeo_mutual_recognition", "sandbox", "self_declaration_audit", "watch_list", "intl_risk_sharing",
          "first_violation_no_penalty", "joint_inspection", "single_window", "smart_monitoring_24h")
 assert sorted(ORDER) == sorted(REGISTRY), "every registered policy has its place in ORDER"
 
