@@ -190,6 +190,8 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     for d, direction in enumerate(DIRECTIONS):
         sums[f"released_{direction}"] = by_dir("released")[..., d]
         sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
+    by_channel = lambda name: reported(ledger.event_sum(name, keep=(0, 1, 5)))[..., DOCUMENT]  # noqa: E731
+    sums["released_document"], sums["release_h_document"] = by_channel("released"), by_channel("release_h")
     sums["revenue_leakage"] = sums["revenue_due"] - sums["revenue_collected"]
     sums["all_inspections"] = sums["inspections"] + sums["agency_inspections"]
     sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h

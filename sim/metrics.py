@@ -173,6 +173,11 @@ METRICS: tuple[Metric, ...] = (
     # Reforms of issue 16 (docs/reforms.md): local declaration, international intelligence sharing
     _count("local_declarations", "Declarations lodged inland", "declarations reviewed at an inland customs office "
            "(local declaration, port inspection)"),
+    _count("released_document", "Released after document review", "declarations released in the quarter whose "
+           "channel was document review"),
+    Metric("release_time_document_mean_h", TIME, "Mean release time, document review", "hours",
+           "arrival to release of declarations reviewed (document channel)", "release_h_document",
+           "released_document"),
     Metric("released_per_officer_h", RATE, "Releases per officer-hour", "per officer-hour",
            "declarations released / on-shift officer-hours, all roles (throughput per officer)", "released",
            "officer_on_shift_h"),

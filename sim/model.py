@@ -88,7 +88,8 @@ class SupervisionModel(mesa.Model):
                          for name, a in pop_cfg.agencies.items()]
         self.goods = Goods(pop_cfg, pop.partner, self.streams.get("goods_profile"))
         self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, self.goods, len(names),
-                                       list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
+                                       list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams,
+                                       volume == 0)
         self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
         self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names,
                                       {g: group_levels(g, pop.model_names, list(pop_cfg.partner_countries))

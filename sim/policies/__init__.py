@@ -4,8 +4,8 @@
 first (it changes what there is to find), then the inspection rate and its targeting, then
 the regimes that scale checks by who trades (credit tiers, AEO recognition, sandbox,
 self-declaration), the watch list and partner customs' intelligence after them (a record overrides a
-relaxed regime), then what shapes the process (disclosure, joint inspection, single window, hours), and
-the officers' training (it acts on officers, not on a day's declarations).
+relaxed regime), then what shapes the process (disclosure, joint inspection, single window, hours, where the
+documents are reviewed), and the officers' training (it acts on officers, not on a day's declarations).
 """
 from sim.policies import (  # noqa: F401  (each import registers its policy)
     aeo_mutual_recognition,
@@ -15,6 +15,7 @@ from sim.policies import (  # noqa: F401  (each import registers its policy)
     inspection,
     intl_risk_sharing,
     joint_inspection,
+    local_declaration,
     sandbox,
     self_declaration_audit,
     single_window,
@@ -29,7 +30,7 @@ from sim.policies.base import REGISTRY, Policy, PolicyStack, Rollout, World, reg
 ORDER = ("traceability", "classification_assist", "inspection", "targeting", "credit_tier",
          "aeo_mutual_recognition", "sandbox", "self_declaration_audit", "watch_list", "intl_risk_sharing",
          "first_violation_no_penalty", "joint_inspection", "single_window", "smart_monitoring_24h",
-         "training")
+         "local_declaration", "training")
 assert sorted(ORDER) == sorted(REGISTRY), "every registered policy has its place in ORDER"
 
 __all__ = ["ORDER", "REGISTRY", "Policy", "PolicyStack", "Rollout", "World", "register"]
