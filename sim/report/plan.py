@@ -35,6 +35,7 @@ TITLES = {
     "model_quality": "Targeting model against the truth, next to the smugglers' adaptation",
     "burden_by_group": "Burden on compliant declarations by trader group",
     "event_backlog": "Backlog around disruption events",
+    "reform_effects": "Reforms' headline metrics by quarter",
 }
 
 
@@ -103,6 +104,8 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
         "needs comparison.csv with at least two scenarios")
     add("forest", _has(c, "quarter", "all"), partial(F.forest, c, colours=colours), partial(captions.forest, c),
         "no comparison.csv")
+    add("reform_effects", c is not None and len(F.reform_rows(c)) > 0, partial(F.reform_effects, c, colours=colours),
+        partial(captions.reforms, c), "no scenario moves a reform metric (docs/reforms.md) in comparison.csv")
     add("sweep_grid", c is not None and F.has_grid(c), partial(F.sweep_grid, c), partial(captions.grid, c),
         "no grid experiment (variants labelled scenario__key=value)")
     add("tradeoff_frontier", q is not None and q["scenario"].nunique() > 1,
