@@ -4,12 +4,13 @@ A partner whose customs shares intelligence (``population.partner_countries.X.sh
 detects on its side ``intel_detection`` of the intentional violations shipped from there to us
 (smuggling attempts included) and reports the trader ``intel_lag_days`` after the declaration
 was lodged here; ``intel_quality`` of its reports name the right trader, the rest another trader
-of the same region (a wrong match of names or addresses). From the report on, for ``watch_days``,
-the reported trader's declarations get at least this policy's check rates: the intelligence
-works through risk selection (who is checked), never on the chance that a check finds. The
-smuggling networks learn from the seizures that follow and move to fronts trading elsewhere
-(:mod:`sim.agents.smuggler`): no extra rule. The reports of a day's declarations are drawn
-from the policy's own stream, three uniforms per declaration (common random numbers).
+of the same region (a wrong match of names or addresses; none if the region has no other). From
+the report on, for ``watch_days``, the reported trader's declarations get at least this
+policy's check rates: the intelligence works through risk selection (who is checked), never
+on the chance that a check finds. The smuggling networks learn from the seizures that follow
+and move to fronts trading elsewhere (:mod:`sim.agents.smuggler`): no extra rule. The reports
+of a day's declarations are drawn from the policy's own stream, three uniforms per declaration
+(common random numbers).
 """
 from __future__ import annotations
 
@@ -69,13 +70,15 @@ class IntlRiskSharing(Policy):
 
     def _report(self, truth, region: np.ndarray, ctx: Context) -> None:
         """The partners' reports on the day's covered declarations, on their way."""
-        u = ctx.rng("intel").random((len(truth), 3))
+        u = ctx.rng("intel").random((len(truth.enterprise), 3))
         reported = ctx.on & truth.intentional & (u[:, 0] < self.detection[region])
         rows = np.flatnonzero(reported)
         if not len(rows):
             return
         named = truth.enterprise[rows].copy()
-        for i in np.flatnonzero(u[rows, 1] >= self.quality[region[rows]]):  # the wrong trader of the region
-            members = self.members[region[rows[i]]]
-            named[i] = members[min(int(u[rows[i], 2] * len(members)), len(members) - 1)]
-        self.pending.append((truth.lodged[rows] + self.lag_h[region[rows]], named))
+        for i in np.flatnonzero(u[rows, 1] >= self.quality[region[rows]]):  # another trader of the region
+            others = self.members[region[rows[i]]]
+            others = others[others != named[i]]
+            named[i] = others[min(int(u[rows[i], 2] * len(others)), len(others) - 1)] if len(others) else -1
+        keep = named >= 0
+        self.pending.append((truth.lodged[rows][keep] + self.lag_h[region[rows][keep]], named[keep]))
