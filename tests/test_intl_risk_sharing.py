@@ -79,11 +79,10 @@ def test_a_report_of_low_quality_names_another_trader_of_the_region():
 
 
 @pytest.fixture(scope="module")
-def pair():
+def pair(smoke_baseline):
     """Smoke runs (2024Q4, 2025Q1) without and with sharing from the first quarter."""
-    overrides = ("run=smoke", "run.agent_snapshots=false")
-    return run(*overrides).quarterly, \
-        run("scenario=intl_risk_sharing", "policy.intl_risk_sharing.rollout.from=2024Q4", *overrides).quarterly
+    shared = run("run=smoke", "scenario=intl_risk_sharing", "policy.intl_risk_sharing.rollout.from=2024Q4")
+    return smoke_baseline.quarterly, shared.quarterly
 
 
 def test_sharing_raises_detection_of_partner_trade_and_moves_smugglers_away(pair):
