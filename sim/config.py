@@ -198,6 +198,13 @@ class PartnerCountry:
     aeo_share: float = _f(MISSING, 0, 1, doc="share of counterparts there that are AEO-certified")
     countries: List[str] = _f(MISSING, may_be_empty=True, doc="ISO codes of its countries among the origins of "
                               "sim/data/declaration_attributes.json (empty: any country)")
+    shares_intel: bool = _f(MISSING, doc="its customs shares seizure intelligence with ours when the "
+                            "intl_risk_sharing policy is on (a mutual administrative assistance agreement)")
+    intel_detection: float = _f(MISSING, 0, 1, doc="share of the intentional violations shipped from there that its "
+                                "customs detects on its side and reports")
+    intel_quality: float = _f(MISSING, 0, 1, doc="share of its reports that name the right trader (the rest name "
+                              "another trader of the region)")
+    intel_lag_days: float = _f(MISSING, 0, DAYS, unit="days", doc="delay before its report reaches our customs")
 
 
 @dataclass

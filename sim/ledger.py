@@ -44,7 +44,8 @@ COHORT = ("declarations", "violations", "detected", "inspections", "physical", "
           "agency_inspections", "joint_inspections", "voluntary_disclosures", "partner_aeo_declarations",
           "partner_aeo_inspections", "duplicate_submissions", "compliant_declarations", "model_scored",
           "model_selected", "model_scored_violations", "model_selected_violations", "model_scored_evaded",
-          "model_selected_evaded")
+          "model_selected_evaded", "local_declarations", "intel_flagged", "partner_violations", "partner_detected",
+          "partner_smuggling_attempts")
 EVENT = ("released", "seized", "release_h", "exit_h") + tuple(f"step_{s}" for s in STEP_NAMES) + \
         tuple(f"visit_{s}" for s in STEP_NAMES)
 FLUSH_ROWS = 50_000  # count the buffered parts once they hold this many declarations
@@ -54,8 +55,12 @@ class QuarterlyLedger:
     """Accumulates one replication's metrics per port x quarter as declarations are settled."""
 
     def __init__(self, calendar: Calendar, port_names: list[str], business_models: list[str],
-                 group_levels: dict[str, list[str]]):
+                 group_levels: dict[str, list[str]], intel_partners: np.ndarray | None = None):
+        """``intel_partners``: per partner region (``Declared.region``), whether its customs can share
+        intelligence (``population.partner_countries.X.shares_intel``; none: no region)."""
         self.calendar, self.port_names, self.business_models = calendar, port_names, business_models
+        self.intel_partners = np.zeros(1, bool) if intel_partners is None or not len(intel_partners) \
+            else np.asarray(intel_partners, bool)
         self.shape = (len(port_names), calendar.n_quarters + 2, 2, len(business_models), len(TIERS),
                       len(CHANNELS))
         size = int(np.prod(self.shape))
@@ -110,11 +115,14 @@ class QuarterlyLedger:
         partner_aeo = c.screening("partner_aeo")
         separate_data = (c.truth("permit").astype(int) + c.truth("agency_check")) * ~c.screening("single_window")
         scored, selected, evaded = np.isfinite(c.screening("risk_score")), c.screening("targeted"), c.truth("evaded")
+        partner = self.intel_partners[np.minimum(c.declared("region"), len(self.intel_partners) - 1)]
         return np.array((np.ones(len(has_v)), has_v, found, inspected, c.physical, inspected & ~c.physical,
                          inspected & c.detected, inspected & ~has_v, c.truth("duty"), collected, smuggler,
                          smuggler & c.detected, c.decision("agency_separate"), c.decision("joint"), disclosed,
                          partner_aeo, partner_aeo & inspected, separate_data, ~has_v, scored, selected,
-                         scored & has_v, selected & has_v, evaded * scored, evaded * selected), dtype=float)
+                         scored & has_v, selected & has_v, evaded * scored, evaded * selected,
+                         c.screening("office") >= 0, c.screening("intel"), partner & has_v, partner & found,
+                         partner & smuggler), dtype=float)
 
     def _events(self, c: Parts) -> tuple[np.ndarray, np.ndarray]:
         """Keys and weights of the release and seizure events, with the TRS step hours."""
@@ -190,6 +198,8 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
         sums[f"release_h_{direction}"] = by_dir("release_h")[..., d]
     for extra in ledger.extra_sums:
         sums.update({name: reported(values) for name, values in extra.items()})
+    by_channel = lambda name: reported(ledger.event_sum(name, keep=(0, 1, 5)))[..., DOCUMENT]  # noqa: E731
+    sums["released_document"], sums["release_h_document"] = by_channel("released"), by_channel("release_h")
     sums["revenue_leakage"] = sums["revenue_due"] - sums["revenue_collected"]
     sums["all_inspections"] = sums["inspections"] + sums["agency_inspections"]
     sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h

@@ -192,6 +192,28 @@ METRICS: tuple[Metric, ...] = (
            "the quarter", numerator="surveyed_traders"),
     _rate("satisfaction_share", "Satisfied traders", "satisfied / surveyed traders at the quarter's end",
           "satisfied_traders", "surveyed_traders"),
+    # Reforms of issue 16 (docs/reforms.md): local declaration, international intelligence sharing
+    _count("local_declarations", "Declarations lodged inland", "declarations reviewed at an inland customs office "
+           "(local declaration, port inspection)"),
+    _count("released_document", "Released after document review", "declarations released in the quarter whose "
+           "channel was document review"),
+    Metric("release_time_document_mean_h", TIME, "Mean release time, document review", "hours",
+           "arrival to release of declarations reviewed (document channel)", "release_h_document",
+           "released_document"),
+    Metric("released_per_officer_h", RATE, "Releases per officer-hour", "per officer-hour",
+           "declarations released / on-shift officer-hours, all roles (throughput per officer)", "released",
+           "officer_on_shift_h"),
+    _count("intel_flagged", "Flagged by partner intelligence", "declarations checked more because a partner "
+           "customs reported the trader"),
+    _count("partner_violations", "Violations, intel partners", "true violations of traders trading with a "
+           "partner whose customs can share intelligence (population.partner_countries.X.shares_intel)"),
+    _count("partner_detected", "Violations detected, intel partners", "those found at the border or by audit"),
+    _rate("partner_detection_rate", "Detection rate, intel partners", "violations of trade with intel partners "
+          "found / their true violations", "partner_detected", "partner_violations"),
+    _count("partner_smuggling_attempts", "Smuggling attempts via intel partners",
+           "smuggling networks' declarations through fronts trading with an intel partner"),
+    _rate("partner_smuggling_share", "Smuggling share via intel partners", "smuggling attempts via intel "
+          "partners / all smuggling attempts", "partner_smuggling_attempts", "smuggling_attempts"),
 )
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
 POOLED: tuple[str, ...] = tuple(m.name for m in METRICS if m.pooled)

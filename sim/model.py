@@ -90,11 +90,13 @@ class SupervisionModel(mesa.Model):
                          for name, a in pop_cfg.agencies.items()]
         self.goods = Goods(pop_cfg, pop.partner, self.streams.get("goods_profile"))
         self.smugglers = SmugglingRing(self, pop_cfg.smugglers, pop, self.goods, len(names),
-                                       list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams)
+                                       list(pop_cfg.violations).index(pop_cfg.smugglers.violation), self.streams,
+                                       volume == 0)
         self.policies = PolicyStack(cfg.policy, self.calendar, names, ORDER)
         self.ledger = QuarterlyLedger(self.calendar, names, pop.model_names,
                                       {g: group_levels(g, pop.model_names, list(pop_cfg.partner_countries))
-                                       for g in BURDEN_GROUPS})
+                                       for g in BURDEN_GROUPS},
+                                      np.array([c.shares_intel for c in pop_cfg.partner_countries.values()], bool))
         self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams, self.schedule)
         self.declared_so_far = 0
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
@@ -113,7 +115,8 @@ class SupervisionModel(mesa.Model):
                                world.ports[watched].scanners) if watched else None
         self.env.process(self._days())
         self.env.process(self._clock())
-        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule))
+        self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule,
+                                  self.roster))
         self.env.process(self._quarters())
 
     def _days(self):

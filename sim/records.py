@@ -153,6 +153,9 @@ class Screening:
     risk_score: np.ndarray = field(init=False)     # the score targeting ranked by (NaN: not scored)
     targeted: np.ndarray = field(init=False)       # selected by targeting for an NII scan or physical inspection
     model_age_d: np.ndarray = field(init=False)    # days since the scoring model was trained (NaN: no trained model)
+    intel: np.ndarray = field(init=False)          # flagged by a partner customs' shared seizure intelligence
+    office: np.ndarray = field(init=False)         # port index of the inland office that reviews it (-1: its port)
+    handover_h: np.ndarray = field(init=False)     # the inland office's decision reaching the port (h)
 
     def __post_init__(self) -> None:
         n = len(self.tier)
@@ -160,7 +163,8 @@ class Screening:
         self.detect_factor = np.ones(n)
         self.joint, self.pay_deferred, self.priority, self.single_window = (np.zeros(n, bool) for _ in range(4))
         self.risk_score, self.model_age_d = np.full(n, np.nan), np.full(n, np.nan)
-        self.targeted = np.zeros(n, bool)
+        self.targeted, self.intel = np.zeros(n, bool), np.zeros(n, bool)
+        self.office, self.handover_h = np.full(n, -1, np.int64), np.zeros(n)
 
     def __len__(self) -> int:
         return len(self.tier)

@@ -66,3 +66,11 @@ def compose():
         cfg, _ = load_config(list(overrides))
         return cfg
     return _compose
+
+
+@pytest.fixture(scope="session")
+def smoke_baseline():
+    """The baseline in the smoke setting (2024Q4, 2025Q1): what the reforms' direction tests
+    compare with (tests/test_training.py, test_local_declaration.py, test_intl_risk_sharing.py)."""
+    from tests.helpers import run
+    return run("run=smoke")

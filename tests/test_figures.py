@@ -330,7 +330,8 @@ def test_colours_consistent_across_figures(quarterly):
 
 
 NAMES = ["timeseries", "forest", "event_study", "trs_decomposition", "release_time_distribution",
-         "observed_vs_true", "displacement", "tradeoff_frontier", "model_quality", "burden_by_group"]
+         "observed_vs_true", "displacement", "tradeoff_frontier", "model_quality", "burden_by_group",
+         "reform_effects"]
 
 
 def test_build_report_run_folder_then_comparison_folder(tmp_path):

@@ -52,7 +52,7 @@ def _day(channel: np.ndarray, at: np.ndarray, service: np.ndarray, priority: np.
     zeros = np.zeros((n, 3))
     return SimpleNamespace(
         truth=SimpleNamespace(port=np.zeros(n, np.int64), arrival=at.copy()),
-        screening=SimpleNamespace(priority=priority),
+        screening=SimpleNamespace(priority=priority, office=np.full(n, -1), handover_h=np.zeros(n)),
         decisions=SimpleNamespace(channel=channel, escalate=escalate, chance=zeros, u_check=zeros + 1,
                                   service=service, seizable=np.zeros(n, bool)))
 

@@ -4,6 +4,11 @@ Officers are mesa agents held in per-port, per-role pools; a check is done by wh
 officer of the pool becomes free for it (the port's queue, :mod:`sim.agents.port`), and that
 officer's skill multiplies the chance that the check finds a violation. Their skills, checks
 and findings live in arrays the agents view.
+
+Skill grows with training and experience: a course (:mod:`sim.policies.training`) raises an
+officer's *potential*, and each check the officer then does closes ``1 / practice_checks`` of
+the gap between skill and potential, so what was taught shows in detection as it is practised.
+Untrained officers' potential is their skill: without training nothing changes.
 """
 from __future__ import annotations
 
@@ -45,6 +50,9 @@ class Roster:
                       for role, size in self.size.items()}
         self.checks = {role: np.zeros(size.sum(), dtype=np.int64) for role, size in self.size.items()}
         self.findings = {role: np.zeros(size.sum(), dtype=np.int64) for role, size in self.size.items()}
+        self.potential = {role: skill.copy() for role, skill in self.skill.items()}
+        self.courses = {role: np.zeros(size.sum(), dtype=np.int64) for role, size in self.size.items()}
+        self.practice_checks = 1.0
         self.officers = [Officer(model, self, role, i, names[p])
                          for role in ROLES for p in range(len(names))
                          for i in range(self.offset[role][p], self.offset[role][p] + self.size[role][p])]
@@ -56,7 +64,19 @@ class Roster:
 
     def check(self, role: str, officer: int, chance: float, u: float) -> bool:
         """A check by ``officer``: it finds the violation if ``u`` < chance x skill; counted."""
-        found = u < chance * self.skill[role][officer]
+        skill = self.skill[role]
+        found = u < chance * skill[officer]
         self.checks[role][officer] += 1
         self.findings[role][officer] += found
+        gap = self.potential[role][officer] - skill[officer]
+        if gap:  # practice realises what a course taught
+            skill[officer] += gap / self.practice_checks
         return bool(found)
+
+    def train(self, role: str, officer: int, gain: float, ceiling: float, practice_checks: float) -> None:
+        """A course: the officer's potential closes ``gain`` of its gap to ``ceiling``; each later
+        check closes ``1 / practice_checks`` of the gap between skill and potential."""
+        potential = self.potential[role]
+        potential[officer] += gain * max(ceiling - potential[officer], 0.0)
+        self.courses[role][officer] += 1
+        self.practice_checks = practice_checks

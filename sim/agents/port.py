@@ -90,7 +90,11 @@ class Port:
         self.busy = {role: ([], []) for role in self.servers}
         for absence in schedule.absences:
             if absence.port == index:
-                env.process(self._away(absence))
+                self.send_away(absence)
+
+    def send_away(self, absence: Absence) -> None:
+        """Servers leave for the ``absence`` (of this port) and come back at its end."""
+        self.env.process(self._away(absence))
 
     def _away(self, absence: Absence):
         pool = self.bay if absence.resource == "bay" else self.servers[absence.resource]

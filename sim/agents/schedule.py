@@ -123,11 +123,14 @@ class Schedule:
         self.block(port, SYSTEM_ROLES, start, end)
         self.down[port] = _merged(self.down[port] + [(start, end)])
 
-    def withdraw(self, port: int, resource: str, count: int, start: float, end: float) -> None:
-        """``count`` of the port's ``resource`` servers are away (at most all of them)."""
+    def withdraw(self, port: int, resource: str, count: int, start: float, end: float) -> Absence | None:
+        """``count`` of the port's ``resource`` servers are away (at most all of them); the
+        absence recorded (None: nobody to send away)."""
         count = min(count, self.servers[port][resource])
         if count > 0:
             self.absences.append(Absence(port, resource, count, start, end))
+            return self.absences[-1]
+        return None
 
     def surge(self, surge: Surge) -> None:
         self.surges.append(surge)

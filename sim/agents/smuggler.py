@@ -56,14 +56,17 @@ class SmugglerNetwork(mesa.Agent):
         self.seized = np.zeros(n_ports, dtype=np.int64)
         self.by_method = np.zeros(n_methods, dtype=np.int64)  # attempts by concealment method
 
-    def choose(self, u: np.ndarray, day: int, cfg: Smugglers) -> None:
+    def choose(self, u: np.ndarray, day: int, cfg: Smugglers, no_goods: np.ndarray | None = None) -> None:
         """Choose the week's port, front and method: softmax over learned values (3 uniforms);
         every port but the current one carries the cost of switching, and a new port is used
-        only once its route is set up (``route_setup_weeks``; the old one is used meanwhile)."""
+        only once its route is set up (``route_setup_weeks``; the old one is used meanwhile).
+        Ports where no goods arrive (``no_goods``: an inland customs office) are never chosen."""
         current = self.plan["port"]
         for (what, values), x in zip(self.values.items(), u):
             if what == "port":
                 values = values - cfg.switch_cost * (np.arange(len(values)) != current)
+                if no_goods is not None:
+                    values = np.where(no_goods, -np.inf, values)
             cdf = np.cumsum(softmax(values / cfg.temperature))
             self.plan[what] = int(min(np.searchsorted(cdf, x * cdf[-1]), len(values) - 1))
         chosen = self.plan["port"]
@@ -97,8 +100,10 @@ class SmugglingRing:
     """All networks: their daily declarations and their learning from outcomes."""
 
     def __init__(self, model: mesa.Model, cfg: Smugglers, population: Population, goods: Goods, n_ports: int,
-                 violation: int, streams: Streams):
+                 violation: int, streams: Streams, no_goods: np.ndarray | None = None):
+        """``no_goods``: ports where no goods arrive (inland offices), never a route (None: none)."""
         self.cfg, self.population, self.streams, self.violation = cfg, population, streams, violation
+        self.no_goods = no_goods if no_goods is not None and no_goods.any() else None
         self.goods = goods
         fronts = np.flatnonzero(population.front).reshape(cfg.networks, cfg.fronts_per_network) \
             if cfg.networks else np.zeros((0, cfg.fronts_per_network), dtype=np.int64)
@@ -116,7 +121,7 @@ class SmugglingRing:
         for net in self.networks:
             u = rng.random(4)
             if day % DAYS_PER_WEEK == 0 or net.plan["port"] < 0:
-                net.choose(u[:3], day, c)
+                net.choose(u[:3], day, c, self.no_goods)
             attempts = poisson_quantile(u[3], net.weekly_attempts(c) / DAYS_PER_WEEK)
             cover = rng.poisson(c.cover_per_week / DAYS_PER_WEEK * len(net.fronts))
             n = attempts + cover

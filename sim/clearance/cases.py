@@ -1,7 +1,10 @@
 """The customs part of the declarations that need an officer, a scanner or a bay, on the queue
 core (:mod:`sim.clearance.queues`).
 
-Document review: wait until screened, then the review (a :class:`~sim.clearance.queues.Service`).
+Document review: wait until screened, then the review (a :class:`~sim.clearance.queues.Service`)
+by the port's officers or, for a local declaration, by those of the inland office the trader
+lodged at, whose decision reaches the port ``handover_h`` later (the transfer step); an
+inspection ordered inland starts its transfer at the port after the same hand-over.
 NII scan and physical inspection, step by step as a simpy process would take them: transfer of
 the goods (once they have arrived), the scanner, an image analyst, and, when the image is
 suspicious or chosen for a physical check anyway, a second transfer, a bay and a physical
@@ -34,9 +37,12 @@ class Batch:
     finished since the last take in ``done``."""
 
     def __init__(self, day, rows: np.ndarray, screened: np.ndarray):
-        dec, n = day.decisions, len(rows)
+        dec, n, office = day.decisions, len(rows), day.screening.office[rows]
         self.day, self.rows, self.done = day, rows, []
-        self.port, self.at = day.truth.port[rows].tolist(), screened.tolist()
+        # the port whose officers serve the case: an inland office reviews what was lodged there
+        inland = (office >= 0) & (dec.channel[rows] == DOCUMENT)
+        self.port, self.at = np.where(inland, office, day.truth.port[rows]).tolist(), screened.tolist()
+        self.handover = day.screening.handover_h[rows].tolist()
         self.arrival, self.priority = day.truth.arrival[rows].tolist(), day.screening.priority[rows].tolist()
         self.channel, self.escalate = dec.channel[rows].tolist(), dec.escalate[rows].tolist()
         self.chance, self.u = dec.chance[rows].T.tolist(), dec.u_check[rows].T.tolist()
@@ -56,7 +62,9 @@ class Batch:
         customs = np.column_stack([first, first, col(self.inspected), col(self.nii_start), col(self.nii_end),
                                    col(self.physical_start), end])
         document = self.day.decisions.channel[self.rows[idx]] == DOCUMENT
-        customs[document, 1:] = end[document, None]  # reviewed: every later customs stamp is the review's end
+        handed = end + np.asarray(self.handover)[idx] if len(idx) else end
+        customs[document, 1] = end[document]
+        customs[document, 2:] = handed[document, None]  # reviewed: later customs stamps after the hand-over
         found = (np.frombuffer(self.found, dtype=np.int8)[idx, None] & (1 << np.arange(3))) > 0
         rows = self.rows[idx]
         status = np.where(found.any(axis=1) & self.day.decisions.seizable[rows], SEIZED, RELEASED).astype(np.int8)
@@ -110,6 +118,12 @@ class Cases:
         self.review.release(t, batch, row)
         self._check("document", batch, row, DOC)
         batch.first[row], batch.end[row] = batch.start[row], t
+        if batch.handover[row]:  # reviewed inland: the decision reaches the port later
+            self.clock.at(t + batch.handover[row], self._handed_over, batch, row)
+        else:
+            self._finish(batch, row)
+
+    def _handed_over(self, t: float, batch: Batch, row: int) -> None:
         self._finish(batch, row)
 
     # --- NII scan and physical inspection, in a simpy process's steps ------------------------------
@@ -123,7 +137,8 @@ class Cases:
     def _screened(self, t: float, batch: Batch, row: int) -> None:
         """Screened: the goods move to the scanner or bay once they have arrived."""
         batch.first[row] = t
-        self.clock.at(t + (max(t, batch.arrival[row]) + batch.service[TRANSFER][row] - t), self._arrived, batch, row)
+        ready = max(t + batch.handover[row], batch.arrival[row])  # an inland office's instruction, the goods
+        self.clock.at(t + (ready + batch.service[TRANSFER][row] - t), self._arrived, batch, row)
 
     def _arrived(self, t: float, batch: Batch, row: int) -> None:
         batch.inspected[row] = batch.nii_start[row] = batch.nii_end[row] = t

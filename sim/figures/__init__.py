@@ -12,7 +12,8 @@ Modules: :mod:`~sim.figures.tables` (labels, orderings, port groups), :mod:`~sim
 :mod:`~sim.figures.comparison` (forest plot, trade-off frontier, event study),
 :mod:`~sim.figures.release` (TRS decomposition, release-time distribution),
 :mod:`~sim.figures.detection` (observed vs true, displacement), :mod:`~sim.figures.effects`
-(the scenario x metric heatmap of effects, the grid of a sweep),
+(the scenario x metric heatmap of effects, the grid of a sweep), :mod:`~sim.figures.reforms` (the
+reforms' headline metrics by quarter),
 :mod:`~sim.figures.events` (the backlog around disruption events) and :mod:`~sim.figures.watch`
 (a port's week, hour by hour).
 
@@ -26,6 +27,7 @@ from sim.figures.comparison import event_study, forest, frontier_points, tradeof
 from sim.figures.detection import displacement, observed_vs_true
 from sim.figures.effects import effect_heatmap, grid_points, has_grid, sweep_grid
 from sim.figures.events import event_backlog
+from sim.figures.reforms import REFORM_METRICS, reform_effects, reform_rows
 from sim.figures.release import (
     release_percentiles,
     release_time_distribution,
@@ -76,7 +78,7 @@ from sim.figures.watch import port_week
 
 __all__ = [
     "BASELINE", "BASELINE_COLOUR", "DEFAULT_SERIES", "DPI", "EXPERIENCE_SERIES", "GROUP_COLOURS", "HOLDER_PALETTES",
-    "KEY_METRICS",
+    "KEY_METRICS", "REFORM_METRICS", "reform_effects", "reform_rows",
     "MAX_HEIGHT", "OKABE_ITO", "STEP_PALETTE", "STYLE", "TARGETS_H", "TOGETHER", "WIDTH", "as_bool", "diff_label",
     "displacement", "distinct_colours", "effect_heatmap", "event_backlog", "event_study", "figure_bytes",
     "first_pilot_quarter", "forest", "frontier_points", "grid_points", "has_grid", "headline_effects",

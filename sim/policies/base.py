@@ -33,7 +33,7 @@ REGISTRY, register = registry()  # @register makes a policy available to configs
 class World:
     """What a policy sees when it starts (``on_start``), instead of the whole model: the config,
     the ports (hours and staff), the population's views, the credit tiers, the calendar and the
-    port schedule (shifts, closures, system down time: :mod:`sim.agents.schedule`)."""
+    port schedule (shifts, closures, system down time: :mod:`sim.agents.schedule`) and the officers."""
 
     cfg: Any
     ports: list
@@ -41,6 +41,7 @@ class World:
     credit: Any
     calendar: Calendar
     schedule: Any
+    roster: Any = None  # the officers (sim.agents.officer.Roster): skills, checks
 
 
 @dataclass

@@ -32,10 +32,15 @@ class WatchList(Policy):
     def screen(self, truth, screening, ctx: Context) -> None:
         p = self.params
         watched = ctx.on & (screening.record_age_h < p.watch_days * HOURS_PER_DAY)
-        for probs, floor in ((screening.p_physical, p.physical_rate), (screening.p_nii, p.nii_rate),
-                             (screening.p_document, p.document_rate)):
-            probs[watched] = np.maximum(probs[watched], floor)
-        total = screening.p_physical + screening.p_nii + screening.p_document
-        scale = np.where(watched & (total > 1), 1 / np.maximum(total, 1e-12), 1.0)
-        for probs in (screening.p_physical, screening.p_nii, screening.p_document):
-            probs *= scale
+        check_at_least(screening, watched, p.physical_rate, p.nii_rate, p.document_rate)
+
+
+def check_at_least(screening, rows: np.ndarray, physical: float, nii: float, document: float) -> None:
+    """The declarations ``rows`` (a mask) get at least these check probabilities; where the
+    three then add up to more than 1 they are scaled down to sum to 1."""
+    for probs, floor in ((screening.p_physical, physical), (screening.p_nii, nii), (screening.p_document, document)):
+        probs[rows] = np.maximum(probs[rows], floor)
+    total = screening.p_physical + screening.p_nii + screening.p_document
+    scale = np.where(rows & (total > 1), 1 / np.maximum(total, 1e-12), 1.0)
+    for probs in (screening.p_physical, screening.p_nii, screening.p_document):
+        probs *= scale

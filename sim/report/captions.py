@@ -133,6 +133,14 @@ def forest(c: pd.DataFrame) -> str:
             f"{r['metric']} in {r['scenario']} ({r['rel_change']:+.1%}; the 95% CI {sure} zero).")
 
 
+def reforms(c: pd.DataFrame) -> str:
+    rows = F.reform_rows(c)
+    moved = rows.groupby(["scenario", "metric"], sort=False)["diff"].size().reset_index()
+    listed = "; ".join(f"{s}: {', '.join(g['metric'])}" for s, g in moved.groupby("scenario", sort=False))
+    return (f"Shown are the reform metrics with a 95% CI excluding zero in at least one quarter ({listed}); a "
+            f"difference above the zero line means the scenario raises the metric in that quarter.")
+
+
 def event(d: pd.DataFrame) -> str:
     e = d[(d["term"] == "event") & (d["rel_quarter"].astype(float) < -1)]
     pre = ((e["ci_low"] > 0) | (e["ci_high"] < 0)).sum()

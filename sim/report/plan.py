@@ -36,6 +36,7 @@ TITLES = {
     "burden_by_group": "Burden on compliant declarations by trader group",
     "event_backlog": "Backlog around disruption events",
     "trader_experience": "What traders experience: satisfaction, disputes, service levels",
+    "reform_effects": "Reforms' headline metrics by quarter",
 }
 
 
@@ -104,6 +105,10 @@ def plan(tables: dict[str, pd.DataFrame]) -> tuple[list[PlannedFigure], list[str
         "needs comparison.csv with at least two scenarios")
     add("forest", _has(c, "quarter", "all"), partial(F.forest, c, colours=colours), partial(captions.forest, c),
         "no comparison.csv")
+    for scen, rows in pages(c, crowded(c)) if c is not None else [("", None)]:
+        add("reform_effects", rows is not None and len(F.reform_rows(rows)) > 0,
+            partial(F.reform_effects, rows, colours=colours), partial(captions.reforms, rows),
+            "no scenario moves a reform metric (docs/reforms.md) in comparison.csv", scen)
     add("sweep_grid", c is not None and F.has_grid(c), partial(F.sweep_grid, c), partial(captions.grid, c),
         "no grid experiment (variants labelled scenario__key=value)")
     add("tradeoff_frontier", q is not None and q["scenario"].nunique() > 1,
