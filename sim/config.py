@@ -231,6 +231,24 @@ class Smugglers:
 
 
 @dataclass
+class Disguise:
+    """Caught violators' new guise: a new company (importer id) lodging through another broker, so
+    customs' records on the old one, and what a risk model learned of it, no longer apply."""
+    share: float = _f(MISSING, 0, 1, doc="chance that a trader or front company whose intentional violation customs "
+                      "found re-registers (for whom a new company is worth its cost)")
+    lag_days: float = _f(MISSING, 0, DAYS, unit="days", doc="from the finding to declaring under the new "
+                         "registration (incorporating, a new broker)")
+    code_choices: int = _f(MISSING, 1, 20, doc="misclassification declares one of the chapter's this many codes of "
+                           "the lowest tariff rates (1: always the lowest)")
+    quantity_cost: float = _f(MISSING, 0, 1, doc="undervaluation hidden by cutting the declared quantity with the "
+                              "value: share of the evaded duty it costs (documents that agree)")
+    memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="how long the traders of a port remember how each "
+                            "way of hiding fared (word of mouth among traders and brokers)")
+    temperature: float = _f(MISSING, 0, 100, open_lo=True, doc="softmax temperature of the choice of false code, "
+                            "in units of the duty it evades")
+
+
+@dataclass
 class PopulationConfig:
     """The enterprises that lodge declarations."""
     enterprises: int = _f(MISSING, 1, 10_000_000, unit="enterprises",
@@ -258,6 +276,7 @@ class PopulationConfig:
     partner_countries: Dict[str, PartnerCountry] = _f(MISSING, may_be_empty=True,
                                                       doc="none: no trade with AEO counterparts abroad")
     smugglers: Smugglers = _f(Smugglers())
+    disguise: Disguise = _f(Disguise())
 
 
 @dataclass
