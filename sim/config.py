@@ -157,6 +157,13 @@ class Behaviour:
     high_risk_odds: float = _f(MISSING, 1, 100, doc="odds multiplier of violating on high-risk goods")
     goods_odds: float = _f(MISSING, 0, 10, doc="scale of the fitted log odds ratios of fraud by HS chapter and "
                            "origin country (sim/goods.py; 1 = as fitted, 0 = goods do not matter)")
+    # how violators hide from what customs checks (sim/behaviour/disguise.py)
+    reregister_share: float = _f(MISSING, 0, 1, doc="chance a caught intentional violator re-registers (new importer)")
+    reregister_lag_days: float = _f(MISSING, 0, DAYS, unit="days", doc="finding to declaring as the new company")
+    false_codes: int = _f(MISSING, 1, 20, doc="misclassification: one of the chapter's this many lowest-rate codes")
+    quantity_cut_cost: float = _f(MISSING, 0, 1, doc="share of the evaded duty a quantity cut with the value costs")
+    disguise_memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="a port's memory of how disguises fared")
+    disguise_temperature: float = _f(MISSING, 0, 100, open_lo=True, doc="softmax temperature of disguises (duty)")
 
 
 @dataclass
@@ -231,24 +238,6 @@ class Smugglers:
 
 
 @dataclass
-class Disguise:
-    """Caught violators' new guise: a new company (importer id) lodging through another broker, so
-    customs' records on the old one, and what a risk model learned of it, no longer apply."""
-    share: float = _f(MISSING, 0, 1, doc="chance that a trader or front company whose intentional violation customs "
-                      "found re-registers (for whom a new company is worth its cost)")
-    lag_days: float = _f(MISSING, 0, DAYS, unit="days", doc="from the finding to declaring under the new "
-                         "registration (incorporating, a new broker)")
-    code_choices: int = _f(MISSING, 1, 20, doc="misclassification declares one of the chapter's this many codes of "
-                           "the lowest tariff rates (1: always the lowest)")
-    quantity_cost: float = _f(MISSING, 0, 1, doc="undervaluation hidden by cutting the declared quantity with the "
-                              "value: share of the evaded duty it costs (documents that agree)")
-    memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="how long the traders of a port remember how each "
-                            "way of hiding fared (word of mouth among traders and brokers)")
-    temperature: float = _f(MISSING, 0, 100, open_lo=True, doc="softmax temperature of the choice of false code, "
-                            "in units of the duty it evades")
-
-
-@dataclass
 class PopulationConfig:
     """The enterprises that lodge declarations."""
     enterprises: int = _f(MISSING, 1, 10_000_000, unit="enterprises",
@@ -276,7 +265,6 @@ class PopulationConfig:
     partner_countries: Dict[str, PartnerCountry] = _f(MISSING, may_be_empty=True,
                                                       doc="none: no trade with AEO counterparts abroad")
     smugglers: Smugglers = _f(Smugglers())
-    disguise: Disguise = _f(Disguise())
 
 
 @dataclass

@@ -64,9 +64,9 @@ class DeclarationSource:
         self.high_risk_share = pop.high_risk_goods_share
         b = pop.behaviour
         checked = 1 - (1 + b.penalty_multiple) * b.detection_given_check  # payoff of a checked violation
-        self.codes = Guises(pop.disguise, len(ports), pop.disguise.code_choices, checked)
-        self.cuts = Guises(pop.disguise, len(ports), 2, checked)  # cut the value (0), or the quantity too (1)
-        self.quantity_cost = pop.disguise.quantity_cost
+        self.codes = Guises(b, len(ports), b.false_codes, checked)
+        self.cuts = Guises(b, len(ports), 2, checked)  # cut the value (0), or the quantity too (1)
+        self.quantity_cost = b.quantity_cut_cost
         self.agency_check_share = pop.agency_check_share
 
     def draw_day(self, day: int) -> Truth:

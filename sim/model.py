@@ -96,7 +96,7 @@ class SupervisionModel(mesa.Model):
                                        for g in BURDEN_GROUPS})
         self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams, self.schedule)
         self.declared_so_far = 0
-        self.disguise = Reregistration(pop_cfg.disguise, pop, self.streams.get("disguise"))
+        self.disguise = Reregistration(pop_cfg.behaviour, pop, self.streams.get("disguise"))
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
                                                 "agency": self._learn_agency,
                                                 "disguise": lambda lesson: self.disguise.reregister(

@@ -3,6 +3,8 @@ being checked loses favour, a caught trader declares as a new company, and the s
 model trained before it until the model is retrained on labels of the new disguises."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,13 +13,13 @@ from sklearn.metrics import roc_auc_score
 from sim.agents.enterprise import Population
 from sim.behaviour.disguise import Guises, Reregistration
 from sim.compose import load_config
-from sim.config import Disguise
 from sim.learning.strategies import GBMStrategy
 from sim.model import SupervisionModel
 from sim.policies.risk_learning import observed
 from sim.streams import replication_seeds
 
-SETTINGS = Disguise(share=1.0, lag_days=60, code_choices=3, quantity_cost=0.2, memory_days=10, temperature=0.05)
+SETTINGS = SimpleNamespace(reregister_share=1.0, reregister_lag_days=60, disguise_memory_days=10,
+                           disguise_temperature=0.05)  # population.behaviour's disguise settings
 
 
 def test_a_disguise_that_is_checked_loses_favour():
@@ -26,7 +28,7 @@ def test_a_disguise_that_is_checked_loses_favour():
     choice = ids % 2
     guises.remember(ids, choice, np.full(200, 0.8))
     guises.learn(ids, np.zeros(200, int), checked=choice == 0)  # port 0: every choice-0 declaration checked
-    keep = np.exp(-1 / SETTINGS.memory_days)
+    keep = np.exp(-1 / SETTINGS.disguise_memory_days)
     assert guises.values[0] == pytest.approx([keep, keep + (1 - keep) * 0.8]), \
         "a day's memory: the checked choice moves towards 0, the other towards its gain 0.8"
     assert guises.values[1] == pytest.approx([1.0, 1.0]), "another port learned nothing"

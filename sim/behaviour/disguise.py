@@ -2,17 +2,17 @@
 risk model trained on what it caught before.
 
 **False codes and quantity cuts** (:class:`Guises`). A misclassifying trader declares one of its
-chapter's ``code_choices`` codes of the lowest tariff rates; an undervaluing trader either cuts the
+chapter's ``false_codes`` codes of the lowest tariff rates; an undervaluing trader either cuts the
 declared value (its unit value is then low for the HS code) or cuts the declared quantity with it
-(the unit value looks normal), which costs ``quantity_cost`` of the duty it evades (invoices,
+(the unit value looks normal), which costs ``quantity_cut_cost`` of the duty it evades (invoices,
 packing lists and transport documents that agree). The traders of each port share what they
 learn (word of mouth, brokers): each choice has a value, the payoff of the declarations that used
-it as they are released or seized, remembered over ``memory_days``. A declaration released without
+it as they are released or seized, remembered over ``disguise_memory_days``. A declaration released without
 a check pays g, the share of the duty its choice evades (a dearer false code evades less); one that
 was checked pays g (1 - (1 + penalty_multiple) detection_given_check), the trader's expectation
 when checked, as in :mod:`sim.behaviour.compliance` (traders see that they were checked; whether a
 check would find them is what they believe). Values start at 1 and choices are a softmax of them
-at ``temperature``. When a model learns to flag the lowest-rate codes or low unit values, those
+at ``disguise_temperature``. When a model learns to flag the lowest-rate codes or low unit values, those
 choices are checked more, their value falls, and violators move to disguises it has no labels
 for, until it is retrained on new findings.
 
@@ -20,7 +20,7 @@ for, until it is retrained on new findings.
 
 When customs finds an intentional violation (at the border, or by a post-clearance audit) and
 the trader learns of it, the trader (or the smuggling network's front company) re-registers with
-chance ``population.disguise.share``: after ``lag_days`` (incorporating, registering with customs,
+chance ``reregister_share``: after ``reregister_lag_days`` (incorporating, registering with customs,
 finding another broker) it declares as a new company, a new importer id lodging through another
 customs broker, with no records (no past declarations, no past findings). Its goods, size, business
 model and honesty stay what they were. A risk model that learned the old company's fraud rate,
@@ -36,14 +36,15 @@ from scipy.special import softmax
 
 from sim.agents.enterprise import Population
 from sim.calendar import HOURS_PER_DAY
-from sim.config import Disguise
+from sim.config import Behaviour
 
 
 class Reregistration:
     """Decides who of the caught re-registers, and when; re-registers them when the time comes."""
 
-    def __init__(self, cfg: Disguise, population: Population, rng: np.random.Generator):
-        self.share, self.lag_h, self.population, self.rng = cfg.share, cfg.lag_days * HOURS_PER_DAY, population, rng
+    def __init__(self, cfg: Behaviour, population: Population, rng: np.random.Generator):
+        self.share, self.lag_h = cfg.reregister_share, cfg.reregister_lag_days * HOURS_PER_DAY
+        self.population, self.rng = population, rng
         self.pending = np.zeros(len(population.importer), bool)  # deciding already: a new company under way
 
     def caught(self, enterprise: np.ndarray) -> np.ndarray:
@@ -65,10 +66,10 @@ class Guises:
     """Per port: the value of each way of hiding one kind of violation, and the ways chosen, by
     declaration id."""
 
-    def __init__(self, cfg: Disguise, n_ports: int, choices: int, checked_payoff: float):
+    def __init__(self, cfg: Behaviour, n_ports: int, choices: int, checked_payoff: float):
         self.values = np.ones((n_ports, choices))
-        self.temperature, self.checked_payoff = cfg.temperature, checked_payoff
-        self.keep = np.exp(-1.0 / cfg.memory_days)  # weight of the old value after a day of outcomes
+        self.temperature, self.checked_payoff = cfg.disguise_temperature, checked_payoff
+        self.keep = np.exp(-1.0 / cfg.disguise_memory_days)  # weight of the old value after a day of outcomes
         self.choice = np.full(0, -1, np.int8)       # by declaration id: the choice (-1: none)
         self.gain = np.zeros(0)                     # by declaration id: share of the duty it evades
 
