@@ -13,11 +13,11 @@ from typing import Any, Dict, List, Optional
 
 from omegaconf import MISSING
 
+from sim.behaviour_settings import Behaviour
 from sim.redress.schema import Redress, Satisfaction
 from sim.run_config import RunConfig
-from sim.schema import ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
+from sim.schema import DAYS, HOURS, ConfigError, _f  # noqa: F401 (ConfigError re-exported: sim.config is where callers find it)
 
-HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years)
 VIOLATIONS, MODELS = "population.violations", "population.business_models"
 
 
@@ -140,29 +140,6 @@ class ViolationType:
                         doc="what the violation changes on the declaration: the declared value (lower by the "
                         "evaded fraction), the HS code (the chapter's code of the lowest rate), or nothing")
     dispute_prob: float = _f(MISSING, 0, 1, doc="chance a trader disputes a correction of this type (at odds 1)")
-
-
-@dataclass
-class Behaviour:
-    """How enterprises decide to violate (an inspection game) and learn the risk of checks.
-
-    A trader violates with probability sigmoid(rationality * u), u = 1 - caught * (1 + m) -
-    moral cost, where caught = perceived check probability * detection_given_check (+ the
-    audit's known catch rate) and m = penalty_multiple (fine / evaded duty). With zero moral
-    cost and infinite rationality this is the inspection game: violate iff caught < g/(g+f).
-    """
-    rationality: float = _f(MISSING, 0, 1_000, doc="logit sensitivity to the payoff (large = fully rational)")
-    penalty_multiple: float = _f(MISSING, 0, 100, doc="fine as a multiple of the evaded duty (f = m g)")
-    calibrate_honesty: bool = _f(MISSING, doc="moral cost set so each trader violates at its "
-                                 "propensity when perceived risk = prior_risk; false = no moral cost")
-    prior_risk: float = _f(MISSING, 0, 1, doc="perceived check probability before experience")
-    detection_given_check: float = _f(MISSING, 0, 1, doc="perceived chance that a check finds a violation")
-    learning_rate: float = _f(MISSING, 0, 1, doc="weight of each own declaration in perceived risk")
-    peer_weight: float = _f(MISSING, 0, 1, doc="weight of the port's recent check rate (peers)")
-    peer_memory_days: float = _f(MISSING, 1, DAYS, unit="days", doc="memory of the port's check rate")
-    high_risk_odds: float = _f(MISSING, 1, 100, doc="odds multiplier of violating on high-risk goods")
-    goods_odds: float = _f(MISSING, 0, 10, doc="scale of the fitted log odds ratios of fraud by HS chapter and "
-                           "origin country (sim/goods.py; 1 = as fitted, 0 = goods do not matter)")
 
 
 @dataclass

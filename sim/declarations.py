@@ -10,9 +10,10 @@ share their random numbers.
 
 :meth:`DeclarationSource.declare` then writes the declarations as lodged (:class:`Declared`):
 the truth, but for what a violation falsifies (``population.violations.X.falsifies``): a value
-lower by the evaded fraction, or the HS code of the chapter's lowest tariff rate (and so its
-rate). A smuggling attempt declares cover goods whose unit value is off by its concealment's
-``value_gap``.
+lower by the evaded fraction (and the quantity with it, or not), or an HS code of one of the
+chapter's lowest tariff rates (and so its rate), as the port's traders have learned to hide them
+(:class:`~sim.behaviour.disguise.Guises`). A smuggling attempt declares cover goods whose unit
+value is off by its concealment's ``value_gap``.
 
 A traffic surge in the port schedule (:mod:`sim.agents.schedule`) adds declarations, drawn by
 :meth:`DeclarationSource.draw_surges` on the surge's own random streams, so the ordinary
@@ -27,6 +28,7 @@ import numpy as np
 from sim.agents.enterprise import Population
 from sim.agents.schedule import Schedule, Surge
 from sim.behaviour.compliance import Compliance
+from sim.behaviour.disguise import Guises
 from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
 from sim.goods import UNIFORMS, Goods
@@ -60,6 +62,11 @@ class DeclarationSource:
         self.falsifies = np.array([FALSIFIES.index(v.falsifies) for v in pop.violations.values()])
         self.value_gap = np.array([c.value_gap for c in pop.smugglers.concealments.values()] or [0.0])
         self.high_risk_share = pop.high_risk_goods_share
+        b = pop.behaviour
+        checked = 1 - (1 + b.penalty_multiple) * b.detection_given_check  # payoff of a checked violation
+        self.codes = Guises(b, len(ports), b.false_codes, checked)
+        self.cuts = Guises(b, len(ports), 2, checked)  # cut the value (0), or the quantity too (1)
+        self.quantity_cost = b.quantity_cut_cost
         self.agency_check_share = pop.agency_check_share
 
     def draw_day(self, day: int) -> Truth:
@@ -130,19 +137,27 @@ class DeclarationSource:
         attempt = truth.smuggler >= 0
         value = truth.value * np.where(attempt, np.exp(self.value_gap[np.maximum(truth.concealment, 0)]),
                                        np.where(kind == 1, cut, 1.0))
-        goods = self.goods
+        goods, ids = self.goods, first_id + np.arange(len(truth))
+        u = self.streams.get("disguise", truth.day).random((len(truth), 2))
+        how, undervalued = self.cuts.choose(truth.port, u[:, 1]), (kind == 1) & ~attempt
+        mass = truth.mass * np.where(undervalued & (how == 1), cut, 1.0)
+        gain = np.where(how == 1, 1 - self.quantity_cost, 1.0)  # a quantity cut costs part of the gain
+        self.cuts.remember(ids[undervalued], how[undervalued], gain[undervalued])
         true_rate = goods.tax_pct(truth.hs6)
-        cheapest = goods.cheapest[goods.chapter_of[truth.hs6 // 10_000]]
-        hs6 = np.where((kind == 2) & (goods.tax_pct(cheapest) < true_rate), cheapest, truth.hs6)
+        choice = self.codes.choose(truth.port, u[:, 0])
+        false_code = goods.false_codes[goods.chapter_of[truth.hs6 // 10_000], choice]
+        hs6 = np.where((kind == 2) & (goods.tax_pct(false_code) < true_rate), false_code, truth.hs6)
         ratio = np.where(hs6 == truth.hs6, 1.0, goods.tax_pct(hs6) / np.maximum(true_rate, 1e-12))
+        self.codes.remember(ids[kind == 2], choice[kind == 2], 1 - ratio[kind == 2])
         tax_rate = 100 * truth.duty_rate * ratio * (truth.direction == IMPORT)
-        return Declared(id=first_id + np.arange(len(truth)), port=truth.port, transport=self.port_kind[truth.port],
-                        importer=e, declarant=pop.declarant[e], business_model=truth.business_model,
+        past_declarations, past_findings = pop.records(e)
+        return Declared(id=ids, port=truth.port, transport=self.port_kind[truth.port],
+                        importer=pop.importer[e], declarant=pop.declarant[e], business_model=truth.business_model,
                         direction=truth.direction, prelodged=truth.prelodged, hs6=hs6, origin=truth.origin,
-                        departure=truth.departure, value=value, mass=truth.mass, tax_rate=tax_rate,
+                        departure=truth.departure, value=value, mass=mass, tax_rate=tax_rate,
                         high_risk=truth.high_risk & ~attempt, size_class=pop.size_class[e],
                         foreign_invested=pop.foreign_invested[e], region=pop.partner[e],
-                        past_declarations=pop.lodged[e], past_findings=pop.findings[e])
+                        past_declarations=past_declarations, past_findings=past_findings)
 
     def _paperwork(self, arrival: np.ndarray, model: np.ndarray, prelodged: np.ndarray,
                    e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

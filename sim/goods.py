@@ -16,7 +16,8 @@ the goods tempt a trader to violate, drawn from distributions fitted to the publ
 - **Tax rate.** Each HS6 code has one rate (a tariff schedule), drawn once from its chapter's
   rate shares with a fixed uniform of the code; it scales the trader's duty rate by rate / mean
   rate (the mean over all chapters), so each business model keeps its mean duty rate. A
-  misclassification declares the chapter's code of the lowest rate (:attr:`Goods.cheapest`).
+  misclassification declares one of the chapter's codes of the lowest rates (:attr:`Goods.false_codes`;
+  which one, :mod:`sim.behaviour.disguise`).
 - **Temptation.** Log odds ratios of fraud by chapter and by origin country from the file (hit
   rates among inspected items, shrunk to the overall rate with ``PSEUDO_ITEMS`` pseudo-items),
   each centred so its mean odds factor over the file's shares is 1 (a trader keeps its calibrated
@@ -111,7 +112,8 @@ class Goods:
         median_sd = float(np.median([s["log_sd"] for s in spreads if s["n"] >= MIN_ITEMS]))
         self.uv_mean = np.array([s["log_mean"] for s in spreads])
         self.uv_sd = np.array([s["log_sd"] if s["n"] >= MIN_ITEMS else median_sd for s in spreads])
-        self.cheapest = self._cheapest(a["hs6_by_chapter"], a["tax_rate_by_chapter"])
+        self.false_codes = self._cheapest(a["hs6_by_chapter"], a["tax_rate_by_chapter"], cfg.behaviour.false_codes)
+        self.cheapest = self.false_codes[:, 0]
         codes = self.hs6.values  # each code's tariff rate and unit-value offset, once
         self.code_tax = self.tax_pct(codes)
         self.code_offset = np.sqrt(1 - WITHIN_CODE ** 2) * norm.ppf(np.clip(np.modf(codes * SILVER)[0], 1e-6,
@@ -139,15 +141,17 @@ class Goods:
         """The tariff rate (%) of HS6 codes: one per code, by its chapter's rate shares."""
         return self.taxes.draw(self.chapter_of[hs6 // 10_000], np.modf(hs6 * GOLDEN)[0])
 
-    def _cheapest(self, codes: dict, rates: dict) -> np.ndarray:
-        """Per chapter: its listed HS6 code of the lowest tariff rate (the most frequent among ties)."""
+    def _cheapest(self, codes: dict, rates: dict, k: int) -> np.ndarray:
+        """Per chapter: its ``k`` listed HS6 codes of the lowest tariff rates, lowest first (the most
+        frequent first among ties; a chapter of fewer codes repeats its last)."""
         self.chapter_of = np.zeros(100, np.int64)  # HS chapter number -> index into self.chapters
         self.chapter_of[[int(ch) for ch in self.chapters]] = np.arange(len(self.chapters))
         out = []
         for ch in self.chapters:
             listed = self._codes(ch, codes[ch])[0]
-            out.append(listed[np.argmin(self.tax_pct(listed))])
-        return np.array(out, np.int64)
+            order = np.argsort(self.tax_pct(listed), kind="stable")
+            out.append(listed[order[np.minimum(np.arange(k), len(order) - 1)]])
+        return np.array(out, np.int64).reshape(len(self.chapters), k)
 
     def _chapter(self, u: np.ndarray) -> np.ndarray:
         """Chapters (indices) by the chapters' shares, one uniform each."""

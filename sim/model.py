@@ -28,6 +28,7 @@ from sim.agents.port import ROLES, Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.credit import CreditBureau
+from sim.behaviour.disguise import Reregistration
 from sim.calendar import HOURS_PER_DAY, Calendar
 from sim.clearance import Clearance, Cleared
 from sim.config import Config
@@ -99,8 +100,11 @@ class SupervisionModel(mesa.Model):
                                       np.array([c.shares_intel for c in pop_cfg.partner_countries.values()], bool))
         self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams, self.schedule)
         self.declared_so_far = 0
+        self.disguise = Reregistration(pop_cfg.behaviour, pop, self.streams.get("disguise"))
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
-                                                "agency": self._learn_agency})
+                                                "agency": self._learn_agency,
+                                                "disguise": lambda lesson: self.disguise.reregister(
+                                                    lesson["enterprise"])})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared, self.schedule)
         self.satisfaction = Satisfaction(cfg, pop, len(names), self.calendar.n_quarters,
@@ -169,6 +173,9 @@ class SupervisionModel(mesa.Model):
         post-clearance audit's and partner agencies' clocks start."""
         enterprise, now = lesson["enterprise"], self.env.now
         self._found(enterprise[lesson["found"]])
+        self._caught(enterprise[lesson["found"] & lesson["intentional"]])
+        for guises in (self.source.codes, self.source.cuts):
+            guises.learn(lesson["id"], lesson["port"], lesson["checked"])
         self.compliance.learn(enterprise, lesson["port"], lesson["checked"])
         self.credit.record_clearance(enterprise, lesson["found"] | lesson["disclosed"], lesson["intentional"])
         self.smugglers.learn(lesson["smuggler"], lesson["port"], enterprise, lesson["concealment"], lesson["found"])
@@ -190,6 +197,7 @@ class SupervisionModel(mesa.Model):
         findings and clean audits."""
         found = lesson["found"]
         self._found(lesson["enterprise"][found])
+        self._caught(lesson["enterprise"][found & lesson["intentional"]])
         self.credit.adjust(lesson["enterprise"][found], -self.credit.penalty(lesson["intentional"][found]))
         self.policies.audit(lesson)
 
@@ -204,6 +212,12 @@ class SupervisionModel(mesa.Model):
     def _found(self, enterprise: np.ndarray) -> None:
         """Customs' records: one more violation found for each entry of ``enterprise``."""
         self.population.findings += np.bincount(enterprise, minlength=len(self.population.findings))
+
+    def _caught(self, enterprise: np.ndarray) -> None:
+        """Intentional violations found: who re-registers, once the new company is set up."""
+        leaving = self.disguise.caught(enterprise)
+        self.feed.schedule("disguise", np.full(len(leaving), self.env.now + self.disguise.lag_h),
+                           Rows(enterprise=leaving))
 
     def _quarters(self):
         """At each quarter start: policies' quarter hook, ports' opening hours; at each quarter

@@ -104,14 +104,15 @@ class Truth:
 class Declared:
     """What customs sees of a day's declarations when it screens them (arrays per declaration).
 
-    ``importer`` is the declaring enterprise; the registration fields (``size_class``,
+    ``importer`` is the declaring enterprise's registration (its row, or a new id once it has
+    re-registered: :mod:`sim.behaviour.disguise`); the registration fields (``size_class``,
     ``foreign_invested``, ``region``) and the history (``past_declarations``, ``past_findings``:
     what customs' records held when it was lodged) are customs' own data on the trader.
     """
     id: np.ndarray               # declaration number: unique within a run, in the order drawn
     port: np.ndarray             # the customs office
     transport: np.ndarray        # mode of transport: the port's kind (index into world.kinds)
-    importer: np.ndarray         # the enterprise that declares
+    importer: np.ndarray         # the registration of the enterprise that declares
     declarant: np.ndarray        # the customs broker who lodged it
     business_model: np.ndarray
     direction: np.ndarray

@@ -7,6 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
+HOURS, DAYS = 720.0, 3650.0  # upper bounds of a mean duration (a month) and of a lag (ten years): assumption
+
 
 class ConfigError(ValueError):
     """A user mistake (config, scenario or experiment file, output folder): one line naming the key."""

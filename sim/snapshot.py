@@ -24,6 +24,7 @@ class Snapshots:
         pop, names = m.population, [p.name for p in m.ports]
         firms = ~pop.front
         tier = pop.tier(slice(None))
+        renamed = pop.importer != np.arange(len(pop.importer))  # declaring under a new registration
         add = lambda port, agent, metric, value: self.rows.append(  # noqa: E731
             (quarter, port, agent, metric, float(value)))
         for p, name in enumerate(names):
@@ -33,9 +34,14 @@ class Snapshots:
             add(name, "enterprise", "mean_perceived_risk", pop.perceived[mine].mean() if mine.any() else np.nan)
             add(name, "enterprise", "mean_credit_score", pop.score[mine].mean() if mine.any() else np.nan)
             add(name, "port", "peer_check_rate", m.compliance.port_risk[p])
+            add(name, "enterprise", "reregistered", np.sum(mine & renamed))
+            for k, share in enumerate(m.source.codes.shares()[p]):
+                add(name, "enterprise", f"false_code_share_{k + 1}", share)
+            add(name, "enterprise", "quantity_cut_share", m.source.cuts.shares()[p, 1])
         fronts = pop.front
         for t, label in enumerate(TIERS):
             add("all", "front_company", f"tier_{label}", np.sum(fronts & (tier == t)))
+        add("all", "front_company", "reregistered", np.sum(fronts & renamed))
         attempts = sum(net.attempts for net in m.smugglers.networks) if m.smugglers.networks else np.zeros(len(names))
         seized = sum(net.seized for net in m.smugglers.networks) if m.smugglers.networks else np.zeros(len(names))
         quarter_attempts, quarter_seized = attempts - self._attempts, seized - self._seized

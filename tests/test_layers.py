@@ -26,7 +26,7 @@ LAYERS = {
                ("records",)),
     "records": (("sim.version", "sim.records", "sim.metrics", "sim.config", "sim.run_config", "sim.schema",
                  "sim.calendar", "sim.streams", "sim.output", "sim.claims", "sim.manifest", "sim.sizing",
-                 "sim.redress.schema"), ()),
+                 "sim.redress.schema", "sim.behaviour_settings"), ()),
 }
 
 

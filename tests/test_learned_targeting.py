@@ -10,12 +10,15 @@ import pytest
 from sim.clearance import Cleared
 from sim.cli import main
 from sim.compose import load_config
+from sim.learning.features import prepare
 from sim.ledger import QuarterlyLedger
 from sim.model import LOOKAHEAD_H, SupervisionModel
 from sim.policies.risk_learning import COLUMNS, LearnedRisk
 from sim.records import GREEN, RELEASED
 from sim.streams import replication_seeds
 
+DECLARED = set().union(*(getattr(prepare(pd.DataFrame({c: [1] for c in [*COLUMNS.values(), "tier"]})), side).columns
+                         for side in ("keys", "amounts")))  # everything a fit may derive from declared data
 LEARNED = ["scenario=learned_targeting", "run=smoke", "policy.targeting.params.retrain_every_days=20",
            "+policy.targeting.params.min_frauds=5"]
 
@@ -30,7 +33,7 @@ def simulate(monkeypatch) -> tuple[list, pd.DataFrame, float]:
         frame, labels, ids = self.training_set(day)
         done = fit(self, day, rng)
         if done:
-            fits.append((day, ids, labels, list(frame.columns)))
+            fits.append((day, ids, labels, list(frame.keys.columns) + list(frame.amounts.columns)))
         return done
 
     record = QuarterlyLedger.record
@@ -60,7 +63,7 @@ def check_observed(fits: list, table: pd.DataFrame, audit_lag_h: float) -> None:
     """Every label a fit used is an outcome customs had observed by then (raises AssertionError)."""
     assert fits, "the model was fitted at least once"
     for day, ids, labels, columns in fits:
-        assert set(columns) <= set(COLUMNS.values()) | {"tier"}, f"only declared data as features: {columns}"
+        assert set(columns) <= DECLARED, f"only what is prepared from declared data: {set(columns) - DECLARED}"
         known = ~np.isnan(labels)
         assert 0 < known.mean() < 0.5, f"labels of a minority of the declarations seen: {known.mean():.3f}"
         t = table.loc[ids[known]]

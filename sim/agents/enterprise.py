@@ -67,12 +67,29 @@ class Population:
         # its declarations, and a size class by expected volume (largest 5%, next 20%, the rest;
         # a reporting convention). Drawn last, so the draws above stay as they were.
         self.foreign_invested = rng.random(n) < cfg.foreign_invested_share
-        self.declarant = rng.integers(0, max(int(n / cfg.traders_per_declarant), 1), size=n)
+        self.brokers = max(int(n / cfg.traders_per_declarant), 1)
+        self.declarant = rng.integers(0, self.brokers, size=n)
         rank = np.argsort(np.argsort(-self.size, kind="stable"), kind="stable") / n
         self.size_class = np.where(rank < 0.05, LARGE, np.where(rank < 0.25, MEDIUM, SMALL)).astype(np.int8)
         # customs' records on each trader: declarations lodged, violations found (border, audit, agencies)
         self.lodged = np.zeros(n, np.int64)
         self.findings = np.zeros(n, np.int64)
+        # the registration customs knows (importer id: the row until a trader re-registers) and
+        # its records when it was registered (records of a new company start at zero)
+        self.importer = np.arange(n, dtype=np.int64)
+        self.registered_lodged = np.zeros(n, np.int64)
+        self.registered_findings = np.zeros(n, np.int64)
+
+    def reregister(self, rows: np.ndarray, brokers: np.ndarray) -> None:
+        """Enterprises ``rows`` start over as new companies: new importer ids (after all used ones),
+        the given brokers, no records."""
+        self.importer[rows] = int(self.importer.max()) + 1 + np.arange(len(rows))
+        self.declarant[rows] = brokers
+        self.registered_lodged[rows], self.registered_findings[rows] = self.lodged[rows], self.findings[rows]
+
+    def records(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Customs' records on the registrations of ``rows``: declarations lodged, violations found."""
+        return self.lodged[rows] - self.registered_lodged[rows], self.findings[rows] - self.registered_findings[rows]
 
     def _home_ports(self, volume: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Each trader's port: by the volume its business model has at each port (``volume``:

@@ -65,8 +65,8 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     quarters = quarters_sorted(covered["quarter"])
     metrics = [m for _, ms, _ in MODEL_PANELS for m in ms]
     summary = summarise(pooled(q, ["scenario", "quarter", "replication"], metrics), ["scenario", "quarter"], metrics)
-    fig = Figure(figsize=(WIDTH, 5.6 + legend_height(scenarios)), layout="constrained")
-    axes = panel_grid(fig, 4, 2)
+    fig = Figure(figsize=(WIDTH, 8.4 + legend_height(scenarios)), layout="constrained")
+    axes = panel_grid(fig, 6, 2)
     for ax, (title, ms, names) in zip(axes, MODEL_PANELS):
         _series(ax, summary, ms, names, quarters, colours)
         ax.set_title(title)
@@ -81,6 +81,7 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     axes[2].set_ylabel("per quarter")
     quarter_axis(axes[2], quarters)
     _methods(axes[3], agents, scenarios, colours)
+    _disguises(axes[4:], agents, scenarios, colours, set(q["port"]))
     legend_outside(fig, [Line2D([], [], color=colours[s], lw=2) for s in scenarios], scenarios)
     return fig
 
@@ -101,6 +102,34 @@ def _methods(ax, agents: pd.DataFrame | None, scenarios: list[str], colours: dic
     _series(ax, summary, methods, [m.replace("_", " ") for m in methods], quarters, colours)
     ax.set_ylabel("share of attempts")
     quarter_axis(ax, quarters)
+
+
+DISGUISES = (("Violators' disguises at the covered ports", ("false_code_share_1", "quantity_cut_share"),
+              ("lowest-tariff false code", "quantity cut too"), "share of choices", "mean"),
+             ("New registrations of caught violators", ("reregistered",), ("at the covered ports",),
+              "traders (cumulative)", "sum"))
+
+
+def _disguises(axes, agents: pd.DataFrame | None, scenarios: list[str], colours: dict, ports: set) -> None:
+    """How violators hide at the ports a model covers (agents table, sim/behaviour/disguise.py): the
+    chance a misclassification declares the lowest-tariff code and an undervaluation cuts the
+    quantity too (mean over the ports), and traders declaring under a new registration (sum)."""
+    rows = None if agents is None else agents[agents["scenario"].isin(scenarios) & agents["port"].isin(ports)]
+    for ax, (title, metrics, names, unit, how) in zip(axes, DISGUISES):
+        ax.set_title(title)
+        part = None if rows is None else rows[rows["metric"].isin(metrics)]
+        if part is None or part.empty:
+            ax.text(0.5, 0.5, "no agents table", ha="center", va="center", transform=ax.transAxes)
+            continue
+        part = part.assign(quarter=part["quarter"].astype(str))
+        per_run = part.groupby(["scenario", "quarter", "replication", "metric"], as_index=False)["value"].agg(how)
+        per_run = per_run.rename(columns={"metric": "what", "value": "share"})
+        summary = summarise(per_run, ["scenario", "what", "quarter"], ["share"])
+        summary = summary.assign(metric=summary["what"])
+        quarters = quarters_sorted(part["quarter"])
+        _series(ax, summary, list(metrics), list(names), quarters, colours)
+        ax.set_ylabel(unit)
+        quarter_axis(ax, quarters)
 
 
 def burden(breakdown: pd.DataFrame, quarterly: pd.DataFrame) -> pd.DataFrame:

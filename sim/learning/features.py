@@ -23,6 +23,8 @@ used for its own encoding), so the classifier sees on training rows what it will
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -79,6 +81,31 @@ def _amounts(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+@dataclass
+class Prepared:
+    """The label-free part of encoding some declarations, computed once: their keys as codes
+    (:func:`key_columns`) and their amounts and codes as numbers. The simulation prepares each
+    day's declarations once, scores them, and keeps the prepared rows for the next fits."""
+    keys: pd.DataFrame
+    amounts: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def rows(self, mask: np.ndarray) -> Prepared:
+        return Prepared(self.keys[mask], self.amounts[mask])
+
+    @staticmethod
+    def concat(parts: list[Prepared]) -> Prepared:
+        return Prepared(*(pd.concat([getattr(p, side) for p in parts], ignore_index=True)
+                          for side in ("keys", "amounts")))
+
+
+def prepare(data: pd.DataFrame | Prepared) -> Prepared:
+    """``data`` prepared for encoding (a frame of declarations, or already prepared)."""
+    return data if isinstance(data, Prepared) else Prepared(key_columns(data), _amounts(data))
+
+
 class Lookup:
     """Values by key (uint64 codes), looked up in bulk: what ``Series.map(...).fillna(default)``
     gives, with sorted arrays (a risk model scores a few thousand rows at a time)."""
@@ -106,17 +133,17 @@ def smoothed_rate(key: np.ndarray, label: np.ndarray, prior: float) -> pd.Series
 class DeclarationEncoder:
     """Fit on observed declarations, then encode any declarations as a float matrix."""
 
-    def fit(self, frame: pd.DataFrame, labels: np.ndarray) -> DeclarationEncoder:
+    def fit(self, frame: pd.DataFrame | Prepared, labels: np.ndarray) -> DeclarationEncoder:
         """Learn typical values, key frequencies and fraud rates.
 
         Args:
-            frame: Declarations customs has seen (inspected or not).
+            frame: Declarations customs has seen (inspected or not), or them :func:`prepare`-d.
             labels: 1 fraud, 0 clean, NaN not inspected (unknown), one per row of ``frame``.
 
         """
         labels = np.asarray(labels, float)
         known = ~np.isnan(labels)
-        keys, amounts = key_columns(frame), _amounts(frame)
+        keys, amounts = (p := prepare(frame)).keys, p.amounts
         self.prior = float(labels[known].mean()) if known.any() else 0.0
         self.counts = {name: Lookup(keys[name].value_counts()) for name in keys}
         self.rates = {name: Lookup(smoothed_rate(keys[name].to_numpy()[known], labels[known], self.prior))
@@ -139,31 +166,34 @@ class DeclarationEncoder:
             out[f"{column}_vs_hs"] = amounts[column].to_numpy() - np.where(np.isnan(typical), levels[-1], typical)
         return out
 
-    def _encode(self, frame: pd.DataFrame, own: bool) -> pd.DataFrame:
+    def _encode(self, frame: pd.DataFrame | Prepared, own: bool) -> pd.DataFrame:
         """Features of ``frame``; ``own``: its rows are among the fitted ones (counts leave them out)."""
-        keys, amounts = key_columns(frame), _amounts(frame)
+        keys, amounts = (p := prepare(frame)).keys, p.amounts
         out = {**{c: amounts[c].to_numpy(float) for c in amounts}, **self._relative(keys, amounts)}
         for name in keys:
             seen = self.counts[name](keys[name].to_numpy(), 0.0) - (1.0 if own else 0.0)
             out[f"log_n_{name}"] = np.log1p(seen)
         for name in keys:
             out[f"rate_{name}"] = self.rates[name](keys[name].to_numpy(), self.prior)
-        return pd.DataFrame(out, index=frame.index)
+        return pd.DataFrame(out, index=keys.index)
 
-    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def transform(self, frame: pd.DataFrame | Prepared) -> pd.DataFrame:
         """Features of new declarations (not among the fitted ones)."""
         return self._encode(frame, own=False)
 
-    def fit_transform(self, frame: pd.DataFrame, labels: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+    def fit_transform(self, frame: pd.DataFrame | Prepared, labels: np.ndarray,
+                      rng: np.random.Generator) -> pd.DataFrame:
         """Fit on ``frame``; return the features of its labelled rows, target encodings out of fold.
 
         Each labelled row's fraud rates come from the labelled rows of the other folds (a random
         split drawn from ``rng``); frequencies leave the row itself out.
         """
+        frame = prepare(frame)
         self.fit(frame, labels)
         labels = np.asarray(labels, float)
         known = ~np.isnan(labels)
-        out, keys = self._encode(frame[known], own=True), key_columns(frame[known])
+        labelled = frame.rows(known)
+        out, keys = self._encode(labelled, own=True), labelled.keys
         fold = rng.permutation(len(out)) % FOLDS
         for name in keys:
             column, level = np.full(len(out), self.prior), keys[name].to_numpy()

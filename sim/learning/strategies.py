@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.learning.features import DeclarationEncoder, key_columns, smoothed_rate
+from sim.learning.features import DeclarationEncoder, Prepared, key_columns, smoothed_rate
 from sim.learning.public_data import duty_at_stake
 
 RULE_KEYS = ("importer", "declarant", "seller", "hs6", "origin")
@@ -74,11 +74,15 @@ class _Classifier:
     def _model(self, rng: np.random.Generator):
         raise NotImplementedError
 
-    def fit(self, frame: pd.DataFrame, labels: np.ndarray, rng: np.random.Generator) -> _Classifier:
+    max_rows: int | None = None  # train on at most this many labelled rows, the last ones (None: all)
+
+    def fit(self, frame: pd.DataFrame | Prepared, labels: np.ndarray, rng: np.random.Generator) -> _Classifier:
         known = _known(labels)
         self.encoder = DeclarationEncoder()
         features = self.encoder.fit_transform(frame, labels, rng)
         y = np.asarray(labels, float)[known].astype(int)
+        if self.max_rows is not None and len(y) > self.max_rows:
+            features, y = features.iloc[-self.max_rows:], y[-self.max_rows:]
         self.model = self._model(rng) if len(np.unique(y)) == 2 else None
         if self.model is not None:
             self.model.fit(features, y)
@@ -107,9 +111,10 @@ class LogisticStrategy(_Classifier):
 class GBMStrategy(_Classifier):
     name = "gbm"
 
-    def __init__(self, **overrides):
-        """``overrides``: LightGBM settings that differ from :data:`GBM_PARAMS` (e.g. fewer trees)."""
-        self.overrides = overrides
+    def __init__(self, max_rows: int | None = None, **overrides):
+        """``max_rows``: train on at most this many labelled rows, the last ones (None: all);
+        ``overrides``: LightGBM settings that differ from :data:`GBM_PARAMS` (e.g. fewer trees)."""
+        self.max_rows, self.overrides = max_rows, overrides
 
     def _model(self, rng: np.random.Generator):
         from lightgbm import LGBMClassifier

@@ -86,7 +86,9 @@ class Targeting(Policy):
                                       "days are the training data")
         min_frauds: int = _f(20, 1, 1_000_000, doc="learned: labelled frauds (and clean) before a model replaces "
                              "the rules")
-        trees: int = _f(100, 1, 10_000, doc="learned: LightGBM trees (learning rate 10 / trees)")
+        trees: int = _f(50, 1, 10_000, doc="learned: LightGBM trees (learning rate 10 / trees)")
+        max_train_rows: int = _f(20_000, 100, 100_000_000, doc="learned: the classifier trains on at most this "
+                                 "many labelled declarations of the window, the most recent (encodings use all)")
         capacity_share: float = _f(0.9, 0, 1, doc="cap: share of daily physical-officer hours usable")
         fairness: Fairness = _f(Fairness())
 
@@ -122,7 +124,8 @@ class Targeting(Policy):
             min(hours(port, "physical") / physical_h(port) / max(1 - p.nii_share, 1e-9),
                 hours(port, "nii") / max(settings.service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
             for port in world.ports])
-        self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective) \
+        self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective,
+                                   p.max_train_rows) \
             if p.mode == "learned" else None
         self.calendar, self.cap = world.calendar, None
         if p.fairness.max_ratio:

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from sim.schema import _f
-
-HOURS, DAYS = 720.0, 3650.0
+from sim.schema import HOURS, _f
 
 
 @dataclass
