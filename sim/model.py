@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-import mesa
 import numpy as np
 import pandas as pd
 import simpy
 
 from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
+from sim.agents.mesa_core import mesa, release
 from sim.agents.officer import Roster
 from sim.agents.port import ROLES, Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
@@ -231,6 +231,7 @@ class SupervisionModel(mesa.Model):
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         busy, on_shift = officer_hours(self.ports, cal.edges)
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
+        release(self)  # the tables below are all that is kept of the replication
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
                          self.snapshots.table(ids), *self.watch.tables(self.replication),

@@ -7,9 +7,9 @@ and findings live in arrays the agents view.
 """
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
+from sim.agents.mesa_core import mesa
 from sim.agents.port import ROLES
 
 
