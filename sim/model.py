@@ -47,6 +47,7 @@ from sim.watch import PortWatch
 
 LOOKAHEAD_H = 72.0  # a day's declarations are drawn this long before the day starts
 LEARN_EVERY_H = HOURS_PER_DAY  # what became known during a day is learned at its end
+CLOSE_AFTER_H = 2 * LEARN_EVERY_H  # a release is settled within one clock tick of it: a tick of margin
 
 
 @dataclass
@@ -82,7 +83,7 @@ class SupervisionModel(mesa.Model):
         self.events = events_of(cfg)
         self.schedule = schedule_of(cfg, self.events)
         self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES},
-                           self.schedule, i) for i, name in enumerate(names)]
+                           self.schedule, i, self.calendar.edges) for i, name in enumerate(names)]
         volume = np.array([p.declarations_per_day for p in world.ports.values()])
         self.compliance = Compliance(pop_cfg, pop, volume)
         self.credit = CreditBureau(pop_cfg.credit, pop)
@@ -115,6 +116,7 @@ class SupervisionModel(mesa.Model):
         self.env.process(self._clock())
         self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule))
         self.env.process(self._quarters())
+        self.env.process(self._closing())
 
     def _days(self):
         first = -int(self.calendar.warmup_h // HOURS_PER_DAY)
@@ -212,6 +214,14 @@ class SupervisionModel(mesa.Model):
             if q > 1:
                 self.snapshots.take(cal.labels[q - 2])
             self._quarter_start(q)
+
+    def _closing(self):
+        """Close each quarter in the ledger (its release-time percentiles) once every release in
+        it has been settled: a case is settled at the first clock tick after customs is done with
+        it, and its release is never before that."""
+        for quarter, end in enumerate(self.calendar.edges[:-1]):
+            yield self.env.timeout(max(end + CLOSE_AFTER_H - self.env.now, 0.0))
+            self.ledger.release_times.close(quarter)
 
     def _quarter_start(self, quarter: int) -> None:
         if quarter:
