@@ -231,12 +231,20 @@ class SupervisionModel(mesa.Model):
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""
+        self.simulate()
+        return self.tables()
+
+    def simulate(self) -> None:
+        """Run the clock to the horizon, then settle and count what is still in process."""
         with long_lived_world():
             self.clearance.run(until=self.calendar.end_h)
         self.snapshots.take(self.calendar.labels[-1])
         self.satisfaction.survey(self.calendar.n_quarters)
         self.clearance.close()
         self.ledger.flush()
+
+    def tables(self) -> RunResult:
+        """The replication's tables (once :meth:`simulate` has run); the model is released."""
         cal = self.calendar
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         busy, on_shift = officer_hours(self.ports, cal.edges)
