@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import sys
 from types import ModuleType
 
@@ -32,11 +33,48 @@ def _core() -> ModuleType:
     sys.modules["mesa"] = package
     try:
         package.Agent = importlib.import_module("mesa.agent").Agent
-        package.Model = importlib.import_module("mesa.model").Model
+        package.Model = _model()
     except BaseException:
         del sys.modules["mesa"]
         raise
     return package
+
+
+def _model() -> type:
+    """``mesa.model.Model``. On import, mesa.model names its logger and its ``__init__``'s logging
+    decorator after the calling module and class, found with ``inspect``: every frame of the
+    stack is resolved to its source file and module, which scans every loaded module per frame
+    (up to 2 CPU-seconds deep in an import chain once pandas and scipy are loaded). While it is
+    imported, mesa's logging module sees :class:`_FramesOnly` as ``inspect``: the same frames,
+    names and modules, read from the frames themselves."""
+    logging = importlib.import_module("mesa.mesa_logging")
+    logging.inspect = _FramesOnly
+    try:
+        return importlib.import_module("mesa.model").Model
+    finally:
+        logging.inspect = inspect
+
+
+class _FramesOnly:
+    """The part of ``inspect`` mesa's logging uses, without source files: frame records give the
+    frame, file, line and function name (no source lines)."""
+    currentframe = staticmethod(inspect.currentframe)
+
+    @staticmethod
+    def getouterframes(frame, context: int = 1) -> list[tuple]:
+        out = []
+        while frame is not None:
+            out.append((frame, frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name, None, None))
+            frame = frame.f_back
+        return out
+
+    @staticmethod
+    def stack(context: int = 1) -> list[tuple]:
+        return _FramesOnly.getouterframes(sys._getframe(1), context)
+
+    @staticmethod
+    def getmodule(frame) -> ModuleType | None:
+        return sys.modules.get(frame.f_globals.get("__name__"))
 
 
 mesa = _core()
