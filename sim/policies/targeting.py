@@ -122,9 +122,10 @@ class Targeting(Policy):
             min(hours(port, "physical") / physical_h(port) / max(1 - p.nii_share, 1e-9),
                 hours(port, "nii") / max(settings.service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
             for port in world.ports])
-        from sim.policies.risk_learning import LearnedRisk  # pandas and LightGBM: only when learning
-        self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective) \
-            if p.mode == "learned" else None
+        self.learner = None
+        if p.mode == "learned":
+            from sim.policies.risk_learning import LearnedRisk  # pandas and LightGBM: only when learning
+            self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective)
         self.calendar, self.cap = world.calendar, None
         if p.fairness.max_ratio:
             levels = group_levels(p.fairness.group, world.population.model_names,
