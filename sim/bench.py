@@ -90,25 +90,21 @@ def measure(overrides: list[str], repeats: int) -> dict[str, dict]:
     return {name: {k: statistics.median(r[k] for r in rows) for k in rows[0]} for name, rows in runs.items()}
 
 
-def bench(args: list[str]) -> str:
-    """Check the options and config (a mistake is one line, before anything runs), measure, and
-    return the table."""
-    from sim.cli.options import integer
+def bench(args: list[str], repeats: int = 3, memory_scale: int = 10) -> str:
+    """Check the config (a mistake is one line, before anything runs), measure, and return the
+    table; ``args`` are config overrides."""
     from sim.compose import load_config
-    own = {a.partition("=")[0]: a.partition("=")[2] for a in args if a.partition("=")[0] in OPTIONS}
-    options = {k: int(v) if v.lstrip("-").isdigit() else v for k, v in own.items()}
-    repeats, scale = (integer(options, k, *OPTIONS[k]) for k in OPTIONS)
-    overrides = DEFAULT + [a for a in args if a.partition("=")[0] not in OPTIONS]
+    overrides = DEFAULT + list(args)
     load_config(overrides)
-    scaled = overrides + [f"world.scale={scale}"]
-    if scale:
+    scaled = overrides + [f"world.scale={memory_scale}"]
+    if memory_scale:
         load_config(scaled)
     load = os.getloadavg()[0]
     rows = measure(overrides, repeats)
     given = [a.partition("=")[2] for a in overrides if a.startswith("world.scale=")]
-    same = bool(given) and given[-1] == str(scale)  # the rows above are at that scale already
-    memory = (rows["tradesim"] if same else _fresh(_tradesim, scaled)) if scale else None
-    return table(overrides, repeats, rows, memory, scale, (load, os.getloadavg()[0]))
+    same = bool(given) and given[-1] == str(memory_scale)  # the rows above are at that scale already
+    memory = (rows["tradesim"] if same else _fresh(_tradesim, scaled)) if memory_scale else None
+    return table(overrides, repeats, rows, memory, memory_scale, (load, os.getloadavg()[0]))
 
 
 def table(overrides: list[str], repeats: int, rows: dict[str, dict], memory: dict | None, scale: int,
