@@ -10,8 +10,9 @@ each column. Two scopes, the same for both models:
   tradesim its tables, for the bare model its count of declarations.
 
 Time is given as CPU-seconds of the process (what the machine's other users do not change much)
-and wall seconds. Events per declaration are the simpy events scheduled over the whole run
-(warm-up included) per declaration that arrived in the reported quarters. A last line runs
+and wall seconds. Events per declaration are the simpy events and queue-core heap entries (they
+share simpy's counter) scheduled over the whole run (warm-up included) per declaration that
+arrived in the reported quarters. A last line runs
 tradesim once at ``world.scale=memory_scale`` (10 unless given) for its peak memory.
 """
 from __future__ import annotations
@@ -40,7 +41,8 @@ def _phases(ready: tuple, done: tuple, declarations: int, events: int) -> dict:
 
 
 def _scheduled(env) -> int:
-    """Events scheduled so far by a simpy environment (its event counter; simpy keeps no public one)."""
+    """Events scheduled so far by a simpy environment, the queue core's heap entries included (they
+    draw from the same counter; simpy keeps no public one)."""
     return next(env._eid)
 
 
@@ -131,5 +133,5 @@ def table(overrides: list[str], repeats: int, rows: dict[str, dict], memory: dic
                      f"{memory['peak_mb']:.0f} MB resident, {memory['cpu']:.1f} CPU s")
     lines += ["", "simulation: building the model and running its clock (config composed; no tables); end to end: "
               "from the process's start to its result; peak MB: the process's maximum resident memory; "
-              "events/decl: simpy events scheduled per declaration"]
+              "events/decl: simpy events and queue-core heap entries per declaration"]
     return "\n".join(lines)

@@ -73,7 +73,7 @@ def smoke():
 def test_a_quarter_closes_during_the_run_and_its_release_times_are_dropped(smoke):
     model = SupervisionModel(smoke, replication_seeds(smoke.run.seed, 1)[0])
     times = model.ledger.release_times
-    model.env.run(until=model.calendar.edges[1] + CLOSE_AFTER_H + 1.0)
+    model.clearance.run(until=model.calendar.edges[1] + CLOSE_AFTER_H + 1.0)
     assert times.closed == 2, f"the warm-up and the first quarter are closed by now (closed: {times.closed})"
     assert not {0, 1} & set(times.hours), "their release times are dropped once their percentiles are computed"
     assert np.isfinite(times.out[False].reshape(len(model.ports), -1, 2)[:, 1]).all(), \
