@@ -7,7 +7,6 @@ replication by replication (common random numbers).
 from __future__ import annotations
 
 import functools
-import gc
 import sys
 from typing import Optional
 
@@ -31,9 +30,7 @@ def days_of(cfg: Config) -> int:
 def run_replication(cfg: Config, replication: int, on_day=None) -> RunResult:
     """One replication of ``cfg`` (the seed is derived from run.seed and the index)."""
     seed = replication_seeds(cfg.run.seed, replication + 1)[replication]
-    result = SupervisionModel(cfg, seed, replication, on_day=on_day).run()
-    gc.collect()  # the model and its agents refer to each other: free them before another is built
-    return result
+    return SupervisionModel(cfg, seed, replication, on_day=on_day).run()
 
 
 def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
