@@ -111,3 +111,14 @@ def test_a_worker_imports_only_what_a_replication_needs(tmp_path):
     assert (tmp_path / "rep_0" / "quarterly.csv").is_file(), "the job ran and wrote its tables"
     assert "mesa.model" in loaded, "the model is a mesa Model"
     assert not loaded & set(UNUSED), f"a replication of the baseline imported {sorted(loaded & set(UNUSED))}"
+
+
+def test_the_rest_of_mesa_is_there_on_first_use():
+    code = ("import sys, sim.model, mesa; before = 'mesa.space' in sys.modules; "
+            "print(before, mesa.space.MultiGrid.__name__, mesa.__version__, mesa.Model is sim.model.mesa.Model)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, grid, version, same = done.stdout.split()
+    assert before == "False", "the model imports mesa's core only"
+    assert (grid, same) == ("MultiGrid", "True"), "mesa's other names load on first use, with the same Model"
+    assert version.count(".") == 2, f"mesa's package attributes are there too ({version})"
