@@ -181,6 +181,12 @@ def validated(composed) -> Config:
     try:
         plain = OmegaConf.to_container(composed, resolve=True, throw_on_missing=True)
         check_plain(plain)
+        if (k := plain["world"]["scale"]) != 1:
+            plain = OmegaConf.to_container(scaled(composed), resolve=True, throw_on_missing=True)
+            try:
+                check_plain(plain)
+            except ConfigError as exc:
+                raise ConfigError(f"{exc} (after world.scale={k})") from None
         cfg: Config = OmegaConf.to_object(composed)
     except OmegaConfBaseException as exc:
         raise ConfigError(explain(exc)) from None
@@ -206,3 +212,18 @@ def check_executor(cfg: Config) -> None:
     if executor == "slurm" and cfg.run.slurm_cluster == "slurm" and shutil.which("sbatch") is None:
         raise ConfigError("run.slurm_cluster: slurm submits with sbatch, which is not on this machine's PATH; "
                           "run.slurm_cluster=local runs the jobs here through submitit's local executor")
+
+
+def scaled(composed):
+    """``world.scale`` = K applied to ``composed`` (in place): K times every port's declarations
+    per day, officers of each role, scanners and bays, so each server's load, hence utilisation,
+    stays the same; then scale 1, so the saved config reruns as it ran."""
+    world = composed.world
+    k = world.scale
+    for port in world.ports.values():
+        port.declarations_per_day = port.declarations_per_day * k
+        for role in port.officers:
+            port.officers[role] = port.officers[role] * k
+        port.scanners, port.bays = port.scanners * k, port.bays * k
+    world.scale = 1
+    return composed

@@ -88,6 +88,9 @@ class WorldConfig:
     service: ServiceTimes = _f(ServiceTimes())
     agencies: Agencies = _f(Agencies())
     events: List[Any] = _f(MISSING, may_be_empty=True, doc="disruptions (sim.events.EventSpec)")
+    scale: int = _f(MISSING, 1, 100, doc="multiplies every port's declarations, officers, scanners and "
+                    "bays (utilisation stays the same; the population does not change); applied when the config "
+                    "is composed, so a saved config holds the scaled ports and scale 1")
 
 
 @dataclass

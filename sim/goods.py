@@ -26,8 +26,7 @@ the goods tempt a trader to violate, drawn from distributions fitted to the publ
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logit
-from scipy.stats import norm
+from scipy.special import logit, ndtri
 
 from sim.config import ConfigError, PopulationConfig
 from sim.learning.attributes import load_attributes
@@ -116,7 +115,7 @@ class Goods:
         self.cheapest = self.false_codes[:, 0]
         codes = self.hs6.values  # each code's tariff rate and unit-value offset, once
         self.code_tax = self.tax_pct(codes)
-        self.code_offset = np.sqrt(1 - WITHIN_CODE ** 2) * norm.ppf(np.clip(np.modf(codes * SILVER)[0], 1e-6,
+        self.code_offset = np.sqrt(1 - WITHIN_CODE ** 2) * ndtri(np.clip(np.modf(codes * SILVER)[0], 1e-6,
                                                                               1 - 1e-6))
         tax_mean = [np.dot(*self._rates(a["tax_rate_by_chapter"][ch])) for ch in self.chapters]
         self.mean_tax_pct = float(np.dot(chapter_share, tax_mean))

@@ -2,14 +2,15 @@
 
 Counts are accumulated with ``np.bincount`` into dense arrays indexed by port x quarter x
 direction x business model x credit tier x channel; nothing per declaration is kept but the
-release times each port-quarter needs for its percentiles. Two clocks, both documented in the
-README: *cohort* metrics (declarations, inspections, violations, detection, revenue) belong to
-the quarter a declaration arrived; *event* metrics (released, seized, release times) to the
-quarter the release or seizure happened. Quarter index 0 is the warm-up, n + 1 after the horizon.
-Every declaration is recorded exactly once, when it is settled (or, still in process, at the
-horizon), so conservation holds exactly. Settled parts are buffered and counted in bulk.
-Targeting's scores are measured against the truth (:mod:`sim.scoring`) and the burden on
-compliant declarations counted by trader group (:mod:`sim.burden`) at the same flushes.
+release times of the quarters not yet closed (:mod:`sim.release_times`), so memory does not grow
+with the horizon. Two clocks, both documented in the README: *cohort* metrics (declarations,
+inspections, violations, detection, revenue) belong to the quarter a declaration arrived;
+*event* metrics (released, seized, release times) to the quarter the release or seizure happened.
+Quarter index 0 is the warm-up, n + 1 after the horizon. Every declaration is recorded exactly
+once, when it is settled (or, still in process, at the horizon), so conservation holds exactly.
+Settled parts are buffered and counted in bulk. Targeting's scores are measured against the
+truth (:mod:`sim.scoring`) and the burden on compliant declarations counted by trader group
+(:mod:`sim.burden`) at the same flushes.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from sim.records import (
     STEPS,
     S,
 )
+from sim.release_times import GROUP_PERCENTILES, ReleaseTimes
 from sim.scoring import ScoreRecord
 
 COHORT = ("declarations", "violations", "detected", "inspections", "physical", "nii_only", "hits",
@@ -66,7 +68,7 @@ class QuarterlyLedger:
         size = int(np.prod(self.shape))
         self.cohort = np.zeros((len(COHORT), size))
         self.event = np.zeros((len(EVENT), size))
-        self.release_hours: list[tuple[np.ndarray, np.ndarray]] = []
+        self.release_times = ReleaseTimes(calendar, len(port_names))
         self.scores = ScoreRecord(len(port_names), calendar.n_quarters + 2)
         self.burden = BurdenRecord(len(port_names), calendar.n_quarters + 2, group_levels)
         self._parts: list[Cleared] = []
@@ -83,6 +85,7 @@ class QuarterlyLedger:
 
     def record(self, c: Cleared) -> None:
         """Buffer a settled part; it is counted with the others at the next :meth:`flush`."""
+        self.release_times.keep(c)
         self._parts.append(c)
         self._buffered += len(c.rows)
         if self._buffered >= FLUSH_ROWS:
@@ -141,8 +144,6 @@ class QuarterlyLedger:
         visits = np.array(np.broadcast_arrays(*visited), dtype=float) * released
         hours = (event_t - arrival) * released
         weights = np.vstack([released, c.status == SEIZED, hours, (c.exited - arrival) * released, steps.T, visits])
-        cell = (c.truth("port") * self.shape[1] + quarter) * 2 + c.truth("direction")
-        self.release_hours.append(((cell * len(CHANNELS) + channel)[released], hours[released]))
         return key, weights
 
     def _sum(self, metrics: np.ndarray, names: tuple, name: str, keep: tuple[int, ...]) -> np.ndarray:
@@ -156,22 +157,6 @@ class QuarterlyLedger:
 
     def event_sum(self, name: str, keep=(0, 1)) -> np.ndarray:
         return self._sum(self.event, EVENT, name, keep)
-
-    def percentiles(self, qs=(50, 90), by_group: bool = False) -> np.ndarray:
-        """Release-time percentiles ``qs``: array port x quarter x len(qs), or with ``by_group``
-        port x quarter x direction x channel x len(qs). NaN where nothing was released."""
-        per_cell = 2 * len(CHANNELS)  # release_hours keys: port x quarter x direction x channel
-        out = np.full((self.shape[0] * self.shape[1] * (per_cell if by_group else 1), len(qs)), np.nan)
-        if self.release_hours:
-            key = np.concatenate([k for k, _ in self.release_hours]) // (1 if by_group else per_cell)
-            hours = np.concatenate([h for _, h in self.release_hours])
-            order = np.lexsort((hours, key))
-            key, hours = key[order], hours[order]
-            bounds = np.flatnonzero(np.diff(key)) + 1
-            for k, chunk in zip(key[np.r_[0, bounds]], np.split(hours, bounds)):
-                out[k] = np.percentile(chunk, qs)
-        shape = self.shape[:2] + ((2, len(CHANNELS)) if by_group else ())
-        return out.reshape(*shape, len(qs))
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -205,7 +190,7 @@ def quarterly_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
     sums["officer_busy_h"], sums["officer_on_shift_h"] = busy_h, on_shift_h
     net = ledger.cohort_sum("declarations") - ledger.event_sum("released") - ledger.event_sum("seized")
     in_process = np.cumsum(net, axis=1)
-    percentiles = reported(ledger.percentiles())
+    percentiles = reported(ledger.release_times.percentiles())
     cols = {"in_process_start": reported(in_process - net), "in_process": reported(in_process),
             "release_time_p50_h": percentiles[..., 0], "release_time_p90_h": percentiles[..., 1],
             **{k: reported(v) for k, v in {**ledger.scores.metrics(), **ledger.burden.disparities()}.items()}}
@@ -266,10 +251,9 @@ def breakdown_table(ledger: QuarterlyLedger, busy_h: np.ndarray, on_shift_h: np.
         levels = [f"{g}/{s}" for g in groups for s in STEP_NAMES]
         emit(dimension, levels, "hours_per_released",
              ratio(per_step, released).reshape(*per_step.shape[:2], -1))
-    pct = (10, 25, 50, 75, 90)
-    by_group = ledger.percentiles(pct, by_group=True)
+    by_group = ledger.release_times.percentiles(by_group=True)
     levels = [f"{d}/{c}" for d in DIRECTIONS for c in CHANNELS]
-    for i, q in enumerate(pct):
+    for i, q in enumerate(GROUP_PERCENTILES):
         emit("release_time_by_group", levels, f"release_time_p{q}_h",
              by_group[..., i].reshape(*by_group.shape[:2], -1))
     released = ledger.event_sum("released", keep=(0, 1, 2, 5))

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-import mesa
 import numpy as np
 import pandas as pd
 import simpy
 
 from sim.agents.agency import PartnerAgency
 from sim.agents.enterprise import Enterprise, Population
+from sim.agents.mesa_core import mesa, release
 from sim.agents.officer import Roster
 from sim.agents.port import ROLES, Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
@@ -48,6 +48,7 @@ from sim.watch import PortWatch
 
 LOOKAHEAD_H = 72.0  # a day's declarations are drawn this long before the day starts
 LEARN_EVERY_H = HOURS_PER_DAY  # what became known during a day is learned at its end
+CLOSE_AFTER_H = 2 * LEARN_EVERY_H  # a release is settled within one clock tick of it: a tick of margin
 
 
 @dataclass
@@ -83,7 +84,7 @@ class SupervisionModel(mesa.Model):
         self.events = events_of(cfg)
         self.schedule = schedule_of(cfg, self.events)
         self.ports = [Port(self.env, name, world.ports[name], {r: self.roster.ids(r, i) for r in ROLES},
-                           self.schedule, i) for i, name in enumerate(names)]
+                           self.schedule, i, self.calendar.edges) for i, name in enumerate(names)]
         volume = np.array([p.declarations_per_day for p in world.ports.values()])
         self.compliance = Compliance(pop_cfg, pop, volume)
         self.credit = CreditBureau(pop_cfg.credit, pop)
@@ -122,6 +123,7 @@ class SupervisionModel(mesa.Model):
         self.policies.start(World(cfg, self.ports, self.population, self.credit, self.calendar, self.schedule,
                                   self.roster))
         self.env.process(self._quarters())
+        self.env.process(self._closing())
 
     def _days(self):
         first = -int(self.calendar.warmup_h // HOURS_PER_DAY)
@@ -230,6 +232,14 @@ class SupervisionModel(mesa.Model):
                 self.snapshots.take(cal.labels[q - 2])
             self._quarter_start(q)
 
+    def _closing(self):
+        """Close each quarter in the ledger (its release-time percentiles) once every release in
+        it has been settled: a case is settled at the first clock tick after customs is done with
+        it, and its release is never before that."""
+        for quarter, end in enumerate(self.calendar.edges[:-1]):
+            yield self.env.timeout(max(end + CLOSE_AFTER_H - self.env.now, 0.0))
+            self.ledger.release_times.close(quarter)
+
     def _quarter_start(self, quarter: int) -> None:
         if quarter:
             self.satisfaction.survey(quarter - 1)  # the quarter that ends now (0: the warm-up)
@@ -238,16 +248,25 @@ class SupervisionModel(mesa.Model):
 
     def run(self) -> RunResult:
         """Simulate to the horizon and return the replication's tables."""
+        self.simulate()
+        return self.tables()
+
+    def simulate(self) -> None:
+        """Run the clock to the horizon, then settle and count what is still in process."""
         with long_lived_world():
             self.clearance.run(until=self.calendar.end_h)
         self.snapshots.take(self.calendar.labels[-1])
         self.satisfaction.survey(self.calendar.n_quarters)
         self.clearance.close()
         self.ledger.flush()
+
+    def tables(self) -> RunResult:
+        """The replication's tables (once :meth:`simulate` has run); the model is released."""
         cal = self.calendar
         ids = {"scenario": self.cfg.scenario, "replication": self.replication, "seed": self.cfg.run.seed}
         busy, on_shift = officer_hours(self.ports, cal.edges)
         pilot = self.policies.pilot()[:, 1:cal.n_quarters + 1]
+        release(self)  # the tables below are all that is kept of the replication
         return RunResult(quarterly_table(self.ledger, busy.sum(axis=2), on_shift.sum(axis=2), pilot, ids),
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
                          self.snapshots.table(ids), *self.watch.tables(self.replication),

@@ -19,7 +19,7 @@ LAYERS = {
                     ("analysis", "model", "clearance", "agents", "records")),
     "analysis": (("sim.analysis", "sim.figures"), ("records",)),  # saved tables only, never the model
     "model": (("sim.model", "sim.validation", "sim.ledger", "sim.snapshot", "sim.capacity", "sim.feed", "sim.scoring",
-               "sim.burden", "sim.resilience", "sim.watch"),
+               "sim.burden", "sim.resilience", "sim.watch", "sim.release_times"),
               ("clearance", "agents", "records")),
     "clearance": (("sim.clearance", "sim.policies", "sim.events"), ("agents", "records")),
     "agents": (("sim.agents", "sim.behaviour", "sim.declarations", "sim.learning", "sim.goods", "sim.redress"),

@@ -43,7 +43,9 @@ def _world(open_hour: int, close_hour: int, servers: int):
     clock = Clock(env)
     port_cfg = cfg.world.ports["queue"]
     officers = {r: range(getattr(port_cfg.officers, r)) for r in ROLES}
-    port = Port(env, "queue", port_cfg, officers, Schedule(cfg.world.ports, ["general_trade"]), 0)
+    port = Port(env, "queue", port_cfg, officers, Schedule(cfg.world.ports, ["general_trade"]), 0, np.array([0.0, 1e5]))
+    port.intervals = {}  # every service's (start, end), kept for the test (the port only sums them)
+    port.log_busy = lambda resource, start, end: port.intervals.setdefault(resource, []).append((start, end))
     return env, clock, port
 
 
@@ -122,7 +124,7 @@ def test_inspections_take_their_steps_in_order_within_capacity():
     assert np.array_equal(customs[skipped, 5], customs[skipped, 4]) and \
         np.array_equal(customs[skipped, 6], customs[skipped, 4]), "no physical inspection: it ends with the image"
     for resource, count in (("scanner", 1), ("physical", 1)):
-        starts, ends = (np.array(x) for x in port.busy[resource])
+        starts, ends = np.array(port.intervals[resource]).T
         assert len(starts) == ((channel == NII).sum() if resource == "scanner" else physical.sum()), \
             f"one {resource} service per case that needs it"
         order = np.argsort(starts)

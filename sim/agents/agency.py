@@ -4,9 +4,9 @@ single window, weeks outside it. A record lowers the trader's credit and puts it
 watch list (see the ``watch_list`` policy)."""
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
+from sim.agents.mesa_core import mesa
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Agency
 

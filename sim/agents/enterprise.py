@@ -7,11 +7,11 @@ a finding, an agency report), never by daily loops over everyone.
 """
 from __future__ import annotations
 
-import mesa
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import expit, logit
 
+from sim.agents.mesa_core import mesa
 from sim.config import Config, ConfigError, PopulationConfig
 from sim.records import LARGE, MEDIUM, SMALL
 

@@ -12,9 +12,9 @@ Untrained officers' potential is their skill: without training nothing changes.
 """
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
+from sim.agents.mesa_core import mesa
 from sim.agents.port import ROLES
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import simpy
 
 from sim.agents.schedule import ROLES, Absence, Schedule  # noqa: F401 (ROLES re-exported)
+from sim.agents.workload import BusyLog
 from sim.calendar import HOURS_PER_DAY
 from sim.config import PortConfig
 
@@ -77,17 +78,18 @@ class Servers:
 
 
 class Port:
-    """One port's resources, its schedule and the log of officer busy intervals (for utilisation)."""
+    """One port's resources, its schedule and the busy hours of its servers per quarter (for
+    utilisation; ``edges`` are the quarter boundaries in hours)."""
 
     def __init__(self, env: simpy.Environment, name: str, cfg: PortConfig, officer_ids: dict[str, range],
-                 schedule: Schedule, index: int):
+                 schedule: Schedule, index: int, edges: np.ndarray):
         self.env, self.name, self.kind = env, name, cfg.kind
         self.schedule, self.index = schedule, index
         self.staff = {role: getattr(cfg.officers, role) for role in ROLES}
         self.servers = {role: Servers(officer_ids[role]) for role in ROLES}
         self.servers["scanner"] = Servers(range(cfg.scanners))
         self.bay = Servers(range(cfg.bays))
-        self.busy = {role: ([], []) for role in self.servers}
+        self.busy = {role: BusyLog(schedule, index, edges) for role in self.servers}
         for absence in schedule.absences:
             if absence.port == index:
                 self.send_away(absence)
@@ -110,9 +112,7 @@ class Port:
     def log_busy(self, role: str, start: float, end: float) -> None:
         """A server of ``role`` is busy from ``start`` to ``end`` (logged when the service
         begins, so work under way at the horizon counts)."""
-        starts, ends = self.busy[role]
-        starts.append(start)
-        ends.append(end)
+        self.busy[role].log(start, end)
 
 
 def officer_hours(ports: list[Port], edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -129,23 +129,10 @@ def officer_hours(ports: list[Port], edges: np.ndarray) -> tuple[np.ndarray, np.
     for i, port in enumerate(ports):
         schedule = port.schedule
         for r, role in enumerate(ROLES):
-            s, e = (np.asarray(x) for x in port.busy[role])
-            busy[i, :, r] = _overlap(s, e, start, end)
+            busy[i, :, r], overtime = port.busy[role].totals()
             for q in range(len(start)):
                 opens, closes = schedule.shift(port.index, q + 1)
-                window = slice(q, q + 1)
                 on_shift[i, q, r] = port.staff[role] * (closes - opens) * (end[q] - start[q]) / HOURS_PER_DAY
                 on_shift[i, q, r] -= schedule.absent_hours(port.index, role, start[q], end[q], q + 1)
-                if closes - opens < HOURS_PER_DAY and len(s):
-                    close = (s // HOURS_PER_DAY) * HOURS_PER_DAY + closes
-                    on_shift[i, q, r] += _overlap(np.maximum(s, close), e, start[window], end[window])[0]
+                on_shift[i, q, r] += overtime[q]
     return busy, on_shift
-
-
-def _overlap(s: np.ndarray, e: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Total length of intervals [s, e) inside each window [start, end)."""
-    if not len(s):
-        return np.zeros(len(start))
-    lo = np.maximum(s[:, None], start[None, :])
-    hi = np.minimum(e[:, None], end[None, :])
-    return np.clip(hi - lo, 0, None).sum(axis=0)

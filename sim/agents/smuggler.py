@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import math
 
-import mesa
 import numpy as np
 from scipy.special import softmax
 
 from sim.agents.enterprise import Population
+from sim.agents.mesa_core import mesa
 from sim.calendar import HOURS_PER_DAY
 from sim.config import Smugglers
 from sim.goods import UNIFORMS, Goods

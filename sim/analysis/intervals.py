@@ -3,7 +3,7 @@
 Every table and figure of tradesim summarises a metric over replications (independent worlds)
 by the mean of the per-replication values and a 95% interval:
 
-- times, counts and amounts: the Student-t interval of the mean (scipy.stats);
+- times, counts and amounts: the Student-t interval of the mean;
 - rates (shares in [0, 1]): the Wilson score interval with the *effective* sample size
   ``p (1 - p) / se^2`` implied by the spread across replications and a t quantile on n - 1
   degrees of freedom (Korn and Graubard 1998, "Confidence intervals for proportions with small
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from sim.metrics import RATE, metric
 
@@ -32,7 +32,7 @@ LEVEL = 0.95
 def t_quantile(n, level: float = LEVEL):
     """The two-sided Student-t quantile for a mean of ``n`` values (NaN for fewer than 2)."""
     n = np.asarray(n, dtype=float)
-    return stats.t.ppf(0.5 + level / 2, np.where(n >= 2, n - 1, np.nan))
+    return stdtrit(np.where(n >= 2, n - 1, np.nan), 0.5 + level / 2)  # = scipy.stats.t.ppf, without scipy.stats
 
 
 def t_interval(mean, sd, n, level: float = LEVEL):

@@ -69,9 +69,13 @@ COMMANDS: dict[str, Command] = {
         examples=("tradesim list", "tradesim list policies", "tradesim list policies sandbox")),
     "bench": Command(
         "sim.cli.listing:cmd_bench", "the performance benchmark against a bare-simpy model",
-        "Run world=national for one year in one process, end to end, and a bare-simpy model of the same "
-        "flow; print declarations per second, peak memory and their ratio.", groups=True,
-        examples=("tradesim bench", "tradesim bench scenario=reform_2025 world.start=2025-01-01")),
+        "Run world=national for one year and a bare-simpy model of the same flow, each repeats times in a "
+        "fresh process; print the median declarations per CPU-second and per second on two scopes "
+        "(simulation only; end to end), peak memory, simpy events per declaration and the ratios, then "
+        "tradesim's peak memory at world.scale=memory_scale (docs/performance.md).",
+        arguments="[repeats=3] [memory_scale=10] [key=value ...]", groups=True,
+        examples=("tradesim bench", "tradesim bench repeats=1 memory_scale=0",
+                  "tradesim bench world.scale=10", "tradesim bench scenario=reform_2025 world.start=2025-01-01")),
     "targeting": Command(
         "sim.cli.targeting:cmd_targeting", "risk-targeting strategies on real declarations (CSV files)",
         "Fit and compare risk-targeting strategies on files in the public customs data's schema "

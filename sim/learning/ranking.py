@@ -6,7 +6,6 @@ coarse score such as a count of rule flags is not favoured by how a file happens
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 SHARES = {"precision_at_1": 0.01, "precision_at_5": 0.05, "precision_at_10": 0.10}
 EXPLORE_BY = ("random", "uncertainty")
@@ -34,6 +33,7 @@ def ranking_metrics(scores: np.ndarray, fraud: np.ndarray, revenue: np.ndarray,
         rng: Breaks ties in ``scores``.
 
     """
+    from sklearn.metrics import roc_auc_score  # scikit-learn: only where metrics are computed
     fraud, revenue = np.asarray(fraud) == 1, np.asarray(revenue, float)
     ranked = order(scores, rng)
     out = {"auc": float(roc_auc_score(fraud, scores)) if 0 < fraud.sum() < len(fraud) else float("nan")}

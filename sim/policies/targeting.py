@@ -26,15 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 from sim.agents.enterprise import DISHONEST
 from sim.config import ConfigError, _f
 from sim.learning.ranking import EXPLORE_BY, select
 from sim.policies.base import Context, Policy, register
 from sim.policies.fairness import BurdenCap
-from sim.policies.risk_learning import LearnedRisk, observed
 from sim.records import BURDEN_GROUPS, group_levels, trader_group
 
 MODES = ("random", "rules", "risk", "hybrid", "learned")
@@ -44,15 +42,17 @@ OBJECTIVES = ("fraud", "revenue")
 def risk_shift(auc: float) -> float:
     """Mean score of violations in the binormal risk model (others N(0, 1), violations
     N(shift, 1)) whose ROC AUC is ``auc``: shift = sqrt(2) * Phi^-1(AUC)."""
-    return float(np.sqrt(2) * norm.ppf(auc))
+    return float(np.sqrt(2) * ndtri(auc))  # ndtri: the standard normal's quantile function
 
 
 def precision_at(auc: float, base_rate: float, share: float) -> float:
     """Share of violations among the top ``share`` of scores of that risk model, when
     ``base_rate`` of the declarations are violations (precision at k%)."""
+    from scipy.optimize import brentq
     shift = risk_shift(auc)
-    threshold = brentq(lambda t: base_rate * norm.sf(t - shift) + (1 - base_rate) * norm.sf(t) - share, -40, 40)
-    return float(base_rate * norm.sf(threshold - shift) / share)
+    sf = lambda t: ndtr(-t)  # noqa: E731  (the standard normal's survival function)
+    threshold = brentq(lambda t: base_rate * sf(t - shift) + (1 - base_rate) * sf(t) - share, -40, 40)
+    return float(base_rate * sf(threshold - shift) / share)
 
 
 @dataclass
@@ -124,9 +124,11 @@ class Targeting(Policy):
             min(hours(port, "physical") / physical_h(port) / max(1 - p.nii_share, 1e-9),
                 hours(port, "nii") / max(settings.service.nii_image_h, 1e-9) / max(p.nii_share, 1e-9))
             for port in world.ports])
-        self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective,
-                                   p.max_train_rows) \
-            if p.mode == "learned" else None
+        self.learner = None
+        if p.mode == "learned":
+            from sim.policies.risk_learning import LearnedRisk  # pandas and LightGBM: only when learning
+            self.learner = LearnedRisk(p.retrain_every_days, p.train_window_days, p.min_frauds, p.trees, p.objective,
+                                       p.max_train_rows)
         self.calendar, self.cap = world.calendar, None
         if p.fairness.max_ratio:
             levels = group_levels(p.fairness.group, world.population.model_names,
@@ -144,6 +146,7 @@ class Targeting(Policy):
         if p.mode == "rules":
             return rules, None, np.nan
         if p.mode == "learned":
+            from sim.policies.risk_learning import observed
             rows = np.flatnonzero(ctx.on)
             scored = self.learner.scores(truth.day, observed(d, screening.tier, rows), d.id[rows], ctx.rng("fit"))
             if scored is None:
