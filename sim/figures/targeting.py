@@ -104,9 +104,9 @@ def _methods(ax, agents: pd.DataFrame | None, scenarios: list[str], colours: dic
     quarter_axis(ax, quarters)
 
 
-DISGUISES = (("Violators' disguises at the covered ports", ("false_code_share_1", "quantity_cut_share"),
+DISGUISES = (("Violators' disguises (covered ports)", ("false_code_share_1", "quantity_cut_share"),
               ("lowest-tariff false code", "quantity cut too"), "share of choices", "mean"),
-             ("New registrations of caught violators", ("reregistered",), ("at the covered ports",),
+             ("Caught violators re-registered", ("reregistered",), ("at the covered ports",),
               "traders (cumulative)", "sum"))
 
 
