@@ -70,8 +70,12 @@ class Guises:
         self.values = np.ones((n_ports, choices))
         self.temperature, self.checked_payoff = cfg.disguise_temperature, checked_payoff
         self.keep = np.exp(-1.0 / cfg.disguise_memory_days)  # weight of the old value after a day of outcomes
-        self.choice = np.full(0, -1, np.int8)       # by declaration id: the choice (-1: none)
-        self.gain = np.zeros(0)                     # by declaration id: share of the duty it evades
+        # the declarations that hid a violation and whose outcome the traders have not learned yet
+        # (ids ascending): the choice and the share of the duty it evades; forgotten once learned, so
+        # what is kept is the disguised declarations in flight, not every declaration of the run
+        self.ids = np.zeros(0, np.int64)
+        self.choice = np.zeros(0, np.int8)
+        self.gain = np.zeros(0)
 
     def shares(self) -> np.ndarray:
         """Port x choice: the chance that a violation is hidden each way now."""
@@ -85,23 +89,29 @@ class Guises:
     def remember(self, ids: np.ndarray, choice: np.ndarray, gain: np.ndarray) -> None:
         """The declarations ``ids`` that hid their violation by ``choice``, evading ``gain`` (share of the
         duty evaded, net of the cost of hiding)."""
-        if len(ids) and ids.max() >= len(self.choice):
-            size = max(2 * len(self.choice), int(ids.max()) + 1)
-            self.choice = np.concatenate([self.choice, np.full(size - len(self.choice), -1, np.int8)])
-            self.gain = np.concatenate([self.gain, np.zeros(size - len(self.gain))])
-        self.choice[ids], self.gain[ids] = choice, gain
+        if not len(ids):
+            return
+        ids = np.asarray(ids, np.int64)
+        if np.any(np.diff(ids) <= 0) or (len(self.ids) and ids[0] <= self.ids[-1]):
+            raise ValueError("declaration ids must be new and ascending (they are numbered as lodged)")
+        self.ids = np.concatenate([self.ids, ids])
+        self.choice = np.concatenate([self.choice, np.asarray(choice, np.int8)])
+        self.gain = np.concatenate([self.gain, gain])
 
     def learn(self, ids: np.ndarray, port: np.ndarray, checked: np.ndarray) -> None:
         """Outcomes the traders learned today (released or seized, ``checked`` or not): each
         choice's value moves towards the mean payoff of its outcomes, a day's worth of memory."""
-        inside = ids < len(self.choice)
-        ids, port, checked = ids[inside], port[inside], checked[inside]
-        choice = self.choice[ids]
-        used = choice >= 0
+        at = np.minimum(np.searchsorted(self.ids, ids), max(len(self.ids) - 1, 0))
+        used = self.ids[at] == ids if len(self.ids) else np.zeros(len(ids), bool)
         if not used.any():
             return
-        payoff = np.where(checked[used], self.checked_payoff, 1.0) * self.gain[ids[used]]
-        cell = port[used] * self.values.shape[1] + choice[used]
+        at = at[used]
+        choice = self.choice[at]
+        payoff = np.where(checked[used], self.checked_payoff, 1.0) * self.gain[at]
+        keep = np.ones(len(self.ids), bool)
+        keep[at] = False  # each declaration's outcome is learned once
+        self.ids, self.choice, self.gain = self.ids[keep], self.choice[keep], self.gain[keep]
+        cell = port[used] * self.values.shape[1] + choice
         count = np.bincount(cell, minlength=self.values.size)
         mean = np.bincount(cell, weights=payoff, minlength=self.values.size) / np.maximum(count, 1)
         flat = self.values.reshape(-1)
