@@ -225,5 +225,8 @@ def scaled(composed):
         for role in port.officers:
             port.officers[role] = port.officers[role] * k
         port.scanners, port.bays = port.scanners * k, port.bays * k
+    population = composed.population
+    population.enterprises = population.enterprises * k
+    population.smugglers.networks = population.smugglers.networks * k
     world.scale = 1
     return composed
