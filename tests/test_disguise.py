@@ -37,6 +37,23 @@ def test_a_disguise_that_is_checked_loses_favour():
     assert shares[0, 1] > 0.5 > shares[0, 0], f"violators move away from the checked disguise: {shares[0]}"
 
 
+def test_guises_keep_only_the_disguised_declarations_whose_outcome_is_not_known_yet():
+    guises = Guises(SETTINGS, n_ports=1, choices=2, checked_payoff=0.0)
+    guises.remember(np.array([10, 30]), np.array([0, 1]), np.array([0.5, 0.8]))
+    guises.remember(np.array([40]), np.array([1]), np.array([0.8]))
+    guises.learn(np.array([5, 30, 31, 10]), np.zeros(4, int), checked=np.zeros(4, bool))  # 5, 31: no disguise
+    keep = np.exp(-1 / SETTINGS.disguise_memory_days)
+    assert guises.values[0] == pytest.approx([keep + (1 - keep) * 0.5, keep + (1 - keep) * 0.8]), \
+        "each learned declaration moves its own choice towards its gain"
+    assert list(guises.ids) == [40] and list(guises.choice) == [1] and list(guises.gain) == [0.8], \
+        "what was learned is forgotten: memory holds the declarations in flight, not the run's"
+    before = guises.values.copy()
+    guises.learn(np.array([10, 30]), np.zeros(2, int), checked=np.ones(2, bool))
+    assert (guises.values == before).all(), "an outcome is learned once"
+    with pytest.raises(ValueError, match="ascending"):
+        guises.remember(np.array([35]), np.array([0]), np.array([0.5]))
+
+
 def test_a_caught_trader_declares_as_a_new_company():
     cfg, _ = load_config(["run=smoke"])
     population = Population(cfg, np.random.default_rng(0))

@@ -1,5 +1,6 @@
-"""``world.scale=K``: K times every port's declarations, officers, scanners and bays, so volume
-grows and utilisation stays the same (the benchmark's volume knob)."""
+"""``world.scale=K``: K times every port's declarations, officers, scanners and bays, and K times
+the traders and smuggling networks who lodge them, so volume grows and utilisation stays the same
+(the benchmark's volume knob)."""
 from __future__ import annotations
 
 import dataclasses
@@ -19,7 +20,11 @@ def test_scale_multiplies_volume_and_servers_and_the_saved_config_reruns_as_it_r
         assert dataclasses.astuple(q.officers) == tuple(3 * n for n in dataclasses.astuple(p.officers)), \
             f"{name}: 3 x the officers of each role"
         assert (q.scanners, q.bays) == (3 * p.scanners, 3 * p.bays), f"{name}: 3 x the scanners and bays"
-    assert big.population == base.population, "the population does not change"
+    assert big.population.enterprises == 3 * base.population.enterprises, "3 x the traders, each as active"
+    assert big.population.smugglers.networks == 3 * base.population.smugglers.networks, "3 x the networks"
+    assert dataclasses.replace(big.population, enterprises=base.population.enterprises,
+                               smugglers=base.population.smugglers) == base.population, \
+        "nothing else of the population changes"
     assert big.world.scale == 1, "the config holds the scaled ports, so scale is 1 once applied"
     assert from_mapping(dataclasses.asdict(big)) == big, "a saved scaled config is not scaled again"
 
@@ -33,7 +38,7 @@ def test_utilisation_stays_the_same_at_twice_the_scale():
     role = lambda b, metric: b.query(f"dimension == 'officer_role' and metric == '{metric}'").groupby(  # noqa: E731
         "level")["value"].sum()
     use = {k: role(b, "officer_busy_h") / role(b, "officer_on_shift_h") for k, b in runs.items()}
-    # the same servers' load in expectation (lambda E[S] / c); the same traders declaring twice as
-    # often move their credit and behaviour a little faster (measured: +5% to +10% in one quarter)
+    # the same servers' load in expectation (lambda E[S] / c), and the same load per trader (twice the
+    # traders), so credit and behaviour move as fast as at scale 1
     assert use[2].to_numpy() == pytest.approx(use[1].to_numpy(), rel=0.15), \
         f"utilisation by role at scale 2 {dict(use[2])} vs scale 1 {dict(use[1])}"
