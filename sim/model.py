@@ -168,7 +168,9 @@ class SupervisionModel(mesa.Model):
         self.ledger.record(c)
         self.watch.record(c)
         done = np.flatnonzero(c.status != IN_PROCESS)
-        self.feed.schedule("cleared", c.event_time[done], Subset(c, done))
+        # the lessons now, in arrays of their own: a reference to the part would keep its whole day
+        # record (every declaration's truth, decisions and draws) alive until its last release
+        self.feed.schedule("cleared", c.event_time[done], Rows(**c.lesson(done)))
 
     def _learn_cleared(self, lesson: Lesson) -> None:
         """Releases and seizures: traders, credit, smugglers and policies learn of them; the
@@ -271,16 +273,6 @@ class SupervisionModel(mesa.Model):
                          breakdown_table(self.ledger, busy, on_shift, ids), self.policies.manifest(),
                          self.snapshots.table(ids), *self.watch.tables(self.replication),
                          self.port_watch.table(ids) if self.port_watch else None)
-
-
-class Subset:
-    """Entries ``done`` of a settled part, as a lesson source for the feed."""
-
-    def __init__(self, part: Cleared, done: np.ndarray):
-        self.part, self.done = part, done
-
-    def lesson(self, idx: np.ndarray) -> Lesson:
-        return self.part.lesson(self.done[idx])
 
 
 @contextmanager
