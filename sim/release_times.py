@@ -52,10 +52,13 @@ class ReleaseTimes:
         for q in range(self.closed, quarter + 1):
             parts = self.hours.pop(q, [])
             if parts:
-                key = np.concatenate([k for k, _ in parts])
-                hours = np.concatenate([h for _, h in parts])
+                key, hours = (np.concatenate(columns) for columns in zip(*parts))
+                del parts  # one copy of the quarter's hours at a time (this is a run's memory peak)
+                order = np.argsort(key, kind="stable")  # a percentile does not depend on the order within a key
+                key, hours = key[order], hours[order]
+                del order
                 _fill(self.out[True], key, hours, GROUP_PERCENTILES)
-                _fill(self.out[False], key // PER_CELL, hours, PERCENTILES)
+                _fill(self.out[False], key // PER_CELL, hours, PERCENTILES)  # a cell's keys are adjacent
         self.closed = max(self.closed, quarter + 1)
 
     def percentiles(self, by_group: bool = False) -> np.ndarray:
@@ -68,9 +71,8 @@ class ReleaseTimes:
 
 
 def _fill(out: np.ndarray, key: np.ndarray, hours: np.ndarray, qs: tuple) -> None:
-    """``out[k]`` = percentiles ``qs`` of the hours with key ``k``, for every key present."""
-    order = np.lexsort((hours, key))
-    key, hours = key[order], hours[order]
+    """``out[k]`` = percentiles ``qs`` of the hours with key ``k``, for every key present (``key``
+    sorted)."""
     bounds = np.flatnonzero(np.diff(key)) + 1
     for k, chunk in zip(key[np.r_[0, bounds]], np.split(hours, bounds)):
         out[k] = np.percentile(chunk, qs)
