@@ -256,7 +256,7 @@ EVENT_METRICS: tuple[Metric, ...] = (
 EVENT_AFTER_H = 48.0  # "after" an event: the last two days of its window (p90 columns, phase table)
 EVENT_COLUMNS: tuple[str, ...] = ("replication", "event", "kind", "port", "start", "duration_h",
                                   *(m.name for m in EVENT_METRICS), "busiest",
-                                  *(f"p90{who}_{phase}_h" for who in ("", "_checked")
+                                  *(f"p90{who}_{phase}_h" for who in ("", "_checked", "_models", "_models_checked")
                                     for phase in ("before", "during", "after")))
 EVENT_BACKLOG_COLUMNS = ("replication", "event", "hour", "backlog", "pre_event", "release_time_p90_h",
                          "release_time_p90_checked_h")

@@ -124,33 +124,37 @@ class EventWatch:
         self.windows = [(ev, max(ev.start - PROFILE_DAYS * HOURS_PER_DAY, first), min(ev.end + AFTER_H, self.end_h))
                         for ev in events]
         self.kept: list[list[tuple]] = [[] for _ in events]
+        # per event, which business models it concerns (None: all): a surge's, measured apart
+        self.concerns = [np.isin(schedule.models, ev.kind.business_models()) if ev.kind.business_models() else None
+                         for ev in events]
 
     def record(self, c: Cleared) -> None:
         """Keep the declarations of a settled part that matter to an event's window."""
         if not self.windows:
             return
-        port, arrival = c.truth("port"), c.truth("arrival")
+        port, arrival, model = c.truth("port"), c.truth("arrival"), c.truth("business_model")
         exit = np.where(c.status == IN_PROCESS, np.inf, c.event_time)
         checked, screened, work = c.decision("channel") != GREEN, c.stamps[:, S["screened"]], routed_work(c)
-        for kept, (ev, lo, hi) in zip(self.kept, self.windows):
+        for kept, concerns, (ev, lo, hi) in zip(self.kept, self.concerns, self.windows):
             keep = np.isin(port, ev.ports) & (arrival < hi) & (exit >= lo)
             if keep.any():
+                concerned = concerns[model[keep]] if concerns is not None else np.ones(int(keep.sum()), bool)
                 kept.append((arrival[keep], exit[keep], c.truth("duty")[keep], (c.status == RELEASED)[keep],
-                             checked[keep], port[keep], screened[keep], work[keep]))
+                             checked[keep], concerned, port[keep], screened[keep], work[keep]))
 
     def tables(self, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(events, event_backlog) of this replication (empty tables without events)."""
         rows, series = [], []
-        for kept, (ev, lo, hi) in zip(self.kept, self.windows):
-            arrival, exit, duty, released, checked, port, screened, work = \
-                (np.concatenate(x) for x in zip(*kept)) if kept else (*(np.zeros(0),) * 7, np.zeros((0, 4)))
-            measures, hourly = resilience(ev, arrival, np.minimum(exit, self.end_h), duty, released.astype(bool),
-                                          checked.astype(bool), lo, hi)
+        for kept, concerns, (ev, lo, hi) in zip(self.kept, self.concerns, self.windows):
+            arrival, exit, duty, released, checked, concerned, port, screened, work = \
+                (np.concatenate(x) for x in zip(*kept)) if kept else (*(np.zeros(0),) * 8, np.zeros((0, 4)))
+            released, checked = released.astype(bool), checked.astype(bool)
+            measures, hourly = resilience(ev, arrival, np.minimum(exit, self.end_h), duty, released, checked, lo, hi)
             load, busiest = self.offered_load(ev, port, screened, work)
             rows.append({"replication": replication, "event": ev.name, "kind": ev.kind.name, "port": ev.port_label,
                          "start": ev.when, "duration_h": ev.end - ev.start, **measures, "offered_load": load,
-                         "busiest": busiest, **phase_p90(ev, arrival, exit, released.astype(bool),
-                                                         checked.astype(bool), lo, hi)})
+                         "busiest": busiest, **phase_p90(ev, arrival, exit, released, checked, lo, hi,
+                                                         concerned.astype(bool) if concerns is not None else None)})
             series.append(hourly.assign(replication=replication, event=ev.name))
         events = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
         backlog = pd.concat(series, ignore_index=True) if series else pd.DataFrame()
@@ -197,13 +201,17 @@ def resilience(ev: Event, arrival: np.ndarray, exit: np.ndarray, duty: np.ndarra
 
 
 def phase_p90(ev: Event, arrival: np.ndarray, exit: np.ndarray, released: np.ndarray, checked: np.ndarray,
-              lo: float, hi: float) -> dict[str, float]:
+              lo: float, hi: float, concerned: np.ndarray | None = None) -> dict[str, float]:
     """The 90th percentile release time of the declarations that arrived before the event (from
     ``lo``), during the disruption and in the last two days of the window (after; to ``hi``),
-    of all released and of the checked ones: ``p90_during_h``, ``p90_checked_after_h``, ..."""
+    of all released and of the checked ones: ``p90_during_h``, ``p90_checked_after_h``, ...; and
+    the same of those the event ``concerned`` (``p90_models_during_h``, ``p90_models_checked_after_h``,
+    ...: like for like when a surge changes the mix), NaN when it concerns them all (None)."""
     windows = {"before": (lo, ev.start), "during": (ev.start, ev.end), "after": (max(ev.end, hi - EVENT_AFTER_H), hi)}
+    some = np.zeros(len(arrival), bool) if concerned is None else concerned
     out = {}
-    for who, rows in (("", released), ("_checked", released & checked)):
+    for who, rows in (("", released), ("_checked", released & checked), ("_models", released & some),
+                      ("_models_checked", released & checked & some)):
         for phase, (a, b) in windows.items():
             took = (exit - arrival)[rows & (arrival >= a) & (arrival < b)]
             out[f"p90{who}_{phase}_h"] = float(np.percentile(took, 90)) if len(took) else np.nan

@@ -7,8 +7,8 @@
 - :func:`phase_table`: per scenario, event and series (hourly backlog, trailing-24 h p90 release
   time of all and of checked declarations), the mean over the hours before the event, during it
   and in the last two days of the series (after); and the p90 release time of the declarations
-  (all, checked) that arrived in each of those phases (events.csv); with the paired change of
-  during and after against before.
+  (all, checked; and of the business models a surge concerns, all and checked) that arrived in
+  each of those phases (events.csv); with the paired change of during and after against before.
 """
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from sim.analysis.intervals import mean_ci
 from sim.metrics import EVENT_AFTER_H, EVENT_METRICS
 
 MEASURES = tuple(m.name for m in EVENT_METRICS)
-SERIES = ("backlog", "release_time_p90_h", "release_time_p90_checked_h", "arrival_p90_h", "arrival_p90_checked_h")
-# the p90 release time of the declarations arriving in each phase: columns of events.csv
-BY_ARRIVAL = {"arrival_p90_h": "p90_{}_h", "arrival_p90_checked_h": "p90_checked_{}_h"}
+# the p90 release time of the declarations arriving in each phase (all, checked, and of the
+# business models the event concerns: like for like): columns of events.csv
+BY_ARRIVAL = {"arrival_p90_h": "p90_{}_h", "arrival_p90_checked_h": "p90_checked_{}_h",
+              "arrival_p90_models_h": "p90_models_{}_h", "arrival_p90_models_checked_h": "p90_models_checked_{}_h"}
+SERIES = ("backlog", "release_time_p90_h", "release_time_p90_checked_h", *BY_ARRIVAL)
 RESILIENCE_COLUMNS = ["scenario", "event", "kind", "port", "metric", "mean", "ci_low", "ci_high", "n",
                       "baseline_mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]
 PHASE_COLUMNS = ["scenario", "event", "metric", "phase", "mean", "ci_low", "ci_high", "n", "change",
@@ -74,10 +76,11 @@ def phases(event_backlog: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     series = [name for name in SERIES if name in b]  # tables saved before the checked p90 lack it
     keys = ["scenario", "event", "replication", "phase"]
     hourly = b[b["phase"] != ""].groupby(keys, sort=False)[series].mean().reset_index()
-    if BY_ARRIVAL["arrival_p90_h"].format("during") not in events:
+    saved = {name: col for name, col in BY_ARRIVAL.items() if col.format("during") in events}  # older tables lack some
+    if not saved:
         return hourly
     arrived = pd.concat([events[keys[:3]].assign(phase=phase, **{name: events[col.format(phase)]
-                                                                 for name, col in BY_ARRIVAL.items()})
+                                                                 for name, col in saved.items()})
                          for phase in ("before", "during", "after")], ignore_index=True)
     return hourly.merge(arrived, on=keys, how="left")
 

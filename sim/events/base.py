@@ -46,6 +46,11 @@ class EventKind(Setting):
         """How long clearance is disrupted by an event that lasts ``duration_h``."""
         return duration_h
 
+    def business_models(self) -> list[str]:
+        """The business models whose declarations the event concerns (empty: all); their
+        release times are measured apart (``p90_models_*`` of events.csv)."""
+        return []
+
     def edit(self, schedule: Schedule, event: "Event") -> None:
         """Edit the port schedule."""
         raise NotImplementedError

@@ -99,6 +99,9 @@ class TrafficSurge(EventKind):
         check_names(f"{self.where}.business_models", self.params.business_models,
                     cfg.population.business_models, "business model")
 
+    def business_models(self) -> list[str]:
+        return list(self.params.business_models)
+
     def edit(self, schedule: Schedule, event: Event) -> None:
         chosen = self.params.business_models
         models = np.array([not chosen or m in chosen for m in schedule.models])

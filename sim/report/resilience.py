@@ -21,7 +21,9 @@ def _value(mean: float, low: float, high: float, name: str) -> str:
 
 P90_SERIES = {"release_time_p90_h": "all, released in the past 24 h",
               "release_time_p90_checked_h": "checked, released in the past 24 h",
-              "arrival_p90_h": "all, arrived in the phase", "arrival_p90_checked_h": "checked, arrived in the phase"}
+              "arrival_p90_h": "all, arrived in the phase", "arrival_p90_checked_h": "checked, arrived in the phase",
+              "arrival_p90_models_h": "the event's business models, arrived in the phase",
+              "arrival_p90_models_checked_h": "the event's business models, checked, arrived in the phase"}
 
 
 def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | None = None) -> list[str]:
@@ -38,7 +40,8 @@ def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | N
              "difference: scenario − baseline, paired by seed, for an event the baseline has too.", "",
              *md_table(["scenario · event", "what", "measure", "mean (95% CI)", "vs baseline (95% CI)", "n"], rows)]
     if phases is not None and len(phases):
-        p = phases[phases["metric"].isin(P90_SERIES)]
+        # rows without values left out: p90_models_* of an event of all business models
+        p = phases[phases["metric"].isin(P90_SERIES) & (phases["n"] > 0)]
         rows = [[f"{r.scenario} · {r.event}", P90_SERIES[r.metric], r.phase,
                  _value(r.mean, r.ci_low, r.ci_high, r.metric),
                  "" if r.change != r.change else f"{num(r.change)} ({ci(r.change_ci_low, r.change_ci_high)})"]
@@ -47,7 +50,8 @@ def resilience_section(resilience: pd.DataFrame | None, phases: pd.DataFrame | N
                   "days of its series), of all declarations and of those that went through a check (document "
                   "review or inspection): of the releases in the past 24 h, averaged over the phase's hours "
                   "(before: the 48 h before the start), and of the declarations that arrived in the phase "
-                  "(before: the 7 days before the start):", "",
+                  "(before: the 7 days before the start); for a surge of some business models, also of the "
+                  "declarations of those models (like for like: the surge changes the mix):", "",
                   *md_table(["scenario · event", "declarations", "phase", "p90 (95% CI)", "change vs before (95% CI)"],
                             rows)]
     return [*lines, ""]
