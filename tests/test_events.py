@@ -123,16 +123,37 @@ def test_a_surge_adds_declarations_without_moving_anyone_elses_random_numbers():
     assert with_surge.source.draw_surges(int(T0 // 24) - 1) == [], "no extra declarations before the surge"
 
 
-def test_a_surge_changes_no_other_ports_arrivals_in_a_whole_run():
+@pytest.fixture(scope="module")
+def two_weeks():  # +60% CBEC 9610 at the parcel hub for two weeks: declarations and all tables
+    return settled(event("traffic_surge", 24 * 14, "[parcel_hub]", "{multiplier: 1.6, business_models: [cbec_9610]}"),
+                   whole=True)
+
+
+def test_a_surge_changes_no_other_ports_arrivals_in_a_whole_run(two_weeks):
     _, base = settled()
-    _, surge = settled(event("traffic_surge", 24 * 14, "[parcel_hub]", "{multiplier: 1.6, business_models: "
-                                                                        "[cbec_9610]}"))
+    surge = two_weeks[1].quarterly
     b, s = (q.set_index(["port", "quarter"])["declarations"] for q in (base, surge))
     others = [p for p in b.index.get_level_values("port").unique() if p != "parcel_hub"]
     assert (b.loc[others] == s.loc[others]).all(), "common random numbers: other ports' arrivals are unchanged"
     added = int(s.loc[("parcel_hub", "2025Q1")] - b.loc[("parcel_hub", "2025Q1")])
     expected = 200 * 0.65 * 0.6 * 14
     assert abs(added - expected) < 4 * np.sqrt(expected), f"~{expected:.0f} extra 9610 declarations, got {added}"
+
+
+def test_the_like_for_like_p90_of_a_surge_is_that_of_its_business_models_declarations(two_weeks):
+    d, result = two_weeks
+    row = result.events.iloc[0]
+    cbec = list(load_config(["run=smoke"])[0].population.business_models).index("cbec_9610")
+    done = d[(d["port"] == 3) & (d["status"] != IN_PROCESS) & np.isfinite(d["released"])]
+    for phase, (a, b) in {"before": (T0 - 7 * 24, T0), "during": (T0, T0 + 336)}.items():
+        arrived = done[(done["arrival"] >= a) & (done["arrival"] < b)]
+        ours = arrived[arrived["model"] == cbec]
+        for who, rows in (("", arrived), ("_models", ours),
+                          ("_models_checked", ours[ours["channel"] != CHANNELS.index("green")])):
+            took = rows["released"] - rows["arrival"]
+            assert row[f"p90{who}_{phase}_h"] == pytest.approx(np.percentile(took, 90), rel=1e-12), \
+                f"p90{who}_{phase}_h: the p90 of the {len(took)} released declarations that arrived {phase}"
+    assert row["p90_models_during_h"] < row["p90_during_h"], "CBEC 9610 parcels are released sooner than the mix"
 
 
 @pytest.mark.slow  # ~35 s: four smoke replications and two worker processes
