@@ -40,7 +40,7 @@ REQUIRED = tuple(f.name for f in dataclasses.fields(EventSpec) if f.default is M
 
 
 class EventKind(Setting):
-    """A kind of disruption. Override ``edit`` (and ``check``, ``disruption_h`` if needed)."""
+    """A kind of disruption. Override ``edit`` (and ``check``, ``disruption_h``, ``business_models`` if needed)."""
 
     def disruption_h(self, duration_h: float) -> float:
         """How long clearance is disrupted by an event that lasts ``duration_h``."""
