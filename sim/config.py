@@ -53,6 +53,8 @@ class PortKind:
     transfer_h: float = _f(MISSING, 0, HOURS, unit="h", doc="moving goods to the scanner or bay")
     physical_h: float = _f(MISSING, 0, HOURS, unit="h", doc="physical inspection in a bay")
     pickup_h: float = _f(MISSING, 0, HOURS, unit="h", doc="release to removal of the goods by the trader's haulier")
+    documents_lead_h: float = _f(MISSING, 0, HOURS, unit="h", doc="mean time the trader holds the shipping documents "
+                                 "before the goods arrive: when a local declaration's preparation can start")
 
 
 @dataclass

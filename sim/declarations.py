@@ -38,6 +38,14 @@ from sim.streams import Streams
 FALSIFIES = ("none", "value", "code")
 
 
+def prepared(start: np.ndarray, work: np.ndarray, manual: np.ndarray, trader) -> np.ndarray:
+    """When ``work`` hours of preparing declarations begun at ``start`` are done: by brokers
+    (or the trader's staff) in their office hours (``trader``: population.trader) for manual
+    formats, round the clock otherwise."""
+    by_hand = after_work(start, work, trader.office_open_hour, trader.office_close_hour)
+    return np.where(manual, by_hand, start + work)
+
+
 class DeclarationSource:
     """Draws each day's declarations from the population and the ports' arrival rates."""
 
@@ -117,7 +125,7 @@ class DeclarationSource:
         duty_rate = pop.duty_rate[enterprise] * goods["tax_pct"] / self.goods.mean_tax_pct
         duty = np.where(direction == IMPORT, value * duty_rate, 0.0)
         prelodged = u[:, 4] < self.prelodge[model]
-        lodged, reentry = self._paperwork(arrival, model, prelodged, rng.exponential(1.0, (n, 3)))
+        lodged, reentry, work = self._paperwork(arrival, model, prelodged, rng.exponential(1.0, (n, 3)))
         high_risk = u[:, 5] < self.high_risk_share
         violation, intentional = self._ground_truth(enterprise, port, high_risk, goods["log_odds"],
                                                     stream("behaviour"))
@@ -127,7 +135,7 @@ class DeclarationSource:
                      duty=duty, hs6=goods["hs6"], origin=goods["origin"], departure=goods["departure"],
                      mass=value / goods["unit_value"], duty_rate=duty_rate, violation=violation, evaded=evaded,
                      intentional=intentional, high_risk=high_risk, agency_check=u[:, 6] < self.agency_check_share,
-                     permit=u[:, 8] < self.permit_share[model, direction])
+                     permit=u[:, 8] < self.permit_share[model, direction], prep_work_h=work)
 
     def declare(self, truth: Truth, first_id: int) -> Declared:
         """The declarations as lodged, numbered from ``first_id``, with customs' records on the traders."""
@@ -160,16 +168,15 @@ class DeclarationSource:
                         past_declarations=past_declarations, past_findings=past_findings)
 
     def _paperwork(self, arrival: np.ndarray, model: np.ndarray, prelodged: np.ndarray,
-                   e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """When each declaration is lodged, and the trader's time to re-enter its data into one
-        other agency's system (``e``: unit exponentials). An advance declaration is lodged a
-        lead time before arrival; otherwise preparation starts when the goods arrive and, for
-        manual formats, is done by brokers in office hours."""
+                   e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """When each declaration is lodged, the trader's time to re-enter its data into one
+        other agency's system, and the preparation work (``e``: unit exponentials). An advance
+        declaration is lodged a lead time before arrival; otherwise preparation starts when the
+        goods arrive (:func:`prepared`)."""
         t = self.trader
         work = e[:, 0] * self.prep_h[model]
-        by_hand = after_work(arrival, work, t.office_open_hour, t.office_close_hour)
-        after = np.where(self.manual[model], by_hand, arrival + work)
-        return np.where(prelodged, arrival - e[:, 1] * t.lead_h, after), e[:, 2] * t.reentry_h
+        after = prepared(arrival, work, self.manual[model], t)
+        return np.where(prelodged, arrival - e[:, 1] * t.lead_h, after), e[:, 2] * t.reentry_h, work
 
     def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray, goods_odds: np.ndarray,
                       rng: np.random.Generator):

@@ -3,8 +3,8 @@
 - :class:`Truth` — what the declarations *are*: who, where, when the goods arrive, the goods
   (HS code, countries, value, mass, duty rate), the trader's own process times, and the ground
   truth (violation, evaded duty). Drawn by the generator; prevention policies (traceability,
-  classification help) may still remove a would-be violation, then :meth:`Truth.freeze` makes it
-  read-only.
+  classification help) may still remove a would-be violation and a policy on where traders lodge
+  (local declaration) may move the lodging earlier, then :meth:`Truth.freeze` makes it read-only.
 - :class:`Declared` — what customs *sees*: the declaration as lodged (a violation may show in
   it: a low declared value or tax rate) and what customs' own records say about the trader. Built
   from the frozen truth; what risk targeting may learn from.
@@ -66,6 +66,7 @@ class Truth:
     concealment: np.ndarray = None      # the smuggling network's concealment method, -1 for none
     nii_factor: np.ndarray = None       # concealment: scales the chance an NII scan finds it
     physical_factor: np.ndarray = None  # concealment: scales the chance a physical check finds it
+    prep_work_h: np.ndarray = None      # the trader's work to prepare the declaration (h; 0: none drawn)
 
     def __post_init__(self) -> None:
         n = len(self.port)
@@ -76,6 +77,8 @@ class Truth:
         for name in ("nii_factor", "physical_factor"):
             if getattr(self, name) is None:
                 setattr(self, name, np.ones(n))
+        if self.prep_work_h is None:
+            self.prep_work_h = np.zeros(n)
 
     def __len__(self) -> int:
         return len(self.port)

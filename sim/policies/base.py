@@ -8,7 +8,8 @@ the rollout covers (see :meth:`PolicyStack.screen`), so a policy never looks at 
 Policies apply in the one order of :data:`sim.policies.ORDER`.
 
 Hooks, each optional: ``prevent`` (a would-be violation does not happen: traceability,
-classification help) runs before the truth is frozen; ``screen`` writes the day's
+classification help) and ``lodge`` (where the trader lodges changes when it can: local
+declaration) run before the truth is frozen; ``screen`` writes the day's
 :class:`~sim.records.Screening` (check probabilities, audit, flags) — the only record a policy
 writes; ``on_outcome`` sees outcomes when they become known on the clock (a release or a
 seizure), ``on_audit`` a post-clearance audit's report when it comes; ``on_quarter`` runs at each
@@ -63,6 +64,9 @@ class Policy(Setting):
 
     def prevent(self, truth, ctx: Context) -> None:
         """Stop would-be violations of the day's declarations (``truth.prevent(rows)``)."""
+
+    def lodge(self, truth, ctx: Context) -> None:
+        """Move the lodging (``truth.lodged``, ``truth.prelodged``) of covered declarations earlier."""
 
     def screen(self, truth, screening, ctx: Context) -> None:
         """Adjust the day's screening in place: check, audit and disclosure chances, flags."""
@@ -141,9 +145,11 @@ class PolicyStack:
                 for key, _, rollout in self.entries]
 
     def prevent(self, truth, contexts: list[Context]) -> None:
-        for (_, policy, _), ctx in zip(self.entries, contexts):
-            if ctx.on.any():
-                policy.prevent(truth, ctx)
+        """Prevention, then where and when traders lodge, before the truth is frozen."""
+        for hook in ("prevent", "lodge"):
+            for (_, policy, _), ctx in zip(self.entries, contexts):
+                if ctx.on.any():
+                    getattr(policy, hook)(truth, ctx)
 
     def screen(self, truth, screening, contexts: list[Context]) -> None:
         """Apply each policy, in order, to the declarations its rollout covers."""

@@ -8,7 +8,18 @@ The office's decision (release, or an instruction to inspect) reaches the port a
 inland kind's ``transfer_h`` (``world.kinds.inland``: transmission and coordination between the
 two offices), counted in the transfer step. So document review is served by one pool for
 several ports instead of each port's own (pooling, the office's hours), at the cost of the
-hand-over; whether that is a gain is what the scenario measures (docs/reforms.md).
+hand-over.
+
+The trader side: a trader lodging at its home office prepares the declaration with its own
+staff from the shipping documents it already holds, so a covered declaration that was not
+lodged in advance need not wait for the goods and a port-side broker: its preparation (the same
+work as at the port) starts the kind of port's ``documents_lead_h`` (``world.kinds``; a mean,
+drawn exponential per declaration) before the goods arrive, in office hours for manual formats
+(:func:`sim.declarations.prepared`), and it is lodged when done, at once if that is before the
+day's declarations are drawn (:data:`sim.model.LOOKAHEAD_H`) and never while the system is down
+or later than at the port. Lodged before arrival, it is an advance declaration: reviewed before
+the goods arrive, released when they do (the clearance's rule for every declaration). Whether
+the two sides together are a gain is what the scenario measures (docs/reforms.md).
 
 Staff: the office's document reviewers (its ``officers.document``) are the ones the ports send
 it. Until the rollout first covers a port the office is not open (its officers are absent: no
@@ -22,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import ConfigError, _f
+from sim.declarations import prepared
 from sim.policies.base import Context, Policy, register
 
 INLAND = "inland"
@@ -58,6 +70,10 @@ class LocalDeclaration(Policy):
         self.handover_h = world.cfg.world.kinds[INLAND].transfer_h
         self.ports, self.schedule, self.calendar = world.ports, world.schedule, world.calendar
         self.moved = np.zeros(len(world.ports), bool)  # ports whose reviewers have moved to the office
+        cfg = world.cfg
+        self.documents_lead_h = np.array([cfg.world.kinds[p.kind].documents_lead_h for p in cfg.world.ports.values()])
+        self.manual = np.array([m.manual for m in cfg.population.business_models.values()])
+        self.trader = cfg.population.trader
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
         """Before the office opens its officers are away; when a port is first covered its
@@ -77,7 +93,22 @@ class LocalDeclaration(Policy):
         if absence is not None:
             self.ports[port].send_away(absence)
 
+    def _local(self, truth, ctx: Context) -> np.ndarray:
+        """The covered declarations lodged at the office (the same draws in every hook)."""
+        return ctx.on & (ctx.rng("lodge").random(len(truth)) < self.params.share)
+
+    def lodge(self, truth, ctx: Context) -> None:
+        """Declarations lodged at the office and not in advance are prepared from the shipping
+        documents, a drawn lead before arrival, and lodged when done (the module's docstring)."""
+        lead = ctx.rng("documents").exponential(1.0, len(truth)) * self.documents_lead_h[truth.port]
+        rows = np.flatnonzero(self._local(truth, ctx) & ~truth.prelodged)
+        done = prepared(truth.arrival[rows] - lead[rows], truth.prep_work_h[rows],
+                        self.manual[truth.business_model[rows]], self.trader)
+        done = self.schedule.system_up(truth.port[rows], np.maximum(done, self.ports[0].env.now))
+        truth.lodged[rows] = np.minimum(truth.lodged[rows], done)
+        truth.prelodged[rows] = truth.lodged[rows] < truth.arrival[rows]
+
     def screen(self, truth, screening, ctx: Context) -> None:
-        local = ctx.on & (ctx.rng("lodge").random(len(truth)) < self.params.share)
+        local = self._local(truth, ctx)
         screening.office[local] = self.office
         screening.handover_h[local] = self.handover_h
