@@ -71,6 +71,8 @@ CASES = [
     case(["run.workers=100000"], "run.workers", "[1, 1024]", id="workers-1e5"),
     case(["world.horizon_quarters=41"], "world.horizon_quarters", "[1, 40]", id="horizon-41"),
     case(["world.warmup_days=-1"], "world.warmup_days", "[0, 365]", id="negative-warmup"),
+    case(["world.kinds.sea.documents_lead_h=-2"], "world.kinds.sea.documents_lead_h", "[0, 720]",
+         id="negative-documents-lead"),
     case(["world.scale=0"], "world.scale", "[1, 100]", id="scale-zero"),
     case(["world.scale=1.5"], "world.scale", id="scale-fraction"),
     case([f"{SEA}.bays=9000", "world.scale=2"], f"{SEA}.bays", "[0, 10000]", "world.scale=2", id="scaled-past-bound"),

@@ -10,8 +10,9 @@ import pytest
 from sim.cli import main
 from sim.compose import ROOT, load_config
 from sim.model import SupervisionModel
-from sim.records import CHANNELS, IN_PROCESS, S
+from sim.records import CHANNELS, IN_PROCESS
 from sim.streams import replication_seeds
+from tests.helpers import settled_declarations
 
 START = "2025-03-04T09:00"  # 2025-03-04 09:00 is 3705 h after the smoke start 2024-10-01
 T0 = 3705.0
@@ -26,20 +27,8 @@ def event(kind: str, hours: float, ports: str = "all", params: str = "{}") -> st
 def settled(*overrides: str, whole: bool = False) -> tuple[pd.DataFrame, object]:
     """One smoke replication: every declaration as settled (port, channel, status, TRS stamps)
     and the quarterly table (``whole``: all the run's tables)."""
-    cfg, _ = load_config(["run=smoke", "run.progress=false", *overrides])
-    model = SupervisionModel(cfg, replication_seeds(cfg.run.seed, 1)[0])
-    parts = []
-    record = model.ledger.record
-
-    def keep(c) -> None:
-        parts.append(pd.DataFrame({"port": c.truth("port"), "model": c.truth("business_model"),
-                                   "channel": c.decision("channel"), "status": c.status,
-                                   **{name: c.stamps[:, S[name]] for name in S}}))
-        record(c)
-
-    model.ledger.record = keep
-    result = model.run()
-    return pd.concat(parts, ignore_index=True), result if whole else result.quarterly
+    d, result = settled_declarations(*overrides, truth=("port", "business_model"))
+    return d.rename(columns={"business_model": "model"}), result if whole else result.quarterly
 
 
 def inside(times: pd.Series, start: float, end: float) -> int:

@@ -1,20 +1,37 @@
 """Local declaration, port inspection: covered declarations are reviewed by the inland office's
 officers (moved there from the ports when the rollout starts), the office's decision reaches
 the port after the hand-over, goods are still inspected at the port, and no goods or smugglers
-go to the office."""
+go to the office. Traders lodging inland prepare the declaration from their shipping documents
+before the goods arrive, so it is lodged, and released, sooner."""
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import MISSING
+
+import numpy as np
 import pytest
 
 from sim.cli import main
-from tests.helpers import run
+from sim.compose import load_config
+from sim.model import SupervisionModel
+from sim.policies.base import Context
+from sim.records import IN_PROCESS, Truth
+from sim.streams import replication_seeds
+from tests.helpers import settled_declarations
 
 PILOTS = ("seaport", "landport")
+Q2025 = 92 * 24.0  # 2025-01-01, hours after the smoke start 2024-10-01
 
 
 @pytest.fixture(scope="module")
-def local():
-    return run("run=smoke", "scenario=local_declaration")
+def local_rows():
+    return settled_declarations("scenario=local_declaration", truth=("port", "enterprise", "prelodged"),
+                                screening=("office",))
+
+
+@pytest.fixture(scope="module")
+def local(local_rows):
+    return local_rows[1]
 
 
 def test_the_covered_share_is_lodged_inland_from_the_rollout(local):
@@ -53,8 +70,78 @@ def test_the_hand_over_shows_in_the_transfer_step_of_reviewed_declarations(local
                 & (b["metric"] == "hours_per_released") & (b["port"] == port) & (b["quarter"] == "2025Q1")]
         return float(row["value"].iloc[0])
     assert transfer(smoke_baseline, "seaport") == 0, "reviewed at the port: no transfer"
-    assert 0.3 < transfer(local, "seaport") <= 1.0, "up to the 1 h hand-over (less when goods arrive later)"
+    assert 0.1 < transfer(local, "seaport") <= 1.0, \
+        "up to the 1 h hand-over; less when the review and hand-over end before the goods arrive"
     assert transfer(local, "airport") == 0, "control ports: no hand-over"
+
+
+def test_covered_declarations_are_lodged_and_released_sooner_than_the_same_at_the_port(local_rows):
+    """The same declarations (common random numbers) with and without the reform, at the pilot
+    ports from the fifth day of the rollout's first quarter."""
+    cfg, _ = load_config(["run=smoke", "scenario=local_declaration"])
+    names = list(cfg.world.ports)
+    base, _ = settled_declarations(truth=("port", "enterprise", "prelodged"))
+    both = base.merge(local_rows[0], on=["port", "enterprise", "arrival"], suffixes=("", "_local"),
+                      validate="one_to_one")
+    both = both[(both["arrival"] > Q2025 + 96) & (both["status"] != IN_PROCESS) & (both["status_local"] != IN_PROCESS)]
+    same = both[both["office"] < 0]
+    assert len(same) > 10_000 and (same["lodged_local"] == same["lodged"]).all(), \
+        "declarations lodged at the port (control ports, traders who keep the port) are lodged exactly as before"
+    for port, lead, ahead, faster in (("seaport", 30.0, 0.7, 5.0), ("landport", 2.5, 0.2, 1.5)):
+        at = both[(both["port"] == names.index(port)) & (both["office"] >= 0) & ~both["prelodged"]]
+        before = (at["arrival"] - at["lodged"]).mean()
+        after = (at["arrival"] - at["lodged_local"]).mean()
+        assert len(at) > 1_000 and (at["lodged_local"] <= at["lodged"]).all(), f"{port}: never lodged later"
+        assert after - before > lead, f"{port}: lodged {after - before:.1f} h earlier relative to arrival, > {lead} h"
+        saved = (at["released"] - at["released_local"]).mean()
+        assert (at["lodged_local"] < at["arrival"]).mean() > ahead, f"{port}: > {ahead:.0%} lodged before arrival"
+        assert saved > faster, f"{port}: released {saved:.2f} h sooner, > {faster} h"
+        moved = both[(both["port"] == names.index(port)) & (both["office"] >= 0) & both["prelodged"]]
+        assert (moved["lodged_local"] == moved["lodged"]).all(), f"{port}: advance declarations are lodged as before"
+
+
+class Draws:
+    """A policy's random stream stand-in: uniforms ``u`` (take-up) and exponentials of 1 (lead)."""
+
+    def __init__(self, u):
+        self.u = np.asarray(u, float)
+
+    def random(self, n):
+        return self.u[:n]
+
+    def exponential(self, scale, n):
+        return np.full(n, scale)
+
+
+def test_a_local_declaration_is_prepared_from_the_documents_in_office_hours():
+    """Hand-made declarations (day 10 is 2024-10-11; brokers' and traders' offices 8-18; mean
+    document leads: sea 48 h, land 4 h), each lead drawn at its mean."""
+    cfg, _ = load_config(["run=smoke", "run.progress=false", "scenario=local_declaration"])
+    model = SupervisionModel(cfg, replication_seeds(cfg.run.seed, 1)[0])
+    (policy,) = [p for _, p, _ in model.policies.entries if p.name == "local_declaration"]
+    assert model.env.now == -240.0, "the day's declarations are drawn 72 h ahead of the 7-day warm-up"
+    port, model_of = list(cfg.world.ports).index, list(cfg.population.business_models).index
+    sea, air, land, general, cbec = port("seaport"), port("airport"), port("landport"), model_of("general_trade"), \
+        model_of("cbec_9610")
+    cases = [  # port, business model, arrival, preparation work, lodged at the port, in advance, covered, take-up u
+        (sea, general, 254, 4.0, 258, False, True, 0.0),    # from 206 (day 8, 14:00): 4 office hours, done 18:00
+        (land, cbec, 254, 0.5, 254.5, False, True, 0.0),   # automated: from 250, done 250.5
+        (land, general, 254, 6.0, 274, False, True, 0.0),  # from 10:00, done 16:00 = 256: after arrival (254)
+        (sea, general, 254, 4.0, 240, True, True, 0.0),    # an advance declaration: as it was
+        (air, general, 254, 4.0, 258, False, False, 0.0),  # not covered
+        (sea, general, 254, 4.0, 258, False, True, 0.9),   # covered, but lodges at the port (0.9 > share 0.8)
+        (sea, general, -200, 1.0, -199, False, True, 0.0), # done at -247, before it was drawn: lodged at -240
+    ]
+    cols = list(zip(*cases))
+    truth = Truth(day=10, **{f.name: np.zeros(len(cases)) for f in dataclasses.fields(Truth)
+                             if f.default is MISSING and f.name != "day"} | dict(
+        port=np.array(cols[0]), business_model=np.array(cols[1]), arrival=np.array(cols[2], float),
+        prep_work_h=np.array(cols[3]), lodged=np.array(cols[4], float), prelodged=np.array(cols[5])))
+    policy.lodge(truth, Context(np.array(cols[6]), lambda name: Draws(cols[7])))
+    np.testing.assert_array_equal(truth.lodged, [210, 250.5, 256, 240, 258, 258, -240],
+                                  err_msg="lodged when the preparation from the documents is done")
+    np.testing.assert_array_equal(truth.prelodged, [True, True, False, True, False, False, True],
+                                  err_msg="lodged before arrival: an advance declaration")
 
 
 @pytest.mark.parametrize("office, message", [
