@@ -141,7 +141,7 @@ class SupervisionModel(mesa.Model):
             truth.lodged[:] = self.schedule.system_up(truth.port, truth.lodged)  # no lodging while it is down
             started = self.calendar.quarter_index(np.minimum(truth.arrival, truth.lodged))
             contexts = self.policies.contexts(truth, started, self.streams)
-            self.policies.prevent(truth, contexts)
+            self.policies.shape(truth, contexts)  # prevention; when traders lodge (local declaration)
             truth.freeze()
             pop = self.population
             declared = self.source.declare(truth, self.declared_so_far)

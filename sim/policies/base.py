@@ -144,8 +144,9 @@ class PolicyStack:
                         lambda name, key=key: streams.get(f"policy.{key}.{name}", truth.day))
                 for key, _, rollout in self.entries]
 
-    def prevent(self, truth, contexts: list[Context]) -> None:
-        """Prevention, then where and when traders lodge, before the truth is frozen."""
+    def shape(self, truth, contexts: list[Context]) -> None:
+        """What policies change in the truth before it is frozen: prevention, then where and when
+        traders lodge."""
         for hook in ("prevent", "lodge"):
             for (_, policy, _), ctx in zip(self.entries, contexts):
                 if ctx.on.any():

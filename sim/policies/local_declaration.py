@@ -19,7 +19,10 @@ drawn exponential per declaration) before the goods arrive, in office hours for 
 day's declarations are drawn (:data:`sim.model.LOOKAHEAD_H`) and never while the system is down
 or later than at the port. Lodged before arrival, it is an advance declaration: reviewed before
 the goods arrive, released when they do (the clearance's rule for every declaration). Whether
-the two sides together are a gain is what the scenario measures (docs/reforms.md).
+the rollout covers a declaration is decided as at the port (:meth:`PolicyStack.contexts`), so
+one arriving in the rollout's first days may be lodged inland the quarter before: its review
+waits for the office to open. Whether the two sides together are a gain is what the scenario
+measures (docs/reforms.md).
 
 Staff: the office's document reviewers (its ``officers.document``) are the ones the ports send
 it. Until the rollout first covers a port the office is not open (its officers are absent: no
