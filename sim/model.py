@@ -21,8 +21,8 @@ import pandas as pd
 import simpy
 
 from sim.agents.agency import PartnerAgency
-from sim.agents.enterprise import Enterprise, Population
-from sim.agents.mesa_core import mesa, release
+from sim.agents.enterprise import Population, TradersModel
+from sim.agents.mesa_core import release
 from sim.agents.officer import Roster
 from sim.agents.port import ROLES, Port, officer_hours
 from sim.agents.smuggler import SmugglingRing
@@ -63,7 +63,7 @@ class RunResult:
     watch: pd.DataFrame | None = None  # run.watch_port's week, hour by hour (replication 0 only)
 
 
-class SupervisionModel(mesa.Model):
+class SupervisionModel(TradersModel):
     """The customs world of one replication."""
 
     def __init__(self, cfg: Config, seed: np.random.SeedSequence, replication: int = 0,
@@ -77,8 +77,6 @@ class SupervisionModel(mesa.Model):
         self.env = simpy.Environment(initial_time=start)
         names = list(world.ports)
         self.population = pop = Population(cfg, self.streams.get("enterprises"))
-        for row in range(len(pop.size)):
-            Enterprise(self, row)
         staff = [{role: getattr(p.officers, role) for role in ROLES} for p in world.ports.values()]
         self.roster = Roster(self, staff, names, pop_cfg.officer_skill_cv, self.streams.get("officers"))
         self.events = events_of(cfg)

@@ -11,11 +11,13 @@
 - :class:`Screening` — what customs knows and decides when it screens them: the declared data,
   the trader's credit tier, then check probabilities, audit and disclosure chances, flags such as
   priority or deferred payment, and targeting's risk score. The only record policies write.
+- :func:`take_rows` — some rows of any of these records (a smaller copy).
 - :data:`STAMPS` — the named Time Release Study timestamps of one declaration, and
   :data:`STEPS` the steps between them with who holds the goods meanwhile.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -35,6 +37,24 @@ NEW_TRADER_DECLARATIONS = 20  # fewer past declarations: a new trader (reporting
 # Compliant declarations a group needs before its burden is compared with others' (assumption: ~20
 # inspections at the 2024 rate of 4.3%; 200-2,000): fewer give too few inspections to compare.
 MIN_GROUP_DECLARATIONS = 500
+
+
+def take_rows(record, rows: np.ndarray, n: int):
+    """A copy of a per-declaration record (a dataclass whose arrays have one entry per
+    declaration, ``n`` of them) holding only ``rows``: every array is indexed (nested records
+    too), other fields (a day number, a lag, a random-stream factory) are shared. An array of any
+    other length is an error, not a silent share."""
+    out = copy.copy(record)
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, np.ndarray):
+            if len(value) != n:
+                raise ValueError(f"{type(record).__name__}.{f.name}: {len(value)} entries, not one per "
+                                 f"declaration ({n})")
+            setattr(out, f.name, value[rows])
+        elif dataclasses.is_dataclass(value):
+            setattr(out, f.name, take_rows(value, rows, n))
+    return out
 
 
 @dataclass

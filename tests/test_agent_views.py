@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.enterprise import TIERS, Enterprise
+from sim.agents.enterprise import TIERS, Enterprise, TradersModel
 from sim.agents.officer import Officer
 from sim.compose import load_config
 from sim.model import SupervisionModel
@@ -44,3 +44,12 @@ def test_officers_carry_their_checks_findings_and_skill(model):
     assert all(a.findings <= a.checks for a in officers), "no officer finds more than they check"
     skill = np.array([a.skill for a in officers])
     assert 0.8 < skill.mean() < 1.2 and skill.std() > 0, f"skills vary around 1: mean {skill.mean():.3f}"
+
+
+def test_trader_agents_are_built_only_when_read():
+    cfg, _ = load_config(["run=smoke", "world.horizon_quarters=1"])
+    model = SupervisionModel(cfg, replication_seeds(cfg.run.seed, 1)[0])
+    registered = super(TradersModel, model).agents_by_type  # mesa's own registry, not the model's view
+    assert Enterprise not in registered, "no trader agent is built before anyone reads the agents"
+    assert len(model.agents_by_type[Enterprise]) == len(model.population.score), "built on first read"
+    assert len(model.agents_by_type[Enterprise]) == len(model.population.score), "and only once"

@@ -114,11 +114,32 @@ def test_a_worker_imports_only_what_a_replication_needs(tmp_path):
 
 
 def test_the_rest_of_mesa_is_there_on_first_use():
-    code = ("import sys, sim.model, mesa; before = 'mesa.space' in sys.modules; "
-            "print(before, mesa.space.MultiGrid.__name__, mesa.__version__, mesa.Model is sim.model.mesa.Model)")
+    code = ("import sys, sim.model, sim.agents.mesa_core as core, mesa; before = 'mesa.space' in sys.modules; "
+            "print(before, mesa.space.MultiGrid.__name__, mesa.__version__, mesa.Model is core.mesa.Model)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     before, grid, version, same = done.stdout.split()
     assert before == "False", "the model imports mesa's core only"
     assert (grid, same) == ("MultiGrid", "True"), "mesa's other names load on first use, with the same Model"
     assert version.count(".") == 2, f"mesa's package attributes are there too ({version})"
+
+
+def test_a_queued_day_keeps_only_its_queued_rows(smoke):
+    """A day's green rows are settled at screening; its queued rows wait in a smaller copy of
+    the day, so the green rows' record is freed once the ledger has counted them."""
+    from sim.clearance import Day
+    from sim.records import GREEN, take_rows
+    model = SupervisionModel(smoke, replication_seeds(smoke.run.seed, 1)[0])
+    model.clearance.run(-model.calendar.warmup_h + 48.0)
+    days = model.clearance.open_days
+    assert days and all(isinstance(d, Day) for d in days), "days with queued rows are open two days in"
+    assert all((d.decisions.channel != GREEN).all() for d in days), "an open day holds no green row"
+    day = days[0]
+    rows = np.array([2, 0])
+    part = day.take(rows)
+    assert part.truth.port.tolist() == day.truth.port[rows].tolist(), "rows in the order asked"
+    assert part.screening.declared.id.tolist() == day.screening.declared.id[rows].tolist(), "nested records too"
+    assert part.decisions.service.shape == (2, day.decisions.service.shape[1]), "per-row matrices by row"
+    assert not part.truth.port.flags.writeable, "the copy of the truth is frozen as the truth is"
+    with pytest.raises(ValueError, match=rf"Screening.tier: {len(day.truth)} entries, not one per declaration \(3\)"):
+        take_rows(day.screening, rows, 3)

@@ -234,3 +234,33 @@ def import_probabilities(cfg: Config, mix: np.ndarray) -> np.ndarray:
         else:
             out[p] = shares(-50.0 if target <= low else 50.0)
     return out
+
+
+class TradersModel(mesa.Model):
+    """A mesa model whose traders' agents (:class:`Enterprise`, views on the rows of its
+    ``population``) are built the first time anyone reads the model's agents (analysis, tests,
+    the dashboard), not for every run: the simulation never reads them, and at world=national
+    world.scale=10 there are 200,000 of them, ~90 MB of agent objects and mesa's registries."""
+
+    _traders_viewed = False
+
+    @property
+    def agents(self):
+        self._view_traders()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        self._view_traders()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self):
+        self._view_traders()
+        return super().agent_types
+
+    def _view_traders(self) -> None:
+        if not self._traders_viewed:
+            self._traders_viewed = True
+            for row in range(len(self.population.size)):
+                Enterprise(self, row)

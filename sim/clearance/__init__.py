@@ -30,7 +30,7 @@ from sim.clearance.decisions import Decider, Decisions, decide
 from sim.clearance.queues import Clock
 from sim.clearance.timing import after_customs, customs_stamps
 from sim.config import Config
-from sim.records import GREEN, IN_PROCESS, NII, RELEASED, SEIZED, S, Screening, Truth
+from sim.records import GREEN, IN_PROCESS, NII, RELEASED, SEIZED, S, Screening, Truth, take_rows
 from sim.streams import Streams
 
 CUSTOMS_STAMPS = 7  # document_start .. physical_end
@@ -49,6 +49,14 @@ class Day:
 
     def __post_init__(self) -> None:
         self.settled = np.zeros(len(self.truth), bool)
+
+    def take(self, rows: np.ndarray) -> "Day":
+        """These rows only, as a day of their own (a smaller copy)."""
+        n = len(self.truth)
+        truth = take_rows(self.truth, rows, n)
+        truth.freeze()
+        return Day(truth, take_rows(self.screening, rows, n), take_rows(self.decisions, rows, n),
+                   self.contexts and [take_rows(c, rows, n) for c in self.contexts], self.screened[rows])
 
 
 @dataclass
@@ -159,9 +167,10 @@ class Clearance:
         self._settle(day, green, np.repeat(day.screened[green, None], CUSTOMS_STAMPS, axis=1),
                      np.zeros((len(green), 3), bool), np.zeros(len(green), bool), np.full(len(green), RELEASED))
         slow = np.flatnonzero(decisions.channel != GREEN)
-        if len(slow):
-            self.cases.start(day, slow, day.screened[slow])
-            self.open_days.append(day)
+        if len(slow):  # the queued rows in a day of their own: the green rows' record is freed once counted
+            queued = day.take(slow)
+            self.cases.start(queued, np.arange(len(slow)), queued.screened)
+            self.open_days.append(queued)
         return day
 
     def run(self, until: float) -> None:
