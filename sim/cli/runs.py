@@ -82,8 +82,8 @@ def warn_measured_overload(folder: Path, scenario: str = "") -> None:
     """Say, after the run, which events loaded a queue to 1 or more (measured, events.csv; a
     run's table has no scenario column: ``scenario`` names it)."""
     from sim import output
-    from sim.analysis.resilience import overload_lines
     events = output.read_tables(folder, ("events",)).get("events")
-    if events is not None:
+    if events is not None and len(events):  # the analysis (and scipy.stats) only for a run with events
+        from sim.analysis.resilience import overload_lines
         for line in overload_lines(events if "scenario" in events else events.assign(scenario=scenario)):
             print(f"tradesim: warning: {line}", file=sys.stderr)
