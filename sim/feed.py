@@ -2,8 +2,8 @@
 
 Outcomes become known at a time — a release or a seizure, an audit finding months later, a
 partner agency's record after its data exchange — and :class:`Feed` holds each lesson until
-then: a source (anything with ``lesson(idx) -> dict of arrays``, e.g. a settled part of a
-day's declarations, or :class:`Rows`) and the entries of it due in each slot. The model's clock
+then: the entries' lessons, copied once in the order of their delivery (:class:`Rows`), so
+each slot's entries are a slice of them. The model's clock
 process calls :meth:`Feed.deliver` every ``period_h`` hours, which hands every lesson due by
 then, of each kind, to its handler in one batch. Nobody learns from a check before it has
 happened.
@@ -23,7 +23,7 @@ class Rows:
     def __init__(self, **fields: np.ndarray):
         self.fields = fields
 
-    def lesson(self, idx: np.ndarray) -> Lesson:
+    def lesson(self, idx: np.ndarray | slice) -> Lesson:
         return {name: values[idx] for name, values in self.fields.items()}
 
 
@@ -39,16 +39,18 @@ class Feed:
         """The delivery slot of a time: the first delivery at or after it."""
         return np.ceil(np.asarray(time) / self.period_h - 1e-9).astype(np.int64)
 
-    def schedule(self, kind: str, times: np.ndarray, source) -> None:
-        """Deliver entry i of ``source`` (``source.lesson([i])``) at ``times[i]``."""
+    def schedule(self, kind: str, times: np.ndarray, lesson: Callable[[np.ndarray], Lesson]) -> None:
+        """Deliver entry i (``lesson(positions)`` gives the entries at those positions, e.g. a
+        settled part's :meth:`~sim.clearance.Cleared.lesson` or :meth:`Rows.lesson`) at ``times[i]``."""
         if not len(times):
             return
         slots = np.maximum(self.slot(times), self.next)  # known already: at the next delivery
         order = np.argsort(slots, kind="stable")
         slots = slots[order]
+        rows = Rows(**lesson(order))  # in the order of delivery, so each slot's entries are a slice
         bounds = np.flatnonzero(np.diff(slots)) + 1
         for start, end in zip(np.r_[0, bounds], np.r_[bounds, len(slots)]):
-            self.due.setdefault(int(slots[start]), []).append((kind, source, order[start:end]))
+            self.due.setdefault(int(slots[start]), []).append((kind, rows, slice(int(start), int(end))))
 
     def deliver(self, now: float) -> None:
         """Hand every lesson due by ``now`` to its handler, one batch per kind."""

@@ -166,9 +166,9 @@ class SupervisionModel(TradersModel):
         self.ledger.record(c)
         self.watch.record(c)
         done = np.flatnonzero(c.status != IN_PROCESS)
-        # the lessons now, in arrays of their own: a reference to the part would keep its whole day
-        # record (every declaration's truth, decisions and draws) alive until its last release
-        self.feed.schedule("cleared", c.event_time[done], Rows(**c.lesson(done)))
+        # the feed copies the lessons now, in arrays of their own: a reference to the part would keep
+        # its whole day record (every declaration's truth, decisions and draws) alive until its last release
+        self.feed.schedule("cleared", c.event_time[done], lambda idx: c.lesson(done[idx]))
 
     def _learn_cleared(self, lesson: Lesson) -> None:
         """Releases and seizures: traders, credit, smugglers and policies learn of them; the
@@ -187,12 +187,12 @@ class SupervisionModel(TradersModel):
         audited = lesson["audited"]
         self.feed.schedule("audit", np.full(int(audited.sum()), now + self.clearance.decider.audit_lag_h),
                            Rows(**{k: lesson[k][audited] for k in ("id", "enterprise", "intentional", "on", "marks")},
-                                found=lesson["audit_found"][audited]))
+                                found=lesson["audit_found"][audited]).lesson)
         missed = lesson["released"] & (lesson["violation"] >= 0) & ~lesson["found"] & ~lesson["audit_found"]
         for k, agency in enumerate(self.agencies):
             found, lag = agency.discover(lesson["violation"], missed, lesson["agency_u"][:, k], lesson["single_window"])
             self.feed.schedule("agency", now + lag[found], Rows(enterprise=enterprise[found],
-                                                                agency=np.full(int(found.sum()), k)))
+                                                                agency=np.full(int(found.sum()), k)).lesson)
 
     def _learn_audit(self, lesson: Lesson) -> None:
         """A post-clearance audit reports: a finding costs the trader credit; policies learn both
@@ -219,7 +219,7 @@ class SupervisionModel(TradersModel):
         """Intentional violations found: who re-registers, once the new company is set up."""
         leaving = self.disguise.caught(enterprise)
         self.feed.schedule("disguise", np.full(len(leaving), self.env.now + self.disguise.lag_h),
-                           Rows(enterprise=leaving))
+                           Rows(enterprise=leaving).lesson)
 
     def _quarters(self):
         """At each quarter start: policies' quarter hook, ports' opening hours; at each quarter

@@ -11,12 +11,12 @@ from sim.streams import replication_seeds
 def test_the_feed_delivers_each_lesson_at_the_first_delivery_after_its_time():
     got = []
     feed = Feed(24.0, -48.0, {"x": lambda lesson: got.append((now, sorted(lesson["id"].tolist())))})
-    feed.schedule("x", np.array([-30.0, 0.0, 0.5, 23.9, 24.0, 100.0]), Rows(id=np.arange(6)))
+    feed.schedule("x", np.array([-30.0, 0.0, 0.5, 23.9, 24.0, 100.0]), Rows(id=np.arange(6)).lesson)
     for now in (-24.0, 0.0, 24.0, 48.0, 72.0, 96.0, 120.0):
         feed.deliver(now)
     assert got == [(-24.0, [0]), (0.0, [1]), (24.0, [2, 3, 4]), (120.0, [5])], \
         "each entry at the first delivery at or after its time, none earlier"
-    feed.schedule("x", np.array([10.0]), Rows(id=np.array([9])))
+    feed.schedule("x", np.array([10.0]), Rows(id=np.array([9])).lesson)
     now = 144.0
     feed.deliver(now)
     assert got[-1] == (144.0, [9]), "a lesson known already goes to the next delivery"

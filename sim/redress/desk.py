@@ -102,7 +102,7 @@ class Desk:
         for name, count in (("corrections", f.corrected), ("disputes", f.dispute), ("complaints", f.complaint),
                             ("cases_upheld", cases * f.upheld), ("replies_due", cases * (reply_due <= end)),
                             ("fixes_due", cases * f.upheld * (fix_due <= end))):
-            np.add.at(self.sums[name][:, quarter], port, count)
+            self.sums[name][:, quarter] += np.bincount(port, weights=count, minlength=len(self.desks))  # counts: exact
         u = lesson["redress_u"]
         for kind, mask in (("dispute", f.dispute), ("complaint", f.complaint)):
             for i in np.flatnonzero(mask):
