@@ -44,12 +44,10 @@ class Satisfaction:
     def experience(self, enterprise: np.ndarray, value: np.ndarray) -> None:
         """Remember experiences ``value`` of traders ``enterprise`` (k of one trader at once move its
         memory like k single ones of their mean)."""
-        n = len(self.memory)
-        k = np.bincount(enterprise, minlength=n)
-        total = np.bincount(enterprise, weights=value, minlength=n)
-        who = k > 0
-        keep = np.where(self.seen[who], (1 - self.s.memory) ** k[who], 0.0)
-        self.memory[who] = keep * self.memory[who] + (1 - keep) * total[who] / k[who]
+        who, at, k = np.unique(enterprise, return_inverse=True, return_counts=True)
+        total = np.bincount(at, weights=value, minlength=len(who))
+        keep = np.where(self.seen[who], (1 - self.s.memory) ** k, 0.0)
+        self.memory[who] = keep * self.memory[who] + (1 - keep) * total / k
         self.seen[who] = True
 
     def released(self, lesson: dict) -> None:
