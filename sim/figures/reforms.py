@@ -18,8 +18,8 @@ from sim.figures.styling import WIDTH, fit_height, legend_outside, panel_grid, q
 from sim.figures.tables import diff_label, is_baseline, quarters_sorted, scenario_label, scenario_order
 
 # each reform's headline metrics (docs/reforms.md)
-REFORM_METRICS = ("release_time_document_mean_h", "released_per_officer_h", "officer_on_shift_h", "detection_rate",
-                  "partner_detection_rate", "partner_smuggling_share")
+REFORM_METRICS = ("disputes", "release_time_document_mean_h", "released_per_officer_h", "officer_on_shift_h",
+                  "detection_rate", "partner_detection_rate", "partner_smuggling_share")
 
 
 def reform_rows(comparison: pd.DataFrame, metrics: Sequence[str] = REFORM_METRICS) -> pd.DataFrame:
