@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.learning.features import DeclarationEncoder
+from sim.learning.features import FOLDS, SMOOTHING, DeclarationEncoder, key_columns
 from sim.learning.holdout import COLUMNS, evaluate_strategies
 from sim.learning.public_data import COLUMNS as HEADER
 from sim.learning.ranking import count_at, ranking_metrics, select
@@ -88,6 +88,36 @@ def test_unknown_labels_count_in_frequencies_but_not_in_fraud_rates():
     assert new["rate_importer"].iloc[0] == pytest.approx((1 + 10 * prior) / (1 + 10)), \
         "importer A's fraud rate uses its one known label, shrunk to the prior (pseudo-count 10)"
     assert new["log_n_importer"].iloc[0] == pytest.approx(np.log1p(3)), "all three A declarations count as seen"
+
+
+def test_out_of_fold_rates_are_those_of_the_other_folds():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"importer": rng.integers(0, 12, 300), "hs6": rng.choice([392690, 851712, 620342], 300),
+                          "price": 100.0, "mass": 1.0})
+    labels = np.where(rng.random(300) < 0.4, (rng.random(300) < 0.3).astype(float), np.nan)
+    features = DeclarationEncoder().fit_transform(frame, labels, np.random.default_rng(9))
+    known = ~np.isnan(labels)
+    fold = np.random.default_rng(9).permutation(known.sum()) % FOLDS  # the split fit_transform draws
+    key, y = key_columns(frame[known])["importer"].to_numpy(), labels[known]
+    prior = y.mean()
+    expected = np.empty(len(y))
+    for i in range(len(y)):  # by hand: the same importer's labelled rows of the other folds
+        other = (key == key[i]) & (fold != fold[i])
+        expected[i] = (y[other].sum() + SMOOTHING * prior) / (other.sum() + SMOOTHING) if other.any() else prior
+    assert np.allclose(features["rate_importer"].to_numpy(), expected, rtol=0, atol=1e-12), \
+        "each labelled row's importer rate: frauds / rows of its importer in the other folds, shrunk to the prior"
+    assert len(features) == known.sum(), "one row per labelled declaration"
+
+
+def test_the_simulations_fast_scoring_is_the_classifiers(declarations):
+    train, test = declarations.iloc[:1050], declarations.iloc[1050:]
+    labels = np.where(np.arange(len(train)) % 3 == 0, np.nan, train["fraud"].to_numpy(float))
+    model = STRATEGIES["gbm"]().fit(train, labels, np.random.default_rng(0))
+    fast = model.probability(test)
+    slow = model.model.predict_proba(model.encoder.transform(test))[:, 1]
+    assert np.array_equal(fast, slow), "the booster on the feature array gives predict_proba's numbers exactly"
+    assert np.array_equal(model.encoder.matrix(test), model.encoder.transform(test).to_numpy()), \
+        "the array has the data frame's columns in its order"
 
 
 @pytest.mark.parametrize("name", ["logistic", "gbm"])

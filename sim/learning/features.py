@@ -122,12 +122,60 @@ class Lookup:
         return np.where(self.keys[at] == keys, self.values[at], default)
 
 
+def _shrunk(frauds: np.ndarray, seen: np.ndarray, prior: float) -> np.ndarray:
+    """Fraud rates of ``frauds`` in ``seen`` labelled rows, shrunk towards ``prior`` (SMOOTHING pseudo-rows)."""
+    return (frauds + SMOOTHING * prior) / (seen + SMOOTHING)
+
+
 def smoothed_rate(key: np.ndarray, label: np.ndarray, prior: float) -> pd.Series:
     """Fraud rate per key level among labelled rows, shrunk towards ``prior``."""
     codes, levels = pd.factorize(key)
     frauds = np.bincount(codes, weights=label, minlength=len(levels))
     seen = np.bincount(codes, minlength=len(levels))
-    return pd.Series((frauds + SMOOTHING * prior) / (seen + SMOOTHING), index=levels)
+    return pd.Series(_shrunk(frauds, seen, prior), index=levels)
+
+
+class KeyTable:
+    """One key's levels among the fitted declarations (sorted uint64 codes): how many declarations
+    share each, and its fraud rate among the labelled ones (``prior`` where none is labelled), so
+    that one search per row finds both."""
+
+    def __init__(self, key: np.ndarray, labels: np.ndarray, known: np.ndarray, prior: float):
+        codes, levels = pd.factorize(key)  # hashing: faster than sorting every row
+        order = np.argsort(levels)
+        rank = np.empty(len(levels), np.int64)
+        rank[order] = np.arange(len(levels))
+        self.levels, codes = levels[order], rank[codes]
+        self.count = np.bincount(codes, minlength=len(self.levels)).astype(float)
+        self.prior = prior
+        self.rate = self._rates(*self._labelled(codes[known], labels[known]))
+
+    def _labelled(self, level: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Frauds and labelled rows per level, of labelled rows at ``level`` with ``labels``."""
+        n = len(self.levels)
+        return np.bincount(level, weights=labels, minlength=n), np.bincount(level, minlength=n)
+
+    def _rates(self, frauds: np.ndarray, seen: np.ndarray) -> np.ndarray:
+        return np.where(seen > 0, _shrunk(frauds, seen, self.prior), self.prior)
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``keys`` are among the levels, and which are."""
+        if not len(self.levels):
+            return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
+        at = np.minimum(np.searchsorted(self.levels, keys), len(self.levels) - 1)
+        return at, self.levels[at] == keys
+
+    def out_of_fold(self, keys: np.ndarray, labels: np.ndarray, fold: np.ndarray) -> np.ndarray:
+        """Rates of fitted labelled rows (``keys``, ``labels``, ``fold``), each from the labelled rows
+        of the other folds."""
+        level = self.find(keys)[0]
+        frauds, seen = self._labelled(level, labels)
+        out = np.empty(len(labels))
+        for f in range(FOLDS):
+            inside = fold == f
+            fold_frauds, fold_seen = self._labelled(level[inside], labels[inside])
+            out[inside] = self._rates(frauds - fold_frauds, seen - fold_seen)[level[inside]]
+        return out
 
 
 class DeclarationEncoder:
@@ -145,9 +193,7 @@ class DeclarationEncoder:
         known = ~np.isnan(labels)
         keys, amounts = (p := prepare(frame)).keys, p.amounts
         self.prior = float(labels[known].mean()) if known.any() else 0.0
-        self.counts = {name: Lookup(keys[name].value_counts()) for name in keys}
-        self.rates = {name: Lookup(smoothed_rate(keys[name].to_numpy()[known], labels[known], self.prior))
-                      for name in keys}
+        self.tables = {name: KeyTable(keys[name].to_numpy(), labels, known, self.prior) for name in keys}
         self.typical = {}
         for column in ("log_unit_value", "tax_rate"):
             if column in amounts:
@@ -166,20 +212,29 @@ class DeclarationEncoder:
             out[f"{column}_vs_hs"] = amounts[column].to_numpy() - np.where(np.isnan(typical), levels[-1], typical)
         return out
 
-    def _encode(self, frame: pd.DataFrame | Prepared, own: bool) -> pd.DataFrame:
-        """Features of ``frame``; ``own``: its rows are among the fitted ones (counts leave them out)."""
-        keys, amounts = (p := prepare(frame)).keys, p.amounts
+    def _encode(self, prepared: Prepared, own: bool) -> dict[str, np.ndarray]:
+        """Features by name; ``own``: the rows are among the fitted ones (counts leave them out)."""
+        keys, amounts = prepared.keys, prepared.amounts
         out = {**{c: amounts[c].to_numpy(float) for c in amounts}, **self._relative(keys, amounts)}
-        for name in keys:
-            seen = self.counts[name](keys[name].to_numpy(), 0.0) - (1.0 if own else 0.0)
-            out[f"log_n_{name}"] = np.log1p(seen)
-        for name in keys:
-            out[f"rate_{name}"] = self.rates[name](keys[name].to_numpy(), self.prior)
-        return pd.DataFrame(out, index=keys.index)
+        rates = {}
+        for name, table in self.tables.items():
+            at, found = table.find(keys[name].to_numpy())
+            out[f"log_n_{name}"] = np.log1p(np.where(found, table.count[at], 0.0) - (1.0 if own else 0.0))
+            rates[f"rate_{name}"] = np.where(found, table.rate[at], self.prior)
+        return {**out, **rates}
+
+    def matrix(self, frame: pd.DataFrame | Prepared) -> np.ndarray:
+        """Features of new declarations as a C-ordered float array (columns as :meth:`transform`'s)."""
+        columns = self._encode(prepare(frame), own=False)
+        out = np.empty((len(frame), len(columns)))
+        for i, values in enumerate(columns.values()):
+            out[:, i] = values
+        return out
 
     def transform(self, frame: pd.DataFrame | Prepared) -> pd.DataFrame:
         """Features of new declarations (not among the fitted ones)."""
-        return self._encode(frame, own=False)
+        prepared = prepare(frame)
+        return pd.DataFrame(self._encode(prepared, own=False), index=prepared.keys.index)
 
     def fit_transform(self, frame: pd.DataFrame | Prepared, labels: np.ndarray,
                       rng: np.random.Generator) -> pd.DataFrame:
@@ -193,12 +248,8 @@ class DeclarationEncoder:
         labels = np.asarray(labels, float)
         known = ~np.isnan(labels)
         labelled = frame.rows(known)
-        out, keys = self._encode(labelled, own=True), labelled.keys
-        fold = rng.permutation(len(out)) % FOLDS
-        for name in keys:
-            column, level = np.full(len(out), self.prior), keys[name].to_numpy()
-            for f in range(FOLDS):
-                rate = smoothed_rate(level[fold != f], labels[known][fold != f], self.prior)
-                column[fold == f] = pd.Series(level[fold == f]).map(rate).fillna(self.prior).to_numpy()
-            out[f"rate_{name}"] = column
-        return out
+        out = self._encode(labelled, own=True)
+        fold = rng.permutation(int(known.sum())) % FOLDS
+        for name, table in self.tables.items():
+            out[f"rate_{name}"] = table.out_of_fold(labelled.keys[name].to_numpy(), labels[known], fold)
+        return pd.DataFrame(out, index=labelled.keys.index)
