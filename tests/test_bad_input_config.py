@@ -164,6 +164,8 @@ CASES = [
          f"{TARGETING}.params.fairness.max_ratio", "at least 1", id="fairness-cap-below-one"),
     case(["scenario=learned_targeting_fair", f"{TARGETING}.params.fairness.group=age"],
          f"{TARGETING}.params.fairness.group", "size_class, business_model", id="fairness-group-unknown"),
+    case(["scenario=learned_targeting_fair", f"{TARGETING}.params.fairness.scope=nation"],
+         f"{TARGETING}.params.fairness.scope", "port, covered", id="fairness-scope-unknown"),
     case([*PILOT, f"+{TARGETING}.params.explore_by=uncertainty"], f"{TARGETING}.params.explore_by", "learned",
          id="uncertainty-needs-learned"),
     case(["scenario=learned_targeting", f"+{TARGETING}.params.objective=profit"], f"{TARGETING}.params.objective",

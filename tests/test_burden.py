@@ -79,3 +79,42 @@ def test_the_cap_counts_inspections_it_did_not_choose_and_keeps_exploration():
     assert {0, 1} <= set(picked), "exploration picks stay"
     assert np.sum(group[picked] == 1) >= 8, f"selections go to the group the watch list spared: {picked}"
     assert MIN_COMPLIANT <= 200, "both groups are large enough to compare"
+
+
+
+def run_two_ports(cap: BurdenCap, pooled: bool, days: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Two ports select 10 of 400 a day; port 0 trades mostly group 0 and its watch list inspects 12
+    more of its declarations a day, port 1 trades mostly group 1: inspected and screened, port x group."""
+    rng = np.random.default_rng(4)
+    screened, inspected, first = np.zeros((2, 2)), np.zeros((2, 2)), 0
+    for _ in range(days):
+        for port, share_1 in ((0, 0.1), (1, 0.9)):
+            group = (rng.random(400) < share_1).astype(int)
+            score, ids, row = rng.random(400), first + np.arange(400), 0 if pooled else port
+            first += 400
+            cap.remember(ids, np.full(400, row), group, np.ones(400))
+            watched = rng.choice(400, 12, replace=False) if port == 0 else np.zeros(0, int)
+            cap.reported(ids[watched])
+            picked = cap.adjust(row, np.argsort(-score)[:10], np.zeros(10, bool), score, np.ones(400), group)
+            assert len(picked) == 10, "the cap keeps the number of selections"
+            screened[port] += np.bincount(group, minlength=2)
+            inspected[port] += np.bincount(group[np.r_[picked, watched]], minlength=2)
+    return inspected, screened
+
+
+def test_a_cap_over_the_covered_ports_holds_where_one_per_port_does_not():
+    per_port = BurdenCap(1.2, n_ports=2, n_groups=2)
+    per_port.start_quarter(1)
+    inspected, screened = run_two_ports(per_port, pooled=False)
+    each = inspected / screened
+    assert all(r.max() / r.min() <= 1.2 + 0.05 for r in each), f"each port holds its own cap: {each}"
+    over_both = inspected.sum(axis=0) / screened.sum(axis=0)
+    assert over_both[0] / over_both[1] > 1.4, \
+        f"group 0 trades mostly at the busier port, so over both ports it bears more: {over_both}"
+    pooled = BurdenCap(1.2, n_ports=1, n_groups=2)
+    pooled.start_quarter(1)
+    inspected, screened = run_two_ports(pooled, pooled=True)
+    over_both = inspected.sum(axis=0) / screened.sum(axis=0)
+    assert over_both.max() / over_both.min() <= 1.2 + 0.05, f"a cap over both ports holds over both: {over_both}"
+    assert pooled.screened.shape == (1, 2) and pooled.screened.sum() == pytest.approx(2 * 30 * 400), \
+        "one row counts both ports' declarations"

@@ -3,9 +3,11 @@
 The burden of a group is the share of its *compliant* declarations that are inspected. Customs
 does not know which declarations are compliant, so it estimates: each declaration counts as
 ``1 - p`` compliant declarations, p its estimated fraud probability (0 when there is none), and
-a group's estimated burden at a port is the estimated compliant declarations inspected over those
-screened since the quarter began. Inspections targeting does not choose (the watch list's)
-count as customs records them, when the declaration is released or seized.
+a group's estimated burden is the estimated compliant declarations inspected over those screened
+since the quarter began, over all the ports targeting covers (``fairness.scope: covered``: what the
+group bears in the pilot, whichever port its trade goes through) or at each port on its own
+(``port``). Pooled or not, a port swaps only its own declarations. Inspections targeting does not
+choose (the watch list's) count as customs records them, when the declaration is released or seized.
 
 Each day, after the selection by score, :meth:`BurdenCap.adjust` swaps selections until the
 highest burden is at most ``max_ratio`` times the lowest: it drops the lowest-scored selection of
@@ -22,7 +24,8 @@ MIN_COMPLIANT = 100.0  # estimated compliant declarations before a group's burde
 
 
 class BurdenCap:
-    """Estimated burden per port x group over the current quarter, and the swaps that cap it."""
+    """Estimated burden per port (or one row for all ports) x group over the current quarter, and
+    the swaps that cap it."""
 
     def __init__(self, max_ratio: float, n_ports: int, n_groups: int):
         self.max_ratio = max_ratio

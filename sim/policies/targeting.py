@@ -37,6 +37,7 @@ from sim.records import BURDEN_GROUPS, group_levels, trader_group
 
 MODES = ("random", "rules", "risk", "hybrid", "learned")
 OBJECTIVES = ("fraud", "revenue")
+SCOPES = ("port", "covered")  # where the burden cap counts a group's burden
 
 
 def risk_shift(auc: float) -> float:
@@ -61,6 +62,8 @@ class Fairness:
     max_ratio: float = _f(0.0, 0, 100, doc="most the estimated burden (inspections of compliant declarations per "
                           "compliant declaration) of one group may be over another's; 0 = no cap, else >= 1")
     group: str = _f("business_model", choices=BURDEN_GROUPS, doc="the trader grouping the cap applies to")
+    scope: str = _f("port", choices=SCOPES, doc="port: each port caps its groups' burdens; covered: a group's "
+                    "burden over all the ports targeting covers (what the group bears in the pilot)")
 
 
 @register
@@ -133,7 +136,8 @@ class Targeting(Policy):
         if p.fairness.max_ratio:
             levels = group_levels(p.fairness.group, world.population.model_names,
                                   list(world.cfg.population.partner_countries))
-            self.cap = BurdenCap(p.fairness.max_ratio, len(world.ports), len(levels))
+            pooled = p.fairness.scope == "covered"  # one count per group for all ports, else per port
+            self.cap = BurdenCap(p.fairness.max_ratio, 1 if pooled else len(world.ports), len(levels))
 
     def _scores(self, truth, screening, ctx: Context) -> tuple[np.ndarray, np.ndarray | None, float]:
         """The score to rank by, the fraud probability (learned mode, once trained) and the
@@ -166,7 +170,8 @@ class Targeting(Policy):
         if self.cap is not None:
             self.cap.start_quarter(self.calendar.quarter_index(truth.day * 24.0))
             group = trader_group(d, p.fairness.group)
-            self.cap.remember(d.id[on], d.port[on], group[on], weight[on])
+            per_port = p.fairness.scope == "port"  # else one count per group over all the covered ports
+            self.cap.remember(d.id[on], d.port[on] if per_port else np.zeros(on.sum(), int), group[on], weight[on])
         selected = np.zeros(len(d), bool)
         for port in np.unique(d.port[on]):
             rows = np.flatnonzero(on & (d.port == port))
@@ -174,7 +179,8 @@ class Targeting(Policy):
             chosen, explored = select(score[rows], k, rng, explore, explore_by,
                                       None if probability is None else probability[rows])
             if self.cap is not None:
-                chosen = self.cap.adjust(port, chosen, explored, score[rows], weight[rows], group[rows])
+                chosen = self.cap.adjust(port if per_port else 0, chosen, explored, score[rows], weight[rows],
+                                         group[rows])
             selected[rows[chosen]] = True
         to_nii = selected & (ctx.rng("split").random(len(d)) < p.nii_share)
         screening.p_nii[on] = to_nii[on]
