@@ -260,7 +260,7 @@ class TradersModel(mesa.Model):
         return super().agent_types
 
     def _view_traders(self) -> None:
-        if not self._traders_viewed:
+        if not self._traders_viewed and "population" in vars(self):  # mesa may read its agents while it sets up
             self._traders_viewed = True
             for row in range(len(self.population.size)):
                 Enterprise(self, row)
