@@ -136,8 +136,9 @@ class Targeting(Policy):
         if p.fairness.max_ratio:
             levels = group_levels(p.fairness.group, world.population.model_names,
                                   list(world.cfg.population.partner_countries))
-            pooled = p.fairness.scope == "covered"  # one count per group for all ports, else per port
-            self.cap = BurdenCap(p.fairness.max_ratio, 1 if pooled else len(world.ports), len(levels))
+            # the cap's count of each port's declarations: one row for all ports (covered), or its own
+            self.cap_row = np.arange(len(world.ports)) * (p.fairness.scope == "port")
+            self.cap = BurdenCap(p.fairness.max_ratio, int(self.cap_row.max()) + 1, len(levels))
 
     def _scores(self, truth, screening, ctx: Context) -> tuple[np.ndarray, np.ndarray | None, float]:
         """The score to rank by, the fraud probability (learned mode, once trained) and the
@@ -170,8 +171,7 @@ class Targeting(Policy):
         if self.cap is not None:
             self.cap.start_quarter(self.calendar.quarter_index(truth.day * 24.0))
             group = trader_group(d, p.fairness.group)
-            per_port = p.fairness.scope == "port"  # else one count per group over all the covered ports
-            self.cap.remember(d.id[on], d.port[on] if per_port else np.zeros(on.sum(), int), group[on], weight[on])
+            self.cap.remember(d.id[on], self.cap_row[d.port[on]], group[on], weight[on])
         selected = np.zeros(len(d), bool)
         for port in np.unique(d.port[on]):
             rows = np.flatnonzero(on & (d.port == port))
@@ -179,8 +179,7 @@ class Targeting(Policy):
             chosen, explored = select(score[rows], k, rng, explore, explore_by,
                                       None if probability is None else probability[rows])
             if self.cap is not None:
-                chosen = self.cap.adjust(port if per_port else 0, chosen, explored, score[rows], weight[rows],
-                                         group[rows])
+                chosen = self.cap.adjust(self.cap_row[port], chosen, explored, score[rows], weight[rows], group[rows])
             selected[rows[chosen]] = True
         to_nii = selected & (ctx.rng("split").random(len(d)) < p.nii_share)
         screening.p_nii[on] = to_nii[on]
