@@ -18,6 +18,7 @@ from sim.agents.schedule import Schedule
 from sim.agents.workload import BusyLog, overlap
 from sim.compose import load_config
 from sim.config import PortConfig, Staff
+from sim.experiments import memory
 from sim.model import CLOSE_AFTER_H, SupervisionModel
 from sim.streams import replication_seeds
 
@@ -143,3 +144,22 @@ def test_a_queued_day_keeps_only_its_queued_rows(smoke):
     assert not part.truth.port.flags.writeable, "the copy of the truth is frozen as the truth is"
     with pytest.raises(ValueError, match=rf"Screening.tier: {len(day.truth)} entries, not one per declaration \(3\)"):
         take_rows(day.screening, rows, 3)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or memory._libc_trim() is None,
+                    reason="needs glibc's malloc_trim and /proc (Linux)")
+def test_free_heap_pages_go_back_to_the_system_after_a_replication():
+    """128 MB freed on the C heap under a block that pins its top (so free() alone cannot shrink
+    it, as after a replication): return_free_memory gives the pages back."""
+    blocks = [bytearray(b"x" * 65536) for _ in range(2048)]  # under malloc's mmap threshold: on the heap
+    pin = bytearray(b"x" * 65536)
+    del blocks
+    held = _rss_mb()
+    memory.return_free_memory()
+    assert held - _rss_mb() > 100, "the freed heap pages are still resident"
+    del pin

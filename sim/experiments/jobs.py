@@ -25,6 +25,7 @@ from sim import claims, output
 from sim.config import Config
 from sim.experiments.definitions import ExperimentError, Precision
 from sim.experiments.executors import RemoteError, completed
+from sim.experiments.memory import return_free_memory
 from sim.experiments.replications import days_of, run_replication, seed_manifest
 
 RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog", "watch")
@@ -105,6 +106,8 @@ def run_job(job: Job, on_day: Optional[Callable[[], None]] = None) -> float:
     manifest.update(label=job.label, replication=job.replication, config_fingerprint=fingerprint(job.cfg))
     config = yaml.safe_dump(dataclasses.asdict(job.cfg), sort_keys=False)
     output.write_folder(job.folder, tables, {"config.yaml": config}, manifest)
+    del result, tables
+    return_free_memory()  # the next replication in this process starts from the first one's footprint
     return wall
 
 
