@@ -17,7 +17,7 @@ from typing import Optional
 
 @functools.cache
 def _libc_trim() -> Optional[ctypes._CFuncPtr]:
-    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    """The C library's ``malloc_trim`` (glibc), or None where the C library has none (musl, macOS, Windows)."""
     try:
         return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError, TypeError):
