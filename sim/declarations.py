@@ -30,7 +30,7 @@ from sim.agents.schedule import Schedule, Surge
 from sim.behaviour.compliance import Compliance
 from sim.behaviour.disguise import Guises
 from sim.calendar import HOURS_PER_DAY, after_work
-from sim.config import Config
+from sim.config import Config, PopulationConfig
 from sim.goods import UNIFORMS, Goods
 from sim.records import IMPORT, NO_VIOLATION, Declared, Truth
 from sim.streams import Streams
@@ -38,12 +38,19 @@ from sim.streams import Streams
 FALSIFIES = ("none", "value", "code")
 
 
-def prepared(start: np.ndarray, work: np.ndarray, manual: np.ndarray, trader) -> np.ndarray:
-    """When ``work`` hours of preparing declarations begun at ``start`` are done: by brokers
-    (or the trader's staff) in their office hours (``trader``: population.trader) for manual
-    formats, round the clock otherwise."""
-    by_hand = after_work(start, work, trader.office_open_hour, trader.office_close_hour)
-    return np.where(manual, by_hand, start + work)
+class Paperwork:
+    """When traders' paperwork (a declaration, another agency's application) is done: by brokers
+    or the trader's staff in their office hours (``population.trader``) for manual business
+    models (``population.business_models.X.manual``), round the clock otherwise."""
+
+    def __init__(self, population: PopulationConfig):
+        self.manual = np.array([m.manual for m in population.business_models.values()])
+        self.open_hour, self.close_hour = population.trader.office_open_hour, population.trader.office_close_hour
+
+    def done(self, start: np.ndarray, work: np.ndarray, business_model: np.ndarray) -> np.ndarray:
+        """When ``work`` hours begun at ``start`` are done, for declarations of ``business_model``."""
+        by_hand = after_work(start, work, self.open_hour, self.close_hour)
+        return np.where(self.manual[business_model], by_hand, start + work)
 
 
 class DeclarationSource:
@@ -61,7 +68,7 @@ class DeclarationSource:
         models = list(pop.business_models.values())
         self.prelodge = np.array([m.prelodge for m in models])
         self.prep_h = np.array([m.prep_h for m in models])
-        self.manual = np.array([m.manual for m in models])
+        self.paperwork = Paperwork(pop)
         self.permit_share = np.array([[m.import_permit_share, m.export_permit_share] for m in models])
         self.trader = pop.trader
         self.violation_cdf = np.cumsum([v.share for v in pop.violations.values()])
@@ -172,10 +179,10 @@ class DeclarationSource:
         """When each declaration is lodged, the trader's time to re-enter its data into one
         other agency's system, and the preparation work (``e``: unit exponentials). An advance
         declaration is lodged a lead time before arrival; otherwise preparation starts when the
-        goods arrive (:func:`prepared`)."""
+        goods arrive (:class:`Paperwork`)."""
         t = self.trader
         work = e[:, 0] * self.prep_h[model]
-        after = prepared(arrival, work, self.manual[model], t)
+        after = self.paperwork.done(arrival, work, model)
         return np.where(prelodged, arrival - e[:, 1] * t.lead_h, after), e[:, 2] * t.reentry_h, work
 
     def _ground_truth(self, enterprise: np.ndarray, port: np.ndarray, high_risk: np.ndarray, goods_odds: np.ndarray,

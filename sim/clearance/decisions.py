@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
+from sim.declarations import Paperwork
 from sim.records import DOCUMENT, GREEN, IMPORT, NII, PHYSICAL, Screening, Truth
 from sim.streams import Streams
 
@@ -69,8 +70,8 @@ class Decider:
                                  for name in SERVICE]
         self.means = np.array([per_kind(kind) for kind in port_kinds])  # port x SERVICE
         self.cv = s.cv
-        self.manual = np.array([m.manual for m in cfg.population.business_models.values()])
         self.trader, self.agencies = cfg.population.trader, cfg.world.agencies
+        self.paperwork = Paperwork(cfg.population)
 
     def service_times(self, port: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Gamma service times with the configured CV (exponential at CV 1), means by port kind."""
@@ -85,11 +86,9 @@ class Decider:
         declaration when it is lodged (even before arrival); otherwise the trader applies on its
         own once the goods are in and re-enters the data in the agency's system (brokers' office
         hours for manual formats). The agency works on it in its office hours."""
-        t = self.trader
         start = np.maximum(truth.lodged, truth.arrival)
-        by_hand = after_work(start, truth.reentry_h, t.office_open_hour, t.office_close_hour)
         applied = np.where(screening.single_window, truth.lodged,
-                           np.where(self.manual[truth.business_model], by_hand, start + truth.reentry_h))
+                           self.paperwork.done(start, truth.reentry_h, truth.business_model))
         ready = after_work(applied, service[:, SV["permit"]], self.agencies.open_hour, self.agencies.close_hour)
         return np.where(truth.permit, ready, -np.inf)
 

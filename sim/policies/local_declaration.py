@@ -15,7 +15,7 @@ staff from the shipping documents it already holds, so a covered declaration tha
 lodged in advance need not wait for the goods and a port-side broker: its preparation (the same
 work as at the port) starts the kind of port's ``documents_lead_h`` (``world.kinds``; a mean,
 drawn exponential per declaration) before the goods arrive, in office hours for manual formats
-(:func:`sim.declarations.prepared`), and it is lodged when done, at once if that is before the
+(:class:`sim.declarations.Paperwork`), and it is lodged when done, at once if that is before the
 day's declarations are drawn (:data:`sim.model.LOOKAHEAD_H`) and never while the system is down
 or later than at the port. Lodged before arrival, it is an advance declaration: reviewed before
 the goods arrive, released when they do (the clearance's rule for every declaration). Whether
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.config import ConfigError, _f
-from sim.declarations import prepared
+from sim.declarations import Paperwork
 from sim.policies.base import Context, Policy, register
 
 INLAND = "inland"
@@ -75,8 +75,7 @@ class LocalDeclaration(Policy):
         self.moved = np.zeros(len(world.ports), bool)  # ports whose reviewers have moved to the office
         cfg = world.cfg
         self.documents_lead_h = np.array([cfg.world.kinds[p.kind].documents_lead_h for p in cfg.world.ports.values()])
-        self.manual = np.array([m.manual for m in cfg.population.business_models.values()])
-        self.trader = cfg.population.trader
+        self.paperwork = Paperwork(cfg.population)
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
         """Before the office opens its officers are away; when a port is first covered its
@@ -105,8 +104,8 @@ class LocalDeclaration(Policy):
         documents, a drawn lead before arrival, and lodged when done (the module's docstring)."""
         lead = ctx.rng("documents").exponential(1.0, len(truth)) * self.documents_lead_h[truth.port]
         rows = np.flatnonzero(self._local(truth, ctx) & ~truth.prelodged)
-        done = prepared(truth.arrival[rows] - lead[rows], truth.prep_work_h[rows],
-                        self.manual[truth.business_model[rows]], self.trader)
+        done = self.paperwork.done(truth.arrival[rows] - lead[rows], truth.prep_work_h[rows],
+                                   truth.business_model[rows])
         done = self.schedule.system_up(truth.port[rows], np.maximum(done, self.ports[0].env.now))
         truth.lodged[rows] = np.minimum(truth.lodged[rows], done)
         truth.prelodged[rows] = truth.lodged[rows] < truth.arrival[rows]
