@@ -193,8 +193,8 @@ METRICS: tuple[Metric, ...] = (
     _rate("satisfaction_share", "Satisfied traders", "satisfied / surveyed traders at the quarter's end",
           "satisfied_traders", "surveyed_traders"),
     # Reforms of issue 16 (docs/reforms.md): local declaration, international intelligence sharing
-    _count("local_declarations", "Declarations lodged inland", "declarations reviewed at an inland customs office "
-           "(local declaration, port inspection)"),
+    _count("local_declarations", "Declarations lodged inland", "declarations lodged at an inland customs office "
+           "(local declaration; it reviews those routed to document review, inspections stay at the port)"),
     _count("released_document", "Released after document review", "declarations released in the quarter whose "
            "channel was document review"),
     Metric("release_time_document_mean_h", TIME, "Mean release time, document review", "hours",
