@@ -112,7 +112,6 @@ class Goods:
         self.uv_mean = np.array([s["log_mean"] for s in spreads])
         self.uv_sd = np.array([s["log_sd"] if s["n"] >= MIN_ITEMS else median_sd for s in spreads])
         self.false_codes = self._cheapest(a["hs6_by_chapter"], a["tax_rate_by_chapter"], cfg.behaviour.false_codes)
-        self.cheapest = self.false_codes[:, 0]
         codes = self.hs6.values  # each code's tariff rate and unit-value offset, once
         self.code_tax = self.tax_pct(codes)
         self.code_offset = np.sqrt(1 - WITHIN_CODE ** 2) * ndtri(np.clip(np.modf(codes * SILVER)[0], 1e-6,

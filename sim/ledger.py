@@ -118,7 +118,7 @@ class QuarterlyLedger:
         partner_aeo = c.screening("partner_aeo")
         separate_data = (c.truth("permit").astype(int) + c.truth("agency_check")) * ~c.screening("single_window")
         scored, selected, evaded = np.isfinite(c.screening("risk_score")), c.screening("targeted"), c.truth("evaded")
-        partner = self.intel_partners[np.minimum(c.declared("region"), len(self.intel_partners) - 1)]
+        partner = self.intel_partners[c.declared("region")]
         return np.array((np.ones(len(has_v)), has_v, found, inspected, c.physical, inspected & ~c.physical,
                          inspected & c.detected, inspected & ~has_v, c.truth("duty"), collected, smuggler,
                          smuggler & c.detected, c.decision("agency_separate"), c.decision("joint"), disclosed,

@@ -99,11 +99,11 @@ class SupervisionModel(TradersModel):
                                       np.array([c.shares_intel for c in pop_cfg.partner_countries.values()], bool))
         self.source = DeclarationSource(cfg, pop, self.compliance, self.goods, self.streams, self.schedule)
         self.declared_so_far = 0
-        self.disguise = Reregistration(pop_cfg.behaviour, pop, self.streams.get("disguise"))
+        self.disguise = Reregistration(pop_cfg.behaviour, pop, self.streams)
         self.feed = Feed(LEARN_EVERY_H, start, {"cleared": self._learn_cleared, "audit": self._learn_audit,
                                                 "agency": self._learn_agency,
                                                 "disguise": lambda lesson: self.disguise.reregister(
-                                                    lesson["enterprise"])})
+                                                    lesson["enterprise"], self._today())})
         self.clearance = Clearance(self.env, cfg, self.ports, self.roster, self.streams, self.calendar.end_h,
                                    self._cleared, self.schedule)
         self.satisfaction = Satisfaction(cfg, pop, len(names), self.calendar.n_quarters,
@@ -175,7 +175,7 @@ class SupervisionModel(TradersModel):
         post-clearance audit's and partner agencies' clocks start."""
         enterprise, now = lesson["enterprise"], self.env.now
         self._found(enterprise[lesson["found"]])
-        self._caught(enterprise[lesson["found"] & lesson["intentional"]])
+        self._caught(enterprise[lesson["found"] & lesson["intentional"]], "cleared")
         for guises in (self.source.codes, self.source.cuts):
             guises.learn(lesson["id"], lesson["port"], lesson["checked"])
         self.compliance.learn(enterprise, lesson["port"], lesson["checked"])
@@ -199,7 +199,7 @@ class SupervisionModel(TradersModel):
         findings and clean audits."""
         found = lesson["found"]
         self._found(lesson["enterprise"][found])
-        self._caught(lesson["enterprise"][found & lesson["intentional"]])
+        self._caught(lesson["enterprise"][found & lesson["intentional"]], "audit")
         self.credit.adjust(lesson["enterprise"][found], -self.credit.penalty(lesson["intentional"][found]))
         self.policies.audit(lesson)
 
@@ -215,9 +215,13 @@ class SupervisionModel(TradersModel):
         """Customs' records: one more violation found for each entry of ``enterprise``."""
         self.population.findings += np.bincount(enterprise, minlength=len(self.population.findings))
 
-    def _caught(self, enterprise: np.ndarray) -> None:
-        """Intentional violations found: who re-registers, once the new company is set up."""
-        leaving = self.disguise.caught(enterprise)
+    def _today(self) -> int:
+        return int(self.env.now // HOURS_PER_DAY)
+
+    def _caught(self, enterprise: np.ndarray, source: str) -> None:
+        """Intentional violations found (``source``: cleared, audit): who re-registers, once the
+        new company is set up."""
+        leaving = self.disguise.caught(enterprise, self._today(), source)
         self.feed.schedule("disguise", np.full(len(leaving), self.env.now + self.disguise.lag_h),
                            Rows(enterprise=leaving).lesson)
 

@@ -16,7 +16,7 @@ from sim.compose import load_config
 from sim.learning.strategies import GBMStrategy
 from sim.model import SupervisionModel
 from sim.policies.risk_learning import observed
-from sim.streams import replication_seeds
+from sim.streams import Streams, replication_seeds
 
 SETTINGS = SimpleNamespace(reregister_share=1.0, reregister_lag_days=60, disguise_memory_days=10,
                            disguise_temperature=0.05)  # population.behaviour's disguise settings
@@ -59,16 +59,38 @@ def test_a_caught_trader_declares_as_a_new_company():
     population = Population(cfg, np.random.default_rng(0))
     n = len(population.importer)
     population.lodged[[5, 7]], population.findings[[5, 7]] = [40, 9], [2, 1]
-    moves = Reregistration(SETTINGS, population, np.random.default_rng(1))
-    leaving = moves.caught(np.array([5, 5, 7]))
+    population.record_at[5] = 100.0
+    moves = Reregistration(SETTINGS, population, Streams(np.random.SeedSequence(1)))
+    leaving = moves.caught(np.array([5, 5, 7]), 3, "cleared")
     assert list(leaving) == [5, 7], "share 1: every caught trader re-registers, once"
-    assert not len(moves.caught(np.array([5]))), "one new company at a time"
-    moves.reregister(leaving)
+    assert not len(moves.caught(np.array([5]), 4, "cleared")), "one new company at a time"
+    moves.reregister(leaving, 63)
     assert list(population.importer[[5, 7]]) == [n, n + 1], "new importer ids, after all used ones"
     assert population.importer[6] == 6, "the others keep theirs"
     population.lodged[5] += 3
     assert [list(r) for r in population.records(np.array([5, 6]))] == [[3, 0], [0, 0]], \
         "the new company's records start at zero"
+    assert population.record_at[5] == -np.inf, "no partner agency's record on the new company (the watch list)"
+
+
+def test_who_re_registers_does_not_depend_on_earlier_findings():
+    """Common random numbers: a trader's decision on a day is the same however many findings on
+    other traders came before it, that day or earlier; more findings on it make leaving likelier."""
+    cfg, _ = load_config(["run=smoke"])
+    settings = SimpleNamespace(**{**vars(SETTINGS), "reregister_share": 0.5})
+
+    def leaves(calls: list[np.ndarray], day: int = 5) -> np.ndarray:
+        moves = Reregistration(settings, Population(cfg, np.random.default_rng(0)), Streams(np.random.SeedSequence(1)))
+        for d, caught in enumerate(calls[:-1]):
+            moves.caught(caught, d, "cleared")
+        return moves.caught(calls[-1], day, "cleared")
+
+    alone = leaves([np.arange(100, 300)])
+    after = leaves([np.arange(300, 400), np.arange(300, 350), np.r_[np.arange(100, 300), np.full(7, 400)]])
+    assert 60 < len(alone) < 140, f"share 0.5 of 200 traders: {len(alone)} leave"
+    assert set(alone) == set(after) - {400}, "the same traders leave whatever came before"
+    twice = leaves([np.repeat(np.arange(100, 300), 2)])
+    assert set(alone) <= set(twice) and len(twice) > len(alone), "two findings: 1 - 0.25 instead of 0.5"
 
 
 def _declared_days(model: SupervisionModel, days: range) -> tuple[pd.DataFrame, np.ndarray]:

@@ -25,7 +25,8 @@ def policy(quality: float = 1.0) -> tuple[IntlRiskSharing, SimpleNamespace]:
                for k, v in REGIONS.items()}
     env = SimpleNamespace(now=0.0)
     world = SimpleNamespace(cfg=SimpleNamespace(population=SimpleNamespace(partner_countries=regions)),
-                            population=SimpleNamespace(partner=REGION_OF), ports=[SimpleNamespace(env=env)])
+                            population=SimpleNamespace(partner=REGION_OF, importer=np.arange(len(REGION_OF))),
+                            ports=[SimpleNamespace(env=env)])
     p = IntlRiskSharing(IntlRiskSharing.Params(), "policy.intl_risk_sharing.params")
     p.on_start(world)
     return p, env
@@ -56,6 +57,23 @@ def test_a_report_flags_the_trader_only_after_its_lag_and_for_watch_days():
             assert screening.p_physical[0] >= 0.15 and screening.p_nii[0] >= 0.15, \
                 "a flagged trader's check chances are raised to the policy's rates"
             assert screening.detect_factor[0] == 1.0, "intelligence acts on selection, never on detection"
+
+
+def test_a_trader_that_re_registers_leaves_the_reports_on_its_old_company_behind():
+    for reregistered_at in (5, 15):  # days: while the report is on its way, and after it arrived
+        p, env = policy()
+        p.screen(*day([0], [True], at=0.0))  # trader 0 violates; the report arrives on day 10
+        env.now = 12 * HOURS_PER_DAY
+        truth, screening, ctx = day([0], [False], at=env.now)
+        if reregistered_at < 12:
+            p.importer[0] = 99  # a new company (Population.reregister)
+        p.screen(truth, screening, ctx)
+        assert screening.intel[0] == (reregistered_at > 12), "flagged only while it declares as the reported company"
+        p.importer[0] = 99
+        env.now = 20 * HOURS_PER_DAY
+        truth, screening, ctx = day([0], [False], at=env.now)
+        p.screen(truth, screening, ctx)
+        assert not screening.intel[0], f"re-registered on day {reregistered_at}: the new company is not flagged"
 
 
 def test_errors_are_not_reported():

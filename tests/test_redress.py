@@ -9,7 +9,7 @@ import simpy
 
 from sim.analysis.summary import pooled
 from sim.calendar import HOURS_PER_DAY, Calendar, after_office_work, working_deadline
-from sim.redress.desk import Desk, Rules
+from sim.redress.desk import Desk, Rules, U
 from sim.redress.satisfaction import Satisfaction
 
 DAY = HOURS_PER_DAY
@@ -47,12 +47,12 @@ def lesson(n, *, found=False, violation=-1, inspected=False, late=False, u=0.0, 
             "arrival": np.zeros(n), "at": np.full(n, 500.0 if late else 1.0),
             "enterprise": np.arange(n) if enterprise is None else np.full(n, enterprise),
             "intentional": np.ones(n, bool),
-            "redress_u": np.broadcast_to(np.asarray(u, float), (n, 5)).copy()}
+            "redress_u": np.broadcast_to(np.asarray(u, float), (n, len(U))).copy()}
 
 
 def test_disputes_come_from_corrections_at_the_configured_rate(cfg):
     rules = Rules(cfg)
-    u = np.linspace(0, 1, 10_000, endpoint=False)[:, None].repeat(5, axis=1)
+    u = np.linspace(0, 1, 10_000, endpoint=False)[:, None].repeat(len(U), axis=1)
     misclassified = list(cfg.population.violations).index("misclassification")
     gt = list(cfg.population.business_models).index("general_trade")
     filed = rules.file(lesson(10_000, found=True, violation=misclassified, u=u, bm=gt))
@@ -70,9 +70,28 @@ def test_disputes_come_from_corrections_at_the_configured_rate(cfg):
     assert fewer.dispute.sum() < filed.dispute.sum(), "dispute odds below 1 (market_procurement): fewer disputes"
 
 
+def test_a_dispute_and_a_complaint_on_one_declaration_each_have_their_own_draws(cfg):
+    """A late correction can be disputed and complained about: each case is judged at its own rate
+    with its own uniform."""
+    r = cfg.population.redress
+    misclassified = list(cfg.population.violations).index("misclassification")
+    between = (r.dispute_upheld + r.complaint_upheld) / 2  # upheld at one rate, not at the other
+    assert r.dispute_upheld != r.complaint_upheld, "the test needs two different rates"
+    u = np.zeros(len(U))
+    u[[U.index("dispute_upheld"), U.index("complaint_upheld")]] = between
+    filed = Rules(cfg).file(lesson(1, found=True, violation=misclassified, late=True, inspected=True, u=u))
+    assert filed.dispute[0] and filed.complaint[0], "both cases filed"
+    assert filed.dispute_upheld[0] == (between < r.dispute_upheld), "the dispute at dispute_upheld"
+    assert filed.complaint_upheld[0] == (between < r.complaint_upheld), \
+        "the complaint at complaint_upheld, not at the dispute's rate"
+    u[U.index("complaint_upheld")] = 0.0
+    assert Rules(cfg).file(lesson(1, found=True, violation=misclassified, late=True, inspected=True, u=u)) \
+        .complaint_upheld[0], "the complaint's own uniform decides it"
+
+
 def test_complaints_follow_delays_and_inspections_of_compliant_goods(cfg):
     rules = Rules(cfg)
-    u = np.linspace(0, 1, 10_000, endpoint=False)[:, None].repeat(5, axis=1)
+    u = np.linspace(0, 1, 10_000, endpoint=False)[:, None].repeat(len(U), axis=1)
     r = cfg.population.redress
     assert not rules.file(lesson(10_000, u=u)).complaint.any(), "on time, not inspected: no complaint"
     inspected = rules.file(lesson(10_000, inspected=True, u=u)).complaint.mean()
@@ -88,10 +107,12 @@ def run_desk(cfg, calendar, filed_at, cases, work_h):
     env = simpy.Environment(initial_time=filed_at)
     outcomes = []
     desk = Desk(env, cfg, calendar, lambda e, upheld, late: outcomes.append((e, upheld, late)))
-    desk.officers[0], desk.desks[0] = 1, simpy.Resource(env, capacity=1)
+    desk.desks[0] = simpy.Resource(env, capacity=1)
     r = cfg.population.redress
     reply_u, fix_u = 1 - np.exp(-work_h[0] / r.reply_h), 1 - np.exp(-work_h[1] / r.fix_h)  # give these work times
-    batch = lesson(cases, inspected=True, u=[1.0, 0.0, 0.0, reply_u, fix_u])  # every one complains, upheld
+    u = np.zeros(len(U))
+    u[[U.index("dispute"), U.index("complaint_reply"), U.index("complaint_fix")]] = 1.0, reply_u, fix_u
+    batch = lesson(cases, inspected=True, u=u)  # every one complains (no dispute), upheld
     desk.receive(batch)
     env.run(until=calendar.end_h)
     return {k: v[0].sum() for k, v in desk.sums.items()}, outcomes

@@ -37,6 +37,19 @@ def test_a_course_shows_in_skill_as_it_is_practised():
     assert r.skill["physical"][0] == roster().skill["physical"][0], "the other officer is untouched"
 
 
+def test_each_officer_practises_at_the_rate_of_its_own_course():
+    """Two courses with different practice_checks (two training entries): a later course does not
+    change how fast an officer trained earlier realises its gain."""
+    r = roster()
+    s0 = r.skill["physical"][1]
+    r.train("physical", 1, gain=0.5, ceiling=2.0, practice_checks=10.0)
+    r.train("document", 0, gain=0.5, ceiling=2.0, practice_checks=1000.0)
+    potential = r.potential["physical"][1]
+    r.check("physical", 1, 0.1, 0.99)
+    assert r.skill["physical"][1] == pytest.approx(potential - (potential - s0) * 0.9), \
+        "the physical officer closes a tenth of its gap (its course's 10 checks), not a thousandth"
+
+
 def test_a_trained_officer_finds_more_with_the_same_draws():
     u = np.random.default_rng(3).random(2000)
     found = {}

@@ -86,6 +86,7 @@ class Population:
         self.importer[rows] = int(self.importer.max()) + 1 + np.arange(len(rows))
         self.declarant[rows] = brokers
         self.registered_lodged[rows], self.registered_findings[rows] = self.lodged[rows], self.findings[rows]
+        self.record_at[rows] = -np.inf  # no partner agency's record on the new company
 
     def records(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Customs' records on the registrations of ``rows``: declarations lodged, violations found."""

@@ -52,7 +52,8 @@ class Roster:
         self.findings = {role: np.zeros(size.sum(), dtype=np.int64) for role, size in self.size.items()}
         self.potential = {role: skill.copy() for role, skill in self.skill.items()}
         self.courses = {role: np.zeros(size.sum(), dtype=np.int64) for role, size in self.size.items()}
-        self.practice_checks = 1.0
+        # checks to realise a course's gain, per officer (the setting of its last course)
+        self.practice_checks = {role: np.ones(size.sum()) for role, size in self.size.items()}
         self.officers = [Officer(model, self, role, i, names[p])
                          for role in ROLES for p in range(len(names))
                          for i in range(self.offset[role][p], self.offset[role][p] + self.size[role][p])]
@@ -70,7 +71,7 @@ class Roster:
         self.findings[role][officer] += found
         gap = self.potential[role][officer] - skill[officer]
         if gap:  # practice realises what a course taught
-            skill[officer] += gap / self.practice_checks
+            skill[officer] += gap / self.practice_checks[role][officer]
         return bool(found)
 
     def train(self, role: str, officer: int, gain: float, ceiling: float, practice_checks: float) -> None:
@@ -79,4 +80,4 @@ class Roster:
         potential = self.potential[role]
         potential[officer] += gain * max(ceiling - potential[officer], 0.0)
         self.courses[role][officer] += 1
-        self.practice_checks = practice_checks
+        self.practice_checks[role][officer] = practice_checks

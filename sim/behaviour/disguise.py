@@ -37,28 +37,36 @@ from scipy.special import softmax
 from sim.agents.enterprise import Population
 from sim.behaviour_settings import Behaviour
 from sim.calendar import HOURS_PER_DAY
+from sim.streams import Streams
 
 
 class Reregistration:
     """Decides who of the caught re-registers, and when; re-registers them when the time comes."""
 
-    def __init__(self, cfg: Behaviour, population: Population, rng: np.random.Generator):
+    def __init__(self, cfg: Behaviour, population: Population, streams: Streams):
         self.share, self.lag_h = cfg.reregister_share, cfg.reregister_lag_days * HOURS_PER_DAY
-        self.population, self.rng = population, rng
+        self.population, self.streams = population, streams
         self.pending = np.zeros(len(population.importer), bool)  # deciding already: a new company under way
 
-    def caught(self, enterprise: np.ndarray) -> np.ndarray:
-        """Enterprises whose intentional violations were found (one entry per finding): those
-        who will re-register (each at most once while one is under way; one uniform per finding)."""
-        leaving = np.unique(enterprise[self.rng.random(len(enterprise)) < self.share])
+    def caught(self, enterprise: np.ndarray, day: int, source: str) -> np.ndarray:
+        """Enterprises whose intentional violations were found (one entry per finding), learned on
+        ``day`` from ``source`` (the border's outcomes, audits): those who will re-register, each
+        at most once while one is under way. A trader with k findings leaves with chance
+        1 - (1 - share)^k, by one uniform per trader of the day's own stream: whether it leaves
+        does not depend on how many findings came before it (common random numbers)."""
+        traders, findings = np.unique(enterprise, return_counts=True)
+        u = self.streams.get(f"reregister_{source}", day).random(len(self.pending))[traders]
+        leaving = traders[u < 1 - (1 - self.share) ** findings]
         leaving = leaving[~self.pending[leaving]]
         self.pending[leaving] = True
         return leaving
 
-    def reregister(self, enterprise: np.ndarray) -> None:
-        """The new companies of ``enterprise`` start declaring (each with a broker drawn at random)."""
+    def reregister(self, enterprise: np.ndarray, day: int) -> None:
+        """The new companies of ``enterprise`` start declaring on ``day``, each with a broker drawn
+        from the day's stream (one draw per trader)."""
         rows = np.unique(enterprise)
-        self.population.reregister(rows, self.rng.integers(0, self.population.brokers, size=len(rows)))
+        brokers = self.streams.get("reregister_broker", day).integers(0, self.population.brokers, len(self.pending))
+        self.population.reregister(rows, brokers[rows])
         self.pending[rows] = False
 
 

@@ -61,12 +61,12 @@ class Batch:
         first, end = col(self.first), col(self.end)
         customs = np.column_stack([first, first, col(self.inspected), col(self.nii_start), col(self.nii_end),
                                    col(self.physical_start), end])
-        document = self.day.decisions.channel[self.rows[idx]] == DOCUMENT
-        handed = end + np.asarray(self.handover)[idx] if len(idx) else end
+        rows = self.rows[idx]
+        document = self.day.decisions.channel[rows] == DOCUMENT
+        handed = end + self.day.screening.handover_h[rows]
         customs[document, 1] = end[document]
         customs[document, 2:] = handed[document, None]  # reviewed: later customs stamps after the hand-over
         found = (np.frombuffer(self.found, dtype=np.int8)[idx, None] & (1 << np.arange(3))) > 0
-        rows = self.rows[idx]
         status = np.where(found.any(axis=1) & self.day.decisions.seizable[rows], SEIZED, RELEASED).astype(np.int8)
         return rows, customs, found, np.frombuffer(self.physical, dtype=np.int8)[idx] > 0, status
 

@@ -19,6 +19,7 @@ from sim.calendar import HOURS_PER_DAY, after_work
 from sim.config import Config
 from sim.declarations import Paperwork
 from sim.records import DOCUMENT, GREEN, IMPORT, NII, PHYSICAL, Screening, Truth
+from sim.redress.desk import U as REDRESS_U
 from sim.streams import Streams
 
 # Columns of the service-time matrix, one draw per declaration and step.
@@ -46,7 +47,7 @@ class Decisions:
     agency_separate: np.ndarray  # another agency inspects the goods on its own
     pay_h: np.ndarray          # time to pay the duty before release (0: deferred, guaranteed or none)
     permit_ready: np.ndarray   # when another agency's permit is granted (-inf: none needed)
-    redress_u: np.ndarray      # n x 5: uniforms of disputes and complaints (sim.redress.desk.U)
+    redress_u: np.ndarray      # n x len(U): uniforms of disputes and complaints (sim.redress.desk.U)
 
     def __len__(self) -> int:
         return len(self.channel)
@@ -113,7 +114,7 @@ def decide(truth: Truth, screening: Screening, how: Decider, streams: Streams) -
     audit_hit = found_able & audited & (a[:, 1] < how.detect_audit[vt])
     agency_u = streams.get("agencies", day).random((n, max(how.n_agencies, 1)))
     service = how.service_times(truth.port, streams.get("service", day))
-    redress_u = streams.get("redress", day).random((n, 5))
+    redress_u = streams.get("redress", day).random((n, len(REDRESS_U)))
     inspected = channel >= NII
     joint = truth.agency_check & screening.joint & inspected
     dutiable = (truth.direction == IMPORT) & (truth.duty > 0) & ~screening.pay_deferred

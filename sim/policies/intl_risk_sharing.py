@@ -46,26 +46,35 @@ class IntlRiskSharing(Policy):
         self.lag_h = np.array([c.intel_lag_days for c in partners] or [0.0]) * HOURS_PER_DAY
         region = world.population.partner
         self.members = [np.flatnonzero(region == r) for r in range(len(self.detection))]
-        self.reported_at = np.full(len(region), -np.inf)  # when the last report on the trader arrived (h)
-        self.pending: list[tuple[np.ndarray, np.ndarray]] = []  # (arrival times, traders) of reports on the way
+        # per trader: when the last report on it arrived (h), and on which registration (importer id):
+        # a trader that re-registers leaves the reports on its old company behind
+        self.reported_at = np.full(len(region), -np.inf)
+        self.reported_as = np.full(len(region), -1)
+        self.importer = world.population.importer  # the registrations in force (a live view)
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (arrival times, traders, registrations)
         self.env = world.ports[0].env
 
     def screen(self, truth, screening, ctx: Context) -> None:
         now, p = self.env.now, self.params
         self._receive(now)
-        flagged = ctx.on & (now - self.reported_at[truth.enterprise] < p.watch_days * HOURS_PER_DAY)
+        trader = truth.enterprise
+        flagged = ctx.on & (now - self.reported_at[trader] < p.watch_days * HOURS_PER_DAY) \
+            & (self.reported_as[trader] == self.importer[trader])
         check_at_least(screening, flagged, p.physical_rate, p.nii_rate, p.document_rate)
         screening.intel |= flagged
         self._report(truth, screening.declared.region, ctx)
 
     def _receive(self, now: float) -> None:
-        """Reports whose lag is over reach customs (the latest report per trader counts)."""
+        """Reports whose lag is over reach customs (the latest report per trader counts; a report
+        on a registration the trader has left since names no one customs knows)."""
         keep = []
-        for at, traders in self.pending:
+        for at, traders, registration in self.pending:
             due = at <= now
-            np.maximum.at(self.reported_at, traders[due], at[due])
+            known = due & (registration == self.importer[traders])
+            np.maximum.at(self.reported_at, traders[known], at[known])
+            self.reported_as[traders[known]] = registration[known]
             if not due.all():
-                keep.append((at[~due], traders[~due]))
+                keep.append((at[~due], traders[~due], registration[~due]))
         self.pending = keep
 
     def _report(self, truth, region: np.ndarray, ctx: Context) -> None:
@@ -81,4 +90,5 @@ class IntlRiskSharing(Policy):
             others = others[others != named[i]]
             named[i] = others[min(int(u[rows[i], 2] * len(others)), len(others) - 1)] if len(others) else -1
         keep = named >= 0
-        self.pending.append((truth.lodged[rows][keep] + self.lag_h[region[rows][keep]], named[keep]))
+        named = named[keep]
+        self.pending.append((truth.lodged[rows][keep] + self.lag_h[region[rows][keep]], named, self.importer[named]))

@@ -34,7 +34,10 @@ import simpy
 from sim.calendar import Calendar, after_office_work, working_deadline
 from sim.records import NO_VIOLATION
 
-U = ("dispute", "complaint", "upheld", "reply", "fix")  # columns of Decisions.redress_u
+# columns of Decisions.redress_u: who disputes and complains, then each case's outcome and work (a
+# declaration may give one case of each kind; each has draws of its own)
+CASES = ("dispute", "complaint")
+U = CASES + tuple(f"{kind}_{draw}" for kind in CASES for draw in ("upheld", "reply", "fix"))
 SUMS = ("corrections", "disputes", "complaints", "cases_upheld", "replies_due", "replies_on_time", "fixes_due",
         "fixes_on_time")
 
@@ -45,7 +48,8 @@ class Filed:
     corrected: np.ndarray
     dispute: np.ndarray
     complaint: np.ndarray
-    upheld: np.ndarray
+    dispute_upheld: np.ndarray    # the dispute (if any) is upheld
+    complaint_upheld: np.ndarray  # the complaint (if any) is upheld
 
 
 class Rules:
@@ -71,8 +75,8 @@ class Rules:
         unneeded = lesson["inspected"] & (violation == NO_VIOLATION)
         stays = (1 - self.r.complaint_inspected * unneeded) * (1 - self.r.complaint_delay * late)
         complaint = released & (u[:, 1] < 1 - stays)
-        upheld = u[:, 2] < np.where(dispute, self.r.dispute_upheld, self.r.complaint_upheld)
-        return Filed(corrected, dispute, complaint, upheld)
+        return Filed(corrected, dispute, complaint, dispute & (u[:, U.index("dispute_upheld")] < self.r.dispute_upheld),
+                     complaint & (u[:, U.index("complaint_upheld")] < self.r.complaint_upheld))
 
 
 class Desk:
@@ -85,9 +89,9 @@ class Desk:
         self.env, self.calendar, self.on_outcome = env, calendar, on_outcome
         self.r = cfg.population.redress
         self.rules = Rules(cfg)
-        self.officers = [max(1, int(round(p.declarations_per_day / self.r.desk_declarations_per_officer)))
-                         for p in cfg.world.ports.values()]
-        self.desks = [simpy.Resource(env, capacity=n) for n in self.officers]
+        self.desks = [simpy.Resource(env, capacity=max(1, int(round(p.declarations_per_day
+                                                                    / self.r.desk_declarations_per_officer))))
+                      for p in cfg.world.ports.values()]
         self.sums = {name: np.zeros((len(self.desks), calendar.n_quarters + 2)) for name in SUMS}
 
     def receive(self, lesson: dict) -> Filed:
@@ -99,15 +103,18 @@ class Desk:
         fix_due = float(working_deadline(self.calendar, now, self.r.fix_days))
         end = self.calendar.end_h
         cases = f.dispute.astype(int) + f.complaint  # a declaration may give one of each
+        upheld = f.dispute_upheld.astype(int) + f.complaint_upheld
         for name, count in (("corrections", f.corrected), ("disputes", f.dispute), ("complaints", f.complaint),
-                            ("cases_upheld", cases * f.upheld), ("replies_due", cases * (reply_due <= end)),
-                            ("fixes_due", cases * f.upheld * (fix_due <= end))):
+                            ("cases_upheld", upheld), ("replies_due", cases * (reply_due <= end)),
+                            ("fixes_due", upheld * (fix_due <= end))):
             self.sums[name][:, quarter] += np.bincount(port, weights=count, minlength=len(self.desks))  # counts: exact
         u = lesson["redress_u"]
-        for kind, mask in (("dispute", f.dispute), ("complaint", f.complaint)):
+        kinds = (("dispute", f.dispute, f.dispute_upheld), ("complaint", f.complaint, f.complaint_upheld))
+        for kind, mask, held in kinds:
+            columns = [U.index(f"{kind}_reply"), U.index(f"{kind}_fix")]
             for i in np.flatnonzero(mask):
-                work = -np.log1p(-u[i, 3:5]) * (self.r.reply_h, self.r.fix_h)  # exponential service times
-                self.env.process(self._case(int(port[i]), int(lesson["enterprise"][i]), quarter, bool(f.upheld[i]),
+                work = -np.log1p(-u[i, columns]) * (self.r.reply_h, self.r.fix_h)  # exponential service times
+                self.env.process(self._case(int(port[i]), int(lesson["enterprise"][i]), quarter, bool(held[i]),
                                             work, (reply_due, fix_due)))
         return f
 
