@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import sys
-import time
 from pathlib import Path
 
 from sim import claims, output
@@ -24,19 +23,31 @@ def sweep_jobs(overrides: list[str]) -> list[list[str]]:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except HydraException as exc:
         raise UserError(explain(exc)) from None
+    for o in parsed:
+        if o.is_sweep_override() and how_it_runs(o.key_or_group):
+            raise UserError(f"{o.key_or_group}: one value for the whole sweep (its jobs run together, on one "
+                            f"executor; results do not depend on it); got {o.input_line}")
     choices = [[f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
                if o.is_sweep_override() else [o.input_line] for o in parsed]
     return [list(combo) for combo in itertools.product(*choices)]
 
 
+def how_it_runs(key: str) -> bool:
+    """Whether ``key`` says how the jobs run, not what they compute (``jobs.HOW_IT_RUNS``)."""
+    from sim.experiments.jobs import HOW_IT_RUNS
+    return key.lstrip("+~") in {f"run.{name}" for name in HOW_IT_RUNS}
+
+
 def task_overrides(job: list[str]) -> list[str]:
-    """A sweep job's own overrides (what manifest.json and the sweep tables record): not hydra's."""
-    return [o for o in job if not o.lstrip("+~").startswith(("hydra.", "hydra/"))]
+    """A sweep job's own overrides (what sweep.json, manifest.json and the sweep tables record): not
+    hydra's, nor how the jobs run, so the same sweep resumes on another executor or worker count."""
+    return [o for o in job if not o.lstrip("+~").startswith(("hydra.", "hydra/"))
+            and not how_it_runs(o.partition("=")[0])]
 
 
 def cmd_sweep(overrides: list[str]) -> int:
     """``tradesim run -m``: every job's config is checked first; then the replications of all jobs
-    run as one job store on ``run.executor`` (the first job's executor and workers), and each job
+    run as one job store on ``run.executor``, ``run.workers`` at a time (one value each), and each job
     gets a normal run folder ``<sweep>/<job>/``. The same command on the same folder resumes."""
     from sim.cli.options import holds
     from sim.experiments.jobs import finished, plan, run_jobs
@@ -54,7 +65,7 @@ def cmd_sweep(overrides: list[str]) -> int:
         claim.require(2 * sum(estimate(cfg).output for cfg, _ in runs))
         if not claim.resumed:
             output.replace_files(claim.folder, {MARKER: output.to_json(request)})
-        started, first = time.time(), runs[0][0]
+        first = runs[0][0]
         todo = {num: plan({cfg.scenario: cfg}, cfg.run.replications, claim.folder / str(num))
                 for num, (cfg, _) in enumerate(runs) if not (claim.folder / str(num) / output.MANIFEST).exists()}
         missing = {num: sum(not finished(job) for job in jobs) for num, jobs in todo.items()}
@@ -65,7 +76,9 @@ def cmd_sweep(overrides: list[str]) -> int:
                   f"with hydra.sweep.dir={claim.folder} computes only the missing ones", file=sys.stderr)
             return 1
         for num, jobs in todo.items():
-            publish_run(runs[num][0], claim.folder / str(num), jobs, missing[num], time.time() - started,
+            # the job's own time: its replications' (they ran interleaved with the other jobs', maybe elsewhere)
+            wall = sum(output.read_json(job.folder / output.MANIFEST)["wall_time_s"] for job in jobs)
+            publish_run(runs[num][0], claim.folder / str(num), jobs, missing[num], wall,
                         {"job": num, "overrides": request["jobs"][num]})
             print(f"job {num} ({' '.join(request['jobs'][num]) or 'defaults'}): {claim.folder / str(num)}")
         print(f"sweep: {len(runs)} job(s); {collect(claim.folder)}")

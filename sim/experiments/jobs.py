@@ -29,8 +29,10 @@ from sim.experiments.memory import return_free_memory
 from sim.experiments.replications import days_of, run_replication, seed_manifest
 
 RUN_TABLES = ("quarterly", "breakdown", "agents", "events", "event_backlog", "watch")
-# run settings that never change a table: where and how the jobs ran
-HOW_IT_RUNS = ("executor", "ray_address", "slurm_cluster", "slurm_partition", "slurm_timeout_min", "slurm_mem_gb")
+# run settings that never change a table: where, how many at a time and how visibly the jobs ran (a job's seed
+# comes from run.seed and its replication index only); left out of a job's fingerprint and of a sweep's request
+HOW_IT_RUNS = ("executor", "workers", "progress", "ray_address", "slurm_cluster", "slurm_partition",
+               "slurm_timeout_min", "slurm_mem_gb")
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,7 @@ class Interrupted(KeyboardInterrupt):
 def fingerprint(cfg: Config) -> str:
     """A hash of everything that determines a replication's tables (not how many replications
     or processes ran them, nor on which executor)."""
-    neutral = dataclasses.asdict(dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=1, workers=1,
-                                                                                   progress=False)))
+    neutral = dataclasses.asdict(dataclasses.replace(cfg, run=dataclasses.replace(cfg.run, replications=1)))
     for key in HOW_IT_RUNS:
         del neutral["run"][key]
     text = json.dumps(neutral, sort_keys=True, default=str)
