@@ -17,7 +17,7 @@ import yaml
 
 from sim.compose import CONFIG_DIR, EXPERIMENT_DIR, SCENARIO_DIR
 
-GROUPS = ("scenario", "world", "population", "policy", "run", "hydra/launcher")
+GROUPS = ("scenario", "world", "population", "policy", "run")
 WIDTH = 100  # characters per printed line
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
@@ -98,7 +98,7 @@ def catalogue(what: str = "all") -> str:
                           "docs/events.md):", event_kinds()),
         "experiments": section("experiments (tradesim compare experiment=NAME, or experiment=path/to/your.yaml):",
                                experiments()),
-        "presets": [line for group in GROUPS[1:5] for line in
+        "presets": [line for group in GROUPS[1:] for line in
                     section(f"{group} presets ({group}=NAME):", options(group), chosen.get(group))],
     }
     keys = list(parts) if what == "all" else [what]

@@ -106,11 +106,14 @@ def preset_option(group: str, value: str) -> str:
 
 def user_overrides(overrides: list[str]) -> list[str]:
     """``overrides`` with scenario files registered (``scenario=path/to/my.yaml``) and presets checked
-    to be plain names."""
+    to be plain names; Hydra's launchers refused (jobs run on ``run.executor``)."""
     out = []
     for line in overrides:
         key, sep, value = str(line).partition("=")
-        key = key.lstrip("+")
+        key = key.lstrip("+~")
+        if key == "hydra/launcher":
+            raise ConfigError(f"hydra/launcher: tradesim runs its jobs on run.executor (local, ray, slurm), "
+                              f"run.workers at a time; drop {line}")
         if sep and key == "scenario":
             line = f"scenario={scenario_option(value)}"
         elif sep and key in GROUPS:

@@ -185,7 +185,7 @@ CASES = [
     case(["scenario=../scenarios/baseline_2024"], "scenario", "no scenario file", id="scenario-relative-path"),
     case(["scenario=no/such/file.yaml"], "scenario", "no scenario file", id="scenario-file-missing"),
     case(["scenario=.hidden"], "scenario", "plain name", id="scenario-hidden-name"),
-    case(["hydra/launcher=nope"], "hydra/launcher", "joblib", id="launcher-unknown"),
+    case(["hydra/launcher=joblib"], "hydra/launcher", "run.executor (local, ray, slurm)", id="launcher-refused"),
 ]
 
 

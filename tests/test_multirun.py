@@ -68,7 +68,7 @@ def test_a_sweep_resumes_on_another_executor_and_worker_count(tmp_path, capsys):
 @pytest.mark.parametrize("overrides, says", [
     (["run.seed=1,oops"], "run.seed"),
     (["run.sed=1,2"], "run.sed: unknown key"),
-    (["run.seed=1,2", "hydra/launcher=joblib"], "hydra/launcher: tradesim runs a sweep's jobs on run.executor"),
+    (["run.seed=1,2", "hydra/launcher=joblib"], "hydra/launcher: tradesim runs its jobs on run.executor"),
     (["run.seed=1,2", "run.executor=dask"], "run.executor: must be one of local, ray, slurm"),
     (["run.seed=1,2", "run.executor=local,ray"], "run.executor: one value for the whole sweep"),
     (["run.workers=1,2"], "run.workers: one value for the whole sweep"),

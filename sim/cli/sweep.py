@@ -52,10 +52,6 @@ def cmd_sweep(overrides: list[str]) -> int:
     from sim.cli.options import holds
     from sim.experiments.jobs import finished, plan, run_jobs
     from sim.experiments.run_folder import publish_run
-    launcher = [o for o in overrides if o.lstrip("+").startswith("hydra/launcher=")]
-    if launcher:
-        raise UserError(f"hydra/launcher: tradesim runs a sweep's jobs on run.executor (local, ray, slurm) with "
-                        f"run.workers at a time; drop {launcher[0]}")
     combos = sweep_jobs(overrides)
     runs = [compose_run(combo) for combo in combos]
     request = {"kind": "sweep", "jobs": [task_overrides(combo) for combo in combos]}

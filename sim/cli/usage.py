@@ -65,7 +65,6 @@ def groups_help() -> str:
     for group in GROUPS:
         names = [name + (" (default)" if name == chosen.get(group) else "") for name, _ in options(group)]
         extra = ", or a path to your own .yaml file" if group == "scenario" else ""
-        extra += ", joblib (local processes)" if group == "hydra/launcher" else ""
         rows.append((f"{group}=", ", ".join(names) + extra))
     return "\n\n".join([
         _block("config groups (GROUP=OPTION; tradesim list shows what each option is):", rows),
