@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.cli import main
@@ -113,6 +114,22 @@ def test_slurm_without_sbatch_says_how_to_run_it_here(monkeypatch, tmp_path, cap
 
 
 # Ray last: started once for the module (its daemons cost CPU while they idle), stopped at its end
+def test_the_python_api_runs_its_replications_on_ray(ray_here):
+    """sim.run hands its replications to run.executor as the commands do: Ray (started by the call)
+    computes them, and the tables are those of one process here."""
+    import ray
+
+    import sim
+    ray.shutdown()  # whatever ran before: this call must start Ray itself
+    smoke = ["run=smoke", "world.horizon_quarters=1", "run.replications=2"]
+    on_ray = sim.run("baseline_2024", overrides=[*smoke, "run.executor=ray", "run.workers=2"])
+    assert ray.is_initialized(), "run.executor=ray sent the replications to a Ray started for them"
+    here = sim.run("baseline_2024", overrides=[*smoke, "run.workers=1"])
+    for name in ("quarterly", "breakdown", "agents"):
+        pd.testing.assert_frame_equal(on_ray[name], here[name], obj=f"{name}: Ray and this process")
+    assert sorted(on_ray["quarterly"]["replication"].unique()) == [0, 1], "both replications, in order"
+
+
 def test_ray_gives_the_local_tables(local, ray_here, tmp_path, capsys):
     folder = tmp_path / "ray"
     assert main([*COMPARE, "run.executor=ray", "run.workers=2", f"hydra.run.dir={folder}"]) == 0, "ray runs"
@@ -125,9 +142,9 @@ def test_a_failing_job_is_one_line_and_the_others_finish(executor, request, tmp_
     if executor == "ray":
         request.getfixturevalue("ray_here")
     cfg = load_config(["run=smoke", f"run.executor={executor}", "run.slurm_cluster=local", "run.workers=2"])[0]
-    results = dict(completed(json.loads, ["oops", "4"], cfg.run, tmp_path))
-    assert results["4"] is None, f"the good job finished on {executor}"
-    failure = results["oops"]
+    finished = {item: (result, exc) for item, result, exc in completed(json.loads, ["oops", "4"], cfg.run, tmp_path)}
+    assert finished["4"] == (4, None), f"the good job finished on {executor} and its result came back"
+    failure = finished["oops"][1]
     assert isinstance(failure, (ValueError, RemoteError)) and "Expecting value" in str(failure), \
         f"the failing job's own error comes back: {failure!r}"
     assert len(str(failure).splitlines()) == 1, f"one line: {failure}"

@@ -45,3 +45,12 @@ def test_mistakes_raise_the_cli_message_and_load_reads_saved_folders(tmp_path):
     pd.DataFrame({"scenario": ["baseline_2024"], "port": ["seaport"], "quarter": ["2024Q4"], "replication": [0],
                   "declarations": [10]}).to_csv(tmp_path / "quarterly.csv", index=False)
     assert sim.load(tmp_path)["quarterly"]["declarations"].tolist() == [10], "a saved folder's tables"
+
+
+def test_slurm_is_refused_in_memory_and_nothing_is_written(tmp_path, monkeypatch):
+    """The API keeps results in memory; SLURM jobs need a folder their nodes share: a clear
+    ConfigError before anything runs, not a silent local run."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="run.executor: slurm .*tradesim run"):
+        sim.run("baseline_2024", overrides=["run=smoke", "run.executor=slurm", "run.slurm_cluster=local"])
+    assert not list(tmp_path.iterdir()), "nothing was written"

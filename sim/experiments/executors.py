@@ -1,8 +1,9 @@
 """Where the jobs of a multi-run command run: ``run.executor`` = local, ray or slurm.
 
 Every multi-run command (``run``, ``run -m``, ``compare``, ``calibrate``, ``sensitivity``) hands
-its unfinished jobs to :func:`completed`, which runs ``fn(item)`` for each on the chosen executor
-and yields each item with its exception (None when it succeeded) as it finishes:
+its unfinished jobs to :func:`completed` (and the Python API its replications), which runs ``fn(item)``
+for each on the chosen executor and yields each item with its result and its exception (None when it
+succeeded) as it finishes:
 
 * ``local``: ``run.workers`` spawned processes on this machine (:mod:`sim.experiments.workers`).
 * ``ray``: one Ray task per job (1 CPU each); ``run.ray_address`` '' starts a Ray instance here
@@ -31,7 +32,7 @@ from sim.experiments.workers import submit_all, worker_pool
 from sim.run_config import RunConfig
 
 POLL_S = 0.5  # how often the ray and slurm executors look for finished jobs (seconds)
-Finished = Iterator[tuple[object, Optional[BaseException]]]
+Finished = Iterator[tuple[object, object, Optional[BaseException]]]  # item, fn(item) (None if failed), error
 
 
 class RemoteError(Exception):
@@ -39,17 +40,25 @@ class RemoteError(Exception):
 
 
 def completed(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
-    """Run ``fn(item)`` for every item on ``run.executor``; yield ``(item, exception or None)``
-    as each finishes. ``folder`` is the output folder (for the slurm executor's logs)."""
+    """Run ``fn(item)`` for every item on ``run.executor``; yield ``(item, result, exception)`` as
+    each finishes (None and the exception if it failed). ``folder`` is the output folder (for the
+    slurm executor's logs)."""
     runner = {"local": _local, "ray": _ray, "slurm": _slurm}[run.executor]
     yield from runner(fn, items, run, folder)
+
+
+def in_this_process(run: RunConfig, jobs: int) -> bool:
+    """Whether ``jobs`` jobs are best run one after another in this process (no pool): local, with
+    one worker or one job."""
+    return run.executor == "local" and (run.workers == 1 or jobs == 1)
 
 
 def _local(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
     with worker_pool(min(run.workers, len(items))) as pool:
         futures = submit_all(pool, fn, items)
         for future in as_completed(futures):
-            yield futures[future], future.exception()
+            exc = future.exception()
+            yield futures[future], None if exc else future.result(), exc
 
 
 def _start_ray(run: RunConfig):
@@ -65,26 +74,30 @@ def _start_ray(run: RunConfig):
     return ray
 
 
-def _ray_error(ray, ref) -> Optional[BaseException]:
+def _ray_outcome(ray, ref) -> tuple[object, Optional[BaseException]]:
     try:
-        ray.get(ref)
+        return ray.get(ref), None
     except ray.exceptions.RayTaskError as exc:  # the job's own exception, raised in the worker
-        return exc.cause if isinstance(exc.cause, BaseException) else exc
+        return None, exc.cause if isinstance(exc.cause, BaseException) else exc
     except ray.exceptions.RayError as exc:  # a worker or node lost, a task cancelled
-        return exc
-    return None
+        return None, exc
+
+
+def _call(fn: Callable, item: object) -> object:
+    """``fn(item)``: a Ray task is a plain function, ``fn`` may be any callable (a functools.partial)."""
+    return fn(item)
 
 
 def _ray(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
     ray = _start_ray(run)
-    task = ray.remote(num_cpus=1, max_retries=0)(fn)
-    refs = {task.remote(item): item for item in items}
+    task = ray.remote(num_cpus=1, max_retries=0)(_call)
+    refs = {task.remote(fn, item): item for item in items}
     pending = list(refs)
     try:
         while pending:
             done, pending = ray.wait(pending, num_returns=1, timeout=POLL_S)
             for ref in done:
-                yield refs[ref], _ray_error(ray, ref)
+                yield refs[ref], *_ray_outcome(ray, ref)
     except BaseException:
         for ref in pending:
             ray.cancel(ref, force=True)
@@ -128,7 +141,8 @@ def _slurm(fn: Callable, items: list, run: RunConfig, folder: Path) -> Finished:
             if not finished:
                 time.sleep(POLL_S)
             for job in finished:
-                yield running.pop(job), _slurm_error(job)
+                exc = _slurm_error(job)
+                yield running.pop(job), None if exc else job.result(), exc
     except BaseException:
         for job in running:
             job.cancel(check=False)

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from sim import claims, output
 from sim.config import Config
 from sim.experiments.definitions import ExperimentError, Precision
-from sim.experiments.executors import RemoteError, completed
+from sim.experiments.executors import RemoteError, completed, in_this_process
 from sim.experiments.memory import return_free_memory
 from sim.experiments.replications import days_of, run_replication, seed_manifest
 
@@ -141,7 +141,7 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
 
     root = root or (jobs[0].folder.parents[2] if jobs else Path("."))
     run = dataclasses.replace(jobs[0].cfg.run, workers=workers) if jobs else None
-    in_process = not todo or (run.executor == "local" and (workers == 1 or len(todo) == 1))
+    in_process = not todo or in_this_process(run, len(todo))
     try:
         with bar:
             if in_process:
@@ -154,7 +154,7 @@ def run_jobs(jobs: list[Job], workers: int, progress: bool, root: Optional[Path]
             else:  # absolute folders: a worker may start in another folder
                 absolute = [dataclasses.replace(job, folder=job.folder.resolve()) for job in todo]
                 with closing(completed(run_job, absolute, run, root)) as finishing:
-                    for job, exc in finishing:
+                    for job, _, exc in finishing:
                         done(job, exc, days_of(job.cfg))
     except KeyboardInterrupt:
         raise Interrupted(jobs, root) from None

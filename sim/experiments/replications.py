@@ -1,21 +1,24 @@
-"""Replications of one config: seeds from SeedSequence, worker processes, tables in order.
+"""Replications of one config: seeds from SeedSequence, run on ``run.executor``, tables in order.
 
 Replication r always gets ``SeedSequence(run.seed).spawn(...)[r]``, so the same scenario gives
-the same tables whatever ``run.workers`` is, and two scenarios share their random numbers
-replication by replication (common random numbers).
+the same tables whatever ``run.workers`` and ``run.executor`` are, and two scenarios share their
+random numbers replication by replication (common random numbers).
 """
 from __future__ import annotations
 
 import functools
 import sys
+from contextlib import closing
+from pathlib import Path
 from typing import Optional
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from sim.config import Config
-from sim.experiments.workers import submit_all, worker_pool
+from sim.config import Config, ConfigError
+from sim.experiments.executors import completed, in_this_process
+from sim.experiments.memory import return_free_memory
 from sim.model import RunResult, SupervisionModel
 from sim.streams import replication_seeds
 
@@ -33,25 +36,42 @@ def run_replication(cfg: Config, replication: int, on_day=None) -> RunResult:
     return SupervisionModel(cfg, seed, replication, on_day=on_day).run()
 
 
+def run_and_free(cfg: Config, replication: int, on_day=None) -> RunResult:
+    """:func:`run_replication`, then the model's freed memory returned to the operating system, so
+    a process that runs replications one after another stays at the first one's footprint."""
+    result = run_replication(cfg, replication, on_day=on_day)
+    return_free_memory()
+    return result
+
+
 def run_replications(cfg: Config, progress: Optional[bool] = None) -> RunResult:
-    """All ``run.replications`` replications, tables concatenated in replication order."""
-    reps = range(cfg.run.replications)
+    """All ``run.replications`` replications, in memory, on ``run.executor`` (here, in this process,
+    for one worker or one replication); tables concatenated in replication order. The first failed
+    replication's error is raised (the others are cancelled)."""
+    if cfg.run.executor == "slurm":
+        raise ConfigError("run.executor: slurm jobs write to a folder their nodes share, and the Python API keeps "
+                          "results in memory: use local or ray here, or the command line (tradesim run ... "
+                          "run.executor=slurm) and sim.load")
+    reps = list(range(cfg.run.replications))
     show = cfg.run.progress if progress is None else progress
     bar = tqdm(total=len(reps) * days_of(cfg), unit="day", delay=2.0, disable=not show,
                file=sys.stderr, desc=f"{cfg.scenario}")
+    results = {}
     with bar:
-        if cfg.run.workers == 1 or len(reps) == 1:
-            results = [run_replication(cfg, r, on_day=lambda: bar.update(1)) for r in reps]
+        if in_this_process(cfg.run, len(reps)):
+            results = {r: run_and_free(cfg, r, on_day=lambda: bar.update(1)) for r in reps}
         else:
-            with worker_pool(min(cfg.run.workers, len(reps))) as pool:
-                futures = submit_all(pool, functools.partial(run_replication, cfg), reps)
-                results = []
-                for future in futures:
-                    results.append(future.result())
+            here = Path(".")  # completed's folder is for slurm logs only, and slurm is refused above
+            with closing(completed(functools.partial(run_and_free, cfg), reps, cfg.run, here)) as finishing:
+                for r, result, exc in finishing:
+                    if exc is not None:
+                        raise exc
+                    results[r] = result
                     bar.update(days_of(cfg))
-    cat = lambda name: pd.concat([getattr(r, name) for r in results], ignore_index=True)  # noqa: E731
-    return RunResult(cat("quarterly"), cat("breakdown"), results[0].policies, cat("agents"), cat("events"),
-                     cat("event_backlog"), results[0].watch)
+    ordered = [results[r] for r in reps]
+    cat = lambda name: pd.concat([getattr(r, name) for r in ordered], ignore_index=True)  # noqa: E731
+    return RunResult(cat("quarterly"), cat("breakdown"), ordered[0].policies, cat("agents"), cat("events"),
+                     cat("event_backlog"), ordered[0].watch)
 
 
 def seed_manifest(cfg: Config, replications: Optional[list[int]] = None) -> dict:
