@@ -29,11 +29,14 @@ def local(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ray_here():
-    """Ray is started once per process; stop it when this module is done."""
+def ray_here(tmp_path_factory):
+    """Ray is started once per process; stop it when this module is done. Its session folder
+    (sockets, logs) goes under pytest's temporary folder, not /tmp/ray."""
     ray = pytest.importorskip("ray")
-    yield
-    ray.shutdown()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_TMPDIR", str(tmp_path_factory.mktemp("ray")))
+        yield
+        ray.shutdown()
 
 
 def same_tables(a: Path, b: Path) -> None:
@@ -50,6 +53,21 @@ def test_slurm_gives_the_local_tables(local, tmp_path, capsys):
     assert "(2 run(s) computed now, 0 already done)" in capsys.readouterr().out, "both jobs ran as submitit jobs"
     same_tables(local, folder)
     assert list((folder / "runs").rglob("manifest.json")), "every job wrote its own folder"
+
+
+def test_a_local_folder_is_finished_on_slurm(local, tmp_path, capsys):
+    """A compare started on the local pool and stopped with one run missing is finished on SLURM
+    (submitit's local executor): only the missing run is computed, and every table is the same bytes."""
+    import shutil
+    folder = tmp_path / "resumed"
+    shutil.copytree(local, folder)
+    missing = sorted(folder.glob("runs/*/rep_0"))[0]
+    shutil.rmtree(missing)
+    assert main([*COMPARE, "run.executor=slurm", "run.slurm_cluster=local", f"hydra.run.dir={folder}"]) == 0, \
+        "the local folder resumes on slurm"
+    assert "(1 run(s) computed now, 1 already done)" in capsys.readouterr().out, "only the missing run ran"
+    assert (missing / "manifest.json").is_file(), f"{missing.parent.name} rep_0 was computed again"
+    same_tables(local, folder)
 
 
 def test_a_folder_resumes_on_any_executor():
