@@ -13,7 +13,7 @@ Time is given as CPU-seconds of the process (what the machine's other users do n
 and wall seconds. Events per declaration are the simpy events and queue-core heap entries (they
 share simpy's counter) scheduled over the whole run (warm-up included) per declaration that
 arrived in the reported quarters. A last line runs
-tradesim once at ``world.scale=memory_scale`` (10 unless given) for its peak memory.
+tradesim once at ``world.scale=memory_scale`` (default in ``OPTIONS``) for its peak memory.
 """
 from __future__ import annotations
 
@@ -92,9 +92,9 @@ def measure(overrides: list[str], repeats: int) -> dict[str, dict]:
     return {name: {k: statistics.median(r[k] for r in rows) for k in rows[0]} for name, rows in runs.items()}
 
 
-def bench(args: list[str], repeats: int = 3, memory_scale: int = 10) -> str:
+def bench(args: list[str], repeats: int, memory_scale: int) -> str:
     """Check the config (a mistake is one line, before anything runs), measure, and return the
-    table; ``args`` are config overrides."""
+    table; ``args`` are config overrides, ``repeats`` and ``memory_scale`` the options (``OPTIONS``)."""
     from sim.compose import load_config
     overrides = DEFAULT + list(args)
     load_config(overrides)

@@ -23,3 +23,16 @@ def test_the_table_gives_rates_and_ratios_on_the_same_scope():
     assert "simulation: 4.00 per CPU-second, 4.00 per wall second" in text, "the ratio on the simulation scope"
     assert "end to end: 2.50 per CPU-second, 2.50 per wall second" in text, "the ratio end to end"
     assert "world.scale=10 (10,000,000 declarations): peak 650 MB" in text, "the memory line"
+
+
+def test_the_command_splits_its_options_from_the_overrides(monkeypatch, capsys):
+    """`tradesim bench` reads repeats= and memory_scale= (defaults from sim.bench.OPTIONS) and passes
+    every other key=value, scenario= included, to the config."""
+    import sim.bench
+    from sim.cli import main
+    calls = []
+    monkeypatch.setattr(sim.bench, "bench", lambda args, *options: calls.append((args, options)) or "table")
+    assert main(["bench", "scenario=reform_2025", "repeats=2", "world.start=2025-01-01"]) == 0, "bench runs"
+    assert calls == [(["scenario=reform_2025", "world.start=2025-01-01"], (2, sim.bench.OPTIONS["memory_scale"][0]))], \
+        f"options apart, overrides (scenario= too) passed on: {calls}"
+    assert capsys.readouterr().out.strip() == "table", "the table is printed"

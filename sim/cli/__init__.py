@@ -13,6 +13,7 @@ import errno
 import importlib
 import sys
 
+from sim.bench import OPTIONS as BENCH_OPTIONS
 from sim.cli.errors import UserError
 from sim.cli.usage import Command, command_help, overview, parse
 from sim.config import ConfigError
@@ -73,7 +74,8 @@ COMMANDS: dict[str, Command] = {
         "fresh process; print the median declarations per CPU-second and per second on two scopes "
         "(simulation only; end to end), peak memory, simpy events per declaration and the ratios, then "
         "tradesim's peak memory at world.scale=memory_scale (docs/performance.md).",
-        arguments="[repeats=3] [memory_scale=10] [key=value ...]", groups=True,
+        arguments=" ".join(f"[{key}={default}]" for key, (default, _, _) in BENCH_OPTIONS.items()) + " [key=value ...]",
+        groups=True,
         examples=("tradesim bench", "tradesim bench repeats=1 memory_scale=0",
                   "tradesim bench world.scale=10", "tradesim bench scenario=reform_2025 world.start=2025-01-01")),
     "targeting": Command(

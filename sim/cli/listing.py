@@ -25,9 +25,7 @@ def cmd_list(args: list[str]) -> int:
 
 def cmd_bench(args: list[str]) -> int:
     from sim.bench import OPTIONS, bench
-    from sim.cli.options import integer
-    own = {key: value for key, _, value in (a.partition("=") for a in args) if key in OPTIONS}
-    options = {key: int(value) if value.lstrip("-").isdigit() else value for key, value in own.items()}
-    print(bench([a for a in args if a.partition("=")[0] not in OPTIONS],
-                *(integer(options, key, *OPTIONS[key]) for key in OPTIONS)))
+    from sim.cli.options import integer, split_options
+    options, overrides = split_options(args, tuple(OPTIONS), "bench", allow_scenario=True)
+    print(bench(overrides, *(integer(options, key, *OPTIONS[key]) for key in OPTIONS)))
     return 0

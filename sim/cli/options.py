@@ -12,8 +12,10 @@ from sim.cli.errors import UserError
 from sim.cli.runs import given
 
 
-def split_options(args: list[str], own: tuple[str, ...], command: str) -> tuple[dict[str, Any], list[str]]:
-    """``own`` options (values read as YAML) and the other arguments (Hydra overrides, for every run)."""
+def split_options(args: list[str], own: tuple[str, ...], command: str, allow_scenario: bool = False
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """``own`` options (values read as YAML) and the other arguments (Hydra overrides, for every run).
+    ``scenario=`` is refused unless ``allow_scenario`` (a command that runs the one config it is given)."""
     options, overrides = {}, []
     for arg in args:
         key, sep, value = arg.partition("=")
@@ -22,7 +24,7 @@ def split_options(args: list[str], own: tuple[str, ...], command: str) -> tuple[
                 options[key] = yaml.safe_load(value)
             except yaml.YAMLError:
                 raise UserError(f"{key}: cannot read the value {value!r}") from None
-        elif sep and key.lstrip("+") == "scenario":
+        elif sep and key.lstrip("+") == "scenario" and not allow_scenario:
             raise UserError(f"scenario: {command} runs the scenarios its files name; scenario= would make them all "
                             f"the same (options: {', '.join(own)})")
         elif (not sep and not arg.startswith("~")) or arg.startswith("-"):
