@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import simpy
 
-from sim.agents.port import Servers
+from sim.agents.port import Port, Servers
 from sim.agents.schedule import Schedule, until_open
 from sim.compose import load_config
 
@@ -122,3 +123,21 @@ def test_restore_before_a_busy_server_leaves_cancels_its_absence():
     pool.restore(1, 1.0)
     pool.release(server, 2.0)
     assert pool.free == [server] and pool.owed == 0, "the owed absence was cancelled"
+
+
+def test_a_port_withdraws_servers_in_one_call_recorded_and_sent_away(cfg, schedule):
+    """Port.withdraw records the absence in the schedule and the servers leave the pool at its
+    start and come back at its end; nobody to send away is no absence, not an error."""
+    env = simpy.Environment()
+    port = Port(env, "seaport", cfg.world.ports["seaport"], {r: range(3) for r in ("document", "nii", "physical")},
+                schedule, 0, np.array([0.0, 2208.0]))
+    port.withdraw("document", 2, 5.0, 48.0)
+    port.withdraw("scanner", 0, 5.0, 48.0)
+    assert [(a.resource, a.count, a.start, a.end) for a in schedule.absences] == [("document", 2, 5.0, 48.0)], \
+        "the schedule holds the absence (on-shift hours); none for zero scanners"
+    env.run(until=4.0)
+    assert len(port.servers["document"].free) == 3, "three document officers on duty before the absence"
+    env.run(until=6.0)
+    assert len(port.servers["document"].free) == 1 and len(port.servers["document"].away) == 2, "two away"
+    env.run(until=49.0)
+    assert len(port.servers["document"].free) == 3, "both back at the end of the absence"

@@ -90,13 +90,17 @@ class Port:
         self.servers["scanner"] = Servers(range(cfg.scanners))
         self.bay = Servers(range(cfg.bays))
         self.busy = {role: BusyLog(schedule, index, edges) for role in self.servers}
-        for absence in schedule.absences:
+        for absence in schedule.absences:  # the disruption events' absences, edited in before the run
             if absence.port == index:
-                self.send_away(absence)
+                self.env.process(self._away(absence))
 
-    def send_away(self, absence: Absence) -> None:
-        """Servers leave for the ``absence`` (of this port) and come back at its end."""
-        self.env.process(self._away(absence))
+    def withdraw(self, resource: str, count: int, start: float, end: float) -> None:
+        """``count`` of the port's ``resource`` servers (at most all of them) are away from ``start``
+        to ``end`` (h): the absence recorded in the schedule (on-shift hours) and the servers leave
+        the pool then and come back at its end."""
+        absence = self.schedule.withdraw(self.index, resource, count, start, end)
+        if absence is not None:
+            self.env.process(self._away(absence))
 
     def _away(self, absence: Absence):
         pool = self.bay if absence.resource == "bay" else self.servers[absence.resource]

@@ -84,16 +84,13 @@ class LocalDeclaration(Policy):
             return
         now, end = self.ports[0].env.now, self.calendar.end_h
         if not self.moved.any() and not active.any():
-            self._away(self.office, self.ports[self.office].staff["document"], now, self.calendar.edges[quarter])
+            self.ports[self.office].withdraw("document", self.ports[self.office].staff["document"], now,
+                                             self.calendar.edges[quarter])
         for port in np.flatnonzero(active & ~self.moved):
             self.moved[port] = True
             if port != self.office:
-                self._away(int(port), self.ports[port].staff["document"] - self.params.keep_document, now, end)
-
-    def _away(self, port: int, count: int, start: float, end: float) -> None:
-        absence = self.schedule.withdraw(port, "document", count, start, end)
-        if absence is not None:
-            self.ports[port].send_away(absence)
+                self.ports[port].withdraw("document", self.ports[port].staff["document"] - self.params.keep_document,
+                                         now, end)
 
     def _local(self, truth, ctx: Context) -> np.ndarray:
         """The covered declarations lodged at the office (the same draws in every hook)."""

@@ -5,7 +5,7 @@ officer-days on courses of ``course_days``: one officer at a time (the port keep
 officers on duty), the least trained and then least skilled first, among the roles named in
 ``roles`` that have at least two officers (a port cannot send its only officer of a role). An
 officer on a course is away from duty: the port's pool of that role has one server less
-(:meth:`sim.agents.schedule.Schedule.withdraw`, so queues lengthen and on-shift officer-hours
+(:meth:`sim.agents.port.Port.withdraw`, so queues lengthen and on-shift officer-hours
 fall, ``officer_on_shift_h``). Back from the course, the officer's potential skill closes
 ``gain`` of its gap to ``max_skill``, and practice realises it: each check closes
 ``1 / practice_checks`` of the gap between skill and potential (:class:`sim.agents.officer.Roster`).
@@ -78,7 +78,7 @@ class Training(Policy):
     def _course(self, port: int, role: str, officer: int, start: float, end: float) -> None:
         """One officer of the role away from ``start`` to ``end``; trained at the end."""
         p, where = self.params, self.ports[port]
-        where.send_away(self.schedule.withdraw(port, role, 1, start, end))
+        where.withdraw(role, 1, start, end)
         where.env.timeout(end - where.env.now).callbacks.append(
             lambda _: self.roster.train(role, officer, p.gain, p.max_skill, p.practice_checks))
 
