@@ -122,6 +122,8 @@ CASES = [
          "policy.sandbox.params.business_models", "cbec_9999", id="sandbox-model-unknown"),
     case(["scenario=first_violation_no_penalty", "policy.first_violation_no_penalty.params.minor_types=[x]"],
          "policy.first_violation_no_penalty.params.minor_types", "'x'", id="minor-type-unknown"),
+    case(["scenario=officer_training", "+policy.training.params.roles=[clerk]"], "policy.training.params.roles",
+         "unknown role 'clerk'", "document, nii, physical", id="training-role-unknown"),
     # --- empty where empty means nothing -------------------------------------------------------
     case(["population.smugglers.covers=[]"], "population.smugglers.covers", "not be empty", id="no-covers"),
     case(["population.agencies.tax.sees=[]"], "population.agencies.tax.sees", "not be empty", id="agency-sees-none"),

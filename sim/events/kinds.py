@@ -13,7 +13,7 @@ from typing import List, Optional
 import numpy as np
 
 from sim.agents.schedule import ROLES, Schedule, Surge
-from sim.config import Config, ConfigError, _f
+from sim.config import Config, _f
 from sim.events.base import Event, EventKind, port_mask, register
 from sim.policies.base import check_names
 
@@ -74,9 +74,7 @@ class StaffShortage(EventKind):
         roles: List[str] = _f(list(ROLES), doc="the roles short of staff (document, nii, physical)")
 
     def check(self, cfg: Config) -> None:
-        for role in self.params.roles:
-            if role not in ROLES:
-                raise ConfigError(f"{self.where}.roles: unknown role {role!r}; roles: {', '.join(ROLES)}")
+        check_names(f"{self.where}.roles", self.params.roles, ROLES, "role")
 
     def edit(self, schedule: Schedule, event: Event) -> None:
         for port in event.ports:

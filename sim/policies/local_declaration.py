@@ -37,7 +37,7 @@ import numpy as np
 
 from sim.config import ConfigError, _f
 from sim.declarations import Paperwork
-from sim.policies.base import Context, Policy, register
+from sim.policies.base import Context, Policy, check_names, register
 
 INLAND = "inland"
 
@@ -60,13 +60,12 @@ class LocalDeclaration(Policy):
 
     def _office(self, cfg) -> int:
         ports, where = cfg.world.ports, f"{self.where}.office"
-        if self.params.office not in ports:
-            raise ConfigError(f"{where}: unknown port {self.params.office!r}; ports are {', '.join(ports)}")
+        (office,) = check_names(where, [self.params.office], ports, "port")
         port = ports[self.params.office]
         if port.kind != INLAND or port.declarations_per_day > 0 or port.officers.document < 1:
             raise ConfigError(f"{where}: must be a port of kind {INLAND} with declarations_per_day 0 and at least "
                               f"one document officer; {self.params.office!r} is not")
-        return list(ports).index(self.params.office)
+        return office
 
     def on_start(self, world) -> None:
         self.office = self._office(world.cfg)

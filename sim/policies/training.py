@@ -22,8 +22,8 @@ import numpy as np
 
 from sim.agents.schedule import ROLES
 from sim.calendar import HOURS_PER_DAY
-from sim.config import ConfigError, _f
-from sim.policies.base import Policy, register
+from sim.config import _f
+from sim.policies.base import Policy, check_names, register
 
 
 @register
@@ -46,9 +46,7 @@ class Training(Policy):
                                     "gain (assumption, 20-200)")
 
     def check(self, cfg) -> None:
-        for role in self.params.roles:
-            if role not in ROLES:
-                raise ConfigError(f"{self.where}.roles: unknown role {role!r}; roles are {', '.join(ROLES)}")
+        check_names(f"{self.where}.roles", self.params.roles, ROLES, "role")
 
     def on_start(self, world) -> None:
         self.ports, self.schedule, self.roster, self.calendar = world.ports, world.schedule, world.roster, \
