@@ -3,6 +3,8 @@ observed it (checks at release or seizure, audits when they report), never on th
 deterministic at any worker count; and it ranks better than chance once trained."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -136,3 +138,15 @@ def test_auc_and_drift_on_hand_made_scores():
     out = record.metrics()
     assert out["model_drift"][0, 1] == pytest.approx(-1.0), "AUC 0 when stale minus 1 when fresh"
     assert out["model_auc"][0, 1] == pytest.approx(0.5) and np.isnan(out["model_auc"][0, 0]), "per port-quarter"
+
+
+def test_the_no_disguise_counterfactual_is_learned_targeting_but_for_the_disguises():
+    """scenarios/learned_targeting_no_disguise.yaml copies learned_targeting's policy block: the two
+    composed configs differ only in the population's behaviour (the disguises) and their names."""
+    learned, _ = load_config(["scenario=learned_targeting"])
+    plain, _ = load_config(["scenario=learned_targeting_no_disguise"])
+    assert plain.population.behaviour != learned.population.behaviour, "the disguises are switched off"
+    same = dataclasses.replace(plain, scenario=learned.scenario, description=learned.description,
+                               population=dataclasses.replace(plain.population,
+                                                              behaviour=learned.population.behaviour))
+    assert same == learned, "everything else (policy block, rollout, world, run) is learned_targeting's"
