@@ -89,9 +89,11 @@ class Targeting(Policy):
                                       "days are the training data")
         min_frauds: int = _f(20, 1, 1_000_000, doc="learned: labelled frauds (and clean) before a model replaces "
                              "the rules")
-        trees: int = _f(50, 1, 10_000, doc="learned: LightGBM trees (learning rate 10 / trees)")
+        trees: int = _f(50, 1, 10_000, doc="learned: LightGBM trees (learning rate 10 / trees; assumption, 50-100: "
+                        "100 ranked a little better, AUC 0.72 against 0.70, at more fitting time: docs/targeting.md)")
         max_train_rows: int = _f(20_000, 100, 100_000_000, doc="learned: the classifier trains on at most this "
-                                 "many labelled declarations of the window, the most recent (encodings use all)")
+                                 "many labelled declarations of the window, the most recent (encodings use all; "
+                                 "assumption, 20,000 to the whole window: docs/targeting.md)")
         capacity_share: float = _f(0.9, 0, 1, doc="cap: share of daily physical-officer hours usable")
         fairness: Fairness = _f(Fairness())
 
