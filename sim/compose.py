@@ -13,6 +13,7 @@ from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import ConfigKeyError, MissingMandatoryValue, OmegaConfBaseException
 
 from sim.config import Config, ConfigError
+from sim.schema import scaled_counts
 from sim.userfiles import GROUPS, check_preset_file, check_scenario_file
 from sim.validation import check_name, check_plain, check_policies, check_rules
 
@@ -220,7 +221,10 @@ def check_executor(cfg: Config) -> None:
 def scaled(composed):
     """``world.scale`` = K applied to ``composed`` (in place): K times every port's declarations
     per day, officers of each role, scanners and bays, so each server's load, hence utilisation,
-    stays the same; then scale 1, so the saved config reruns as it ran."""
+    stays the same; K times the population's enterprises and smuggling networks, so each trader
+    declares as often as at scale 1; K times the policies' counts (parameters marked ``scales``:
+    officers a port keeps, officer-days of training, a daily volume cap), so a policy takes the
+    same share; then scale 1, so the saved config reruns as it ran. Events' counts are not scaled."""
     world = composed.world
     k = world.scale
     for port in world.ports.values():
@@ -231,5 +235,23 @@ def scaled(composed):
     population = composed.population
     population.enterprises = population.enterprises * k
     population.smugglers.networks = population.smugglers.networks * k
+    _scale_policy_counts(composed.policy, k)
     world.scale = 1
     return composed
+
+
+def _scale_policy_counts(policies, k: int) -> None:
+    """K times each policy entry's parameters marked ``scales``, given or default (an unknown policy or
+    a malformed entry is left for validation to report)."""
+    from sim.policies import REGISTRY
+    for key, entry in policies.items():
+        if not OmegaConf.is_dict(entry):
+            continue
+        cls = REGISTRY.get(entry.get("name") or key)
+        params = entry.get("params")
+        if cls is None or not (params is None or OmegaConf.is_dict(params)):
+            continue
+        counts = scaled_counts(cls.Params, params or {}, k)
+        if counts:
+            with open_dict(entry):
+                entry.params = {**(params or {}), **counts}

@@ -91,8 +91,9 @@ class WorldConfig:
     agencies: Agencies = _f(Agencies())
     events: List[Any] = _f(MISSING, may_be_empty=True, doc="disruptions (sim.events.EventSpec)")
     scale: int = _f(MISSING, 1, 100, doc="multiplies every port's declarations, officers, scanners and "
-                    "bays (utilisation stays the same; the population does not change); applied when the config "
-                    "is composed, so a saved config holds the scaled ports and scale 1")
+                    "bays, the population's enterprises and smuggling networks and the policies' counts "
+                    "(utilisation stays the same; events' counts are not scaled); applied when the config "
+                    "is composed, so a saved config holds the scaled values and scale 1")
 
 
 @dataclass

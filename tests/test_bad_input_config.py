@@ -49,6 +49,8 @@ CASES = [
          "an integer", id="policy-int-fraction"),
     case(["scenario=sandbox_cbec", "policy.sandbox.params.business_models=cbec_9710"],
          "policy.sandbox.params.business_models", "a list", id="policy-list-scalar"),
+    case(["scenario=local_declaration", "world.scale=2", "policy.local_declaration.params.keep_document=1.5"],
+         "policy.local_declaration.params.keep_document", "an integer", "got 1.5", id="scaled-count-fraction"),
     case(["scenario=credit_zero_inspection", "+policy.credit_pilot.params.aeo_priority=2"],
          "policy.credit_pilot.params.aeo_priority", "true or false", id="policy-bool-number"),
     case([*PILOT, f"{TARGETING}.params.mode=5"], f"{TARGETING}.params.mode", "a string", id="policy-mode-number"),

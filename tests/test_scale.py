@@ -42,3 +42,22 @@ def test_utilisation_stays_the_same_at_twice_the_scale():
     # traders), so credit and behaviour move as fast as at scale 1
     assert use[2].to_numpy() == pytest.approx(use[1].to_numpy(), rel=0.15), \
         f"utilisation by role at scale 2 {dict(use[2])} vs scale 1 {dict(use[1])}"
+
+
+@pytest.mark.parametrize("scenario, key, param, default", [
+    ("local_declaration", "local_declaration", "keep_document", 1),  # given in the scenario
+    ("officer_training", "training", "budget_days", 60.0),  # the policy's default
+    ("sandbox_cbec", "sandbox", "daily_cap", 200),
+])
+def test_scale_multiplies_the_policies_counts(scenario, key, param, default):
+    """A policy's count of officers, officer-days or declarations (a field marked ``scales``) is
+    K times as large, so the policy takes the same share of the K times larger ports."""
+    base, _ = load_config([f"scenario={scenario}"])
+    big, _ = load_config([f"scenario={scenario}", "world.scale=2"])
+    assert (base.policy[key].get("params") or {}).get(param, default) == default, f"{param}: {default} at scale 1"
+    value = big.policy[key]["params"][param]
+    assert value == 2 * default and type(value) is type(default), f"{param}: 2 x {default!r}, got {value!r}"
+    assert from_mapping(dataclasses.asdict(big)) == big, "a saved scaled config is not scaled again"
+    others = {k: v for k, v in big.policy[key]["params"].items() if k != param}
+    assert others == {k: v for k, v in (base.policy[key].get("params") or {}).items() if k != param}, \
+        "the policy's other parameters (shares, rates, days) do not change"

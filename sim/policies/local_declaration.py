@@ -52,8 +52,8 @@ class LocalDeclaration(Policy):
         office: str = _f("inland_office", doc="the inland office traders lodge at: a port of kind inland")
         share: float = _f(1.0, 0, 1, doc="share of the covered declarations lodged at the office (assumption, "
                           "0.3-1: traders who take up local declaration)")
-        keep_document: int = _f(1, 0, 10_000, unit="officers", doc="document reviewers a covered port keeps for "
-                                "the traders who still lodge there; the others move to the office")
+        keep_document: int = _f(1, 0, 10_000, unit="officers", scales=True, doc="document reviewers a covered "
+                                "port keeps for the traders who still lodge there; the others move to the office")
 
     def check(self, cfg) -> None:
         self._office(cfg)

@@ -28,7 +28,7 @@ class Sandbox(ForBusinessModels, Policy):
         business_models: List[str] = _f(["cbec_9710", "cbec_9810"], doc="formats in the sandbox")
         check_multiplier: float = _f(0.2, 0, 1, doc="multiplier on pre-release check probabilities")
         audit_rate: float = _f(0.05, 0, 1, doc="post-clearance audit rate inside the sandbox")
-        daily_cap: int = _f(200, 0, unit="declarations/day/port", doc="volume cap per port and day")
+        daily_cap: int = _f(200, 0, unit="declarations/day/port", scales=True, doc="volume cap per port and day")
         duration_quarters: int = _f(8, 1, 40, unit="quarters", doc="the sandbox ends after this long")
         exit_violation_rate: float = _f(0.1, 0, 1, doc="found-violation rate in a quarter that ends it")
 

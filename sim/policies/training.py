@@ -33,7 +33,7 @@ class Training(Policy):
 
     @dataclass
     class Params:
-        budget_days: float = _f(60.0, 0, 10_000, unit="officer-days per port and quarter",
+        budget_days: float = _f(60.0, 0, 10_000, unit="officer-days per port and quarter", scales=True,
                                 doc="training budget (assumption, 0-120: up to one officer on courses all quarter)")
         course_days: float = _f(10.0, 1, 90, unit="days", doc="length of one course, away from duty "
                                 "(assumption, 5-20 working days)")
