@@ -49,6 +49,8 @@ CASES = [
          "an integer", id="policy-int-fraction"),
     case(["scenario=sandbox_cbec", "policy.sandbox.params.business_models=cbec_9710"],
          "policy.sandbox.params.business_models", "a list", id="policy-list-scalar"),
+    case(["scenario=local_declaration", "world=national"], "world.ports.inland_office.officers.document",
+         "must be 7", "seaport 6, landport 1", id="inland-office-staff-not-the-reviewers-moved"),
     case(["scenario=local_declaration", "world.scale=2", "policy.local_declaration.params.keep_document=1.5"],
          "policy.local_declaration.params.keep_document", "an integer", "got 1.5", id="scaled-count-fraction"),
     case(["scenario=credit_zero_inspection", "+policy.credit_pilot.params.aeo_priority=2"],

@@ -13,6 +13,7 @@ import pytest
 
 from sim.cli import main
 from sim.compose import load_config
+from sim.experiments.replications import run_replications
 from sim.model import SupervisionModel
 from sim.policies.base import Context
 from sim.records import IN_PROCESS, Truth
@@ -61,6 +62,22 @@ def test_reviewers_move_from_the_ports_to_the_office(local, smoke_baseline):
         assert 0.9 * moved * shift * days < lost < 1.15 * moved * shift * days, \
             f"{port}: {moved} reviewers' shift hours (and their overtime) leave for the office ({lost:.0f} h)"
     assert now[("inland_office", "2025Q1")] == pytest.approx(3 * 12 * days, rel=0.05), "three reviewers, 8-20"
+
+
+def test_reviewers_return_to_the_ports_when_the_rollout_ends():
+    """A rollout with ``until``: from 2025Q2 the ports have their reviewers back and the office is closed."""
+    cfg, _ = load_config(["run=smoke", "run.progress=false", "scenario=local_declaration", "world.horizon_quarters=3",
+                          "+policy.local_declaration.rollout.until=2025Q2"])
+    b = run_replications(cfg).breakdown
+    hours = b[(b["dimension"] == "officer_role") & (b["level"] == "document")
+              & (b["metric"] == "officer_on_shift_h")].set_index(["port", "quarter"])["value"]
+    days = 91  # 2025Q2
+    for port, staff, shift in (("seaport", 3, 12), ("landport", 2, 10)):
+        assert hours[(port, "2025Q1")] < 0.6 * staff * shift * 90, f"{port}: reviewers at the office in 2025Q1"
+        assert staff * shift * days <= hours[(port, "2025Q2")] < 1.1 * staff * shift * days, \
+            f"{port}: all {staff} reviewers' shift hours (and overtime) back ({hours[(port, '2025Q2')]:.0f} h)"
+    assert hours[("inland_office", "2025Q1")] == pytest.approx(3 * 12 * 90, rel=0.05), "the office works in 2025Q1"
+    assert hours[("inland_office", "2025Q2")] == 0, "and is closed once the rollout ends"
 
 
 def test_the_hand_over_shows_in_the_transfer_step_of_reviewed_declarations(local, smoke_baseline):

@@ -57,7 +57,11 @@ class Context:
 
 
 class Policy(Setting):
-    """A supervision setting. Override only the hooks the setting needs."""
+    """A supervision setting. Override only the hooks the setting needs. ``rollout`` (set when the
+    policy stack is built) is where and when it applies, for a policy whose action lasts as long
+    as its coverage (e.g. staff moved for the rollout's span)."""
+
+    rollout: Rollout | None = None
 
     def on_start(self, world: World) -> None:
         """Allocate state, keep references to the parts of the world the policy acts on."""
@@ -104,6 +108,12 @@ class Rollout:
             for name in names:
                 self.active[ports.index(name), start:end] = True
 
+    def stop(self, port: int, quarter: int) -> int:
+        """The first quarter from ``quarter`` on that the rollout does not cover ``port`` (past the
+        horizon if none)."""
+        off = np.flatnonzero(~self.active[port, quarter:])
+        return quarter + int(off[0]) if len(off) else self.active.shape[1]
+
 
 class PolicyStack:
     """The active policies in the fixed order of :data:`sim.policies.ORDER`, each built from its
@@ -117,6 +127,7 @@ class PolicyStack:
             cls = REGISTRY[name]
             policy = cls(cls.Params(**(spec.params or {})), f"policy.{key}.params")
             rollout = Rollout(spec.rollout or {}, calendar, ports)
+            policy.rollout = rollout
             built.append((order.index(name), len(built), key, policy, rollout))
         built.sort(key=lambda item: item[:2])
         self.entries = [(key, policy, rollout) for _, _, key, policy, rollout in built]

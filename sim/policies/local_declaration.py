@@ -24,10 +24,15 @@ one arriving in the rollout's first days may be lodged inland the quarter before
 waits for the office to open. Whether the two sides together are a gain is what the scenario
 measures (docs/reforms.md).
 
-Staff: the office's document reviewers (its ``officers.document``) are the ones the ports send
-it. Until the rollout first covers a port the office is not open (its officers are absent: no
-on-shift hours); from the quarter a port is first covered, that port keeps ``keep_document`` of
-its document reviewers and the others leave it for the office (absent from the port to the end).
+Staff: the office's document reviewers are the ones the ports send it. When the rollout first
+covers a port, the port keeps ``keep_document`` of its document reviewers and the others leave it
+for the office, for as long as the rollout covers it (to the end of the run, or back at the port
+when the rollout's ``until`` ends it). The office's own officers (its ``officers.document``) are
+the posts they fill: a post no reviewer fills that quarter is absent (no on-shift hours), so the
+office is closed before the rollout and after it. The posts must be as many as the reviewers the
+covered ports send at most at once (checked: a ConfigError naming the number otherwise; the pool
+of officers, with their ids and skills, is built from the config before policies start, so the
+policy cannot size it itself).
 """
 from __future__ import annotations
 
@@ -56,7 +61,22 @@ class LocalDeclaration(Policy):
                                 "port keeps for the traders who still lodge there; the others move to the office")
 
     def check(self, cfg) -> None:
-        self._office(cfg)
+        office, sent = self._office(cfg), self._sent(cfg)
+        posts, names = cfg.world.ports[self.params.office].officers.document, list(cfg.world.ports)
+        covered = self.rollout.active[:, :-1]  # quarters 0 (warm-up) to the horizon's last
+        need = int((sent @ covered).max())
+        if posts != need:
+            sending = ", ".join(f"{names[p]} {sent[p]}" for p in np.flatnonzero(sent * covered.any(axis=1)))
+            raise ConfigError(f"world.ports.{names[office]}.officers.document: must be {need}, the document reviewers "
+                              f"the covered ports send the office ({sending or 'none'}: their document officers but "
+                              f"{self.where}.keep_document={self.params.keep_document}); got {posts}")
+
+    def _sent(self, cfg) -> np.ndarray:
+        """Per port, the document reviewers it sends the office when covered (none from the office)."""
+        staff = np.array([p.officers.document for p in cfg.world.ports.values()])
+        sent = np.clip(staff - self.params.keep_document, 0, None)
+        sent[self._office(cfg)] = 0
+        return sent
 
     def _office(self, cfg) -> int:
         ports, where = cfg.world.ports, f"{self.where}.office"
@@ -68,28 +88,28 @@ class LocalDeclaration(Policy):
         return office
 
     def on_start(self, world) -> None:
-        self.office = self._office(world.cfg)
-        self.handover_h = world.cfg.world.kinds[INLAND].transfer_h
+        cfg = world.cfg
+        self.office, self.sent = self._office(cfg), self._sent(cfg)
+        self.handover_h = cfg.world.kinds[INLAND].transfer_h
         self.ports, self.schedule, self.calendar = world.ports, world.schedule, world.calendar
         self.moved = np.zeros(len(world.ports), bool)  # ports whose reviewers have moved to the office
-        cfg = world.cfg
         self.documents_lead_h = np.array([cfg.world.kinds[p.kind].documents_lead_h for p in cfg.world.ports.values()])
         self.paperwork = Paperwork(cfg.population)
 
     def on_quarter(self, quarter: int, active: np.ndarray) -> None:
-        """Before the office opens its officers are away; when a port is first covered its
-        reviewers but ``keep_document`` move to the office."""
-        if quarter > self.calendar.n_quarters:
+        """The office's posts no reviewer fills this quarter are away; a port first covered sends
+        its reviewers but ``keep_document`` to the office for as long as the rollout covers it."""
+        n = self.calendar.n_quarters
+        if quarter > n:
             return
-        now, end = self.ports[0].env.now, self.calendar.end_h
-        if not self.moved.any() and not active.any():
-            self.ports[self.office].withdraw("document", self.ports[self.office].staff["document"], now,
-                                             self.calendar.edges[quarter])
-        for port in np.flatnonzero(active & ~self.moved):
-            self.moved[port] = True
-            if port != self.office:
-                self.ports[port].withdraw("document", self.ports[port].staff["document"] - self.params.keep_document,
-                                         now, end)
+        now, edges = self.ports[0].env.now, self.calendar.edges
+        unfilled = self.ports[self.office].staff["document"] - int(self.sent @ active)
+        if unfilled:
+            self.ports[self.office].withdraw("document", unfilled, now, edges[quarter])
+        for port in np.flatnonzero(active & ~self.moved & (self.sent > 0)):
+            back = edges[min(self.rollout.stop(port, quarter), n + 1) - 1]
+            self.ports[port].withdraw("document", int(self.sent[port]), now, back)
+        self.moved |= active
 
     def _local(self, truth, ctx: Context) -> np.ndarray:
         """The covered declarations lodged at the office (the same draws in every hook)."""
