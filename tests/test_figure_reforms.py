@@ -50,3 +50,19 @@ def test_no_moved_metric_is_an_error():
     c[["ci_low", "ci_high"]] = [-1.0, 1.0]
     with pytest.raises(ValueError, match="no reform metric moves"):
         F.reform_effects(c)
+
+
+def test_shares_are_clipped_at_100_points_and_wide_intervals_cut_at_the_axis():
+    """As in the event study (one shared panel helper): a CI far wider than the effects ends in an
+    arrow at the axis (gid ``cut``), and a share's effect stays within +-100 points."""
+    c = comparison()
+    wide = (c["scenario"] == "intl_risk_sharing") & (c["quarter"] == "2025Q2")
+    c.loc[wide, "ci_low"] = -3.0  # a share cannot fall by 300 points: clipped to -100, then cut at the axis
+    fig = F.reform_effects(c)
+    share = fig.axes[1]
+    bars = [e for e in share.containers if e.lines[0].get_gid() == "effect"]
+    lowest = min(seg[:, 1].min() for e in bars for seg in e.lines[2][0].get_segments())
+    assert lowest >= -100, f"a share's CI clipped at -100 points, got {lowest}"
+    assert [ln.get_marker() for ln in share.lines if ln.get_gid() == "cut"] == ["v"], "the cut whisker's arrow"
+    assert share.get_ylim()[0] == pytest.approx(-1.1 * 4 * 10), "the axis stops at 4 x the largest effect (10 points)"
+    assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "cut"], "narrow CIs are not cut"

@@ -15,7 +15,7 @@ from sim.analysis.summary import per_quarter, pooled
 from sim.figures.styling import (
     TOGETHER,
     WIDTH,
-    cut_wide_intervals,
+    effect_series,
     fit_height,
     legend_columns,
     legend_outside,
@@ -191,22 +191,15 @@ def event_study(did: pd.DataFrame, metrics: Sequence[str] | None = None, colours
     fig = Figure(figsize=(WIDTH, fit_height(0.8 + 2.3 * np.ceil(len(metrics) / ncols))), layout="constrained")
     for i, (ax, metric) in enumerate(zip(panel_grid(fig, len(metrics), ncols), metrics)):
         title, unit, scale = diff_label(metric)
-        notes, points = [], []
-        for j, scen in enumerate(scenarios):
+        notes, series = [], {}
+        for scen in scenarios:
             part = events[(events["metric"] == metric) & (events["scenario"] == scen)].sort_values("rel_quarter")
-            bound = 1.0 if unit == "percentage points" else np.inf
-            est, low, high = (part[k].to_numpy(float).clip(-bound, bound) * scale
-                              for k in ("estimate", "ci_low", "ci_high"))
-            x = part["rel_quarter"].to_numpy() + (j - (n - 1) / 2) * min(0.12, 0.5 / n)
-            err = np.clip([est - low, high - est], 0, None)
-            ax.errorbar(x, est, yerr=err, fmt="o", color=colours[scen], label=scenario_label(scen), gid="event")
-            points += [(*p, colours[scen]) for p in zip(x, est, low, high)]
+            series[scen] = [part[k].to_numpy(float) for k in ("rel_quarter", "estimate", "ci_low", "ci_high")]
             d = did[did["term"].isin(NOTED) & (did["metric"] == metric) & (did["scenario"] == scen)]
             for r in d.itertuples() if n == 1 else ():  # more: see the DiD table of the report
                 notes.append(f"{NOTED[r.term]} {r.estimate * scale:+.3g} "
                              f"[{r.ci_low * scale:.3g}, {r.ci_high * scale:.3g}]")
-        cut_wide_intervals(ax, points)
-        ax.axhline(0, color="0.3", lw=0.8, gid="zero")
+        effect_series(ax, series, colours, unit, scale, "event", fmt="o")
         ax.axvline(-0.5, color="0.3", ls="--", lw=1, gid="rollout")
         ax.set_title(title + "\n" * len(notes))  # notes on the lines below the title, right-aligned
         ax.set_title("\n" + "\n".join(notes) if notes else "", loc="right", fontsize=8, fontweight="normal")

@@ -14,8 +14,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.figures.styling import WIDTH, fit_height, legend_outside, panel_grid, quarter_axis, scenario_colours, styled
-from sim.figures.tables import diff_label, is_baseline, quarters_sorted, scenario_label, scenario_order
+from sim.figures.styling import (
+    WIDTH,
+    effect_series,
+    fit_height,
+    legend_outside,
+    panel_grid,
+    quarter_axis,
+    scenario_colours,
+    styled,
+)
+from sim.figures.tables import diff_label, is_baseline, quarters_sorted, scenario_order
 
 # each reform's headline metrics (docs/reforms.md)
 REFORM_METRICS = ("disputes", "release_time_document_mean_h", "released_per_officer_h", "officer_on_shift_h",
@@ -50,16 +59,11 @@ def reform_effects(comparison: pd.DataFrame, metrics: Sequence[str] = REFORM_MET
     for i, (ax, metric) in enumerate(zip(panel_grid(fig, len(shown), ncols), shown)):
         title, unit, scale = diff_label(metric)
         part = rows[rows["metric"] == metric]
-        names = scenario_order(part["scenario"])
-        for j, scen in enumerate(names):
+        series = {}
+        for scen in scenario_order(part["scenario"]):
             r = part[part["scenario"] == scen].set_index("quarter").reindex(quarters)
-            x = np.arange(len(quarters)) + (j - (len(names) - 1) / 2) * 0.12
-            est = r["diff"].to_numpy(float) * scale
-            err = np.clip([est - r["ci_low"].to_numpy(float) * scale, r["ci_high"].to_numpy(float) * scale - est],
-                          0, None)
-            ax.errorbar(x, est, yerr=err, fmt="o-", ms=3, lw=1, color=colours.get(scen), gid="effect",
-                        label=scenario_label(scen))
-        ax.axhline(0, color="0.3", lw=0.8, gid="zero")
+            series[scen] = [np.arange(len(quarters)), *(r[k].to_numpy(float) for k in ("diff", "ci_low", "ci_high"))]
+        effect_series(ax, series, colours, unit, scale, "effect", fmt="o-", ms=3, lw=1)
         ax.set_title(title, fontsize=9)
         ax.set_ylabel(unit, fontsize=8)
         quarter_axis(ax, quarters, show=i + ncols >= len(shown))

@@ -16,7 +16,7 @@ from matplotlib.colors import hsv_to_rgb, to_hex, to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.figures.tables import is_baseline, scenario_order
+from sim.figures.tables import is_baseline, scenario_label, scenario_order
 
 STYLE = Path(__file__).parent.parent / "style" / "tradesim.mplstyle"
 WIDTH = 6.3  # inches: A4 text width
@@ -166,3 +166,21 @@ def cut_wide_intervals(ax, points: Sequence[tuple[float, float, float, float, st
     ax.text(0.01, 0.99, "arrows: 95% CI cut at the axis", transform=ax.transAxes, fontsize=7, va="top",
             color="0.35")
     return True
+
+
+def effect_series(ax, series: dict, colours: dict, unit: str, scale: float, gid: str, **style) -> None:
+    """Effects with 95% CI error bars (gid ``gid``), one series per scenario: ``series`` maps each
+    scenario to its (x, estimate, ci_low, ci_high) arrays, unscaled. The series are set side by
+    side around each x, effects on shares (``unit`` percentage points) are clipped to +-100 points,
+    CIs far wider than the estimates are cut at the axis (:func:`cut_wide_intervals`), and a zero
+    line (gid ``zero``) is drawn."""
+    n, points = len(series), []
+    bound = 1.0 if unit == "percentage points" else np.inf
+    for j, (scen, (x, *values)) in enumerate(series.items()):
+        est, low, high = (np.asarray(v, float).clip(-bound, bound) * scale for v in values)
+        x = np.asarray(x, float) + (j - (n - 1) / 2) * min(0.12, 0.5 / n)
+        ax.errorbar(x, est, yerr=np.clip([est - low, high - est], 0, None), color=colours.get(scen),
+                    label=scenario_label(scen), gid=gid, **style)
+        points += [(*p, colours.get(scen)) for p in zip(x, est, low, high) if np.isfinite(p[1])]
+    cut_wide_intervals(ax, points)
+    ax.axhline(0, color="0.3", lw=0.8, gid="zero")
