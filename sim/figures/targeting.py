@@ -80,56 +80,47 @@ def model_quality(quarterly: pd.DataFrame, agents: pd.DataFrame | None = None, c
     axes[2].set_title("Smuggling attempts at the covered ports")
     axes[2].set_ylabel("per quarter")
     quarter_axis(axes[2], quarters)
-    _methods(axes[3], agents, scenarios, colours)
-    _disguises(axes[4:], agents, scenarios, colours, set(q["port"]))
+    rows = None if agents is None else agents[agents["scenario"].isin(scenarios)]
+    methods = [] if rows is None else list(dict.fromkeys(
+        m for m in rows["metric"].astype(str) if m.startswith("method_share_")))  # smugglers', port "all"
+    _agent_panel(axes[3], rows, "Smugglers' concealment methods", methods,
+                 [m.removeprefix("method_share_").replace("_", " ") for m in methods], "share of attempts", "mean",
+                 colours)
+    covered = None if rows is None else rows[rows["port"].isin(set(q["port"]))]
+    for ax, panel in zip(axes[4:], DISGUISES):
+        _agent_panel(ax, covered, *panel, colours)
     legend_outside(fig, [Line2D([], [], color=colours[s], lw=2) for s in scenarios], scenarios)
     return fig
 
 
-def _methods(ax, agents: pd.DataFrame | None, scenarios: list[str], colours: dict) -> None:
-    """Share of smuggling attempts by concealment method per quarter (from the agents table)."""
-    ax.set_title("Smugglers' concealment methods")
-    rows = None if agents is None else agents[agents["metric"].astype(str).str.startswith("method_share_")
-                                               & agents["scenario"].isin(scenarios)]
-    if rows is None or rows.empty:
-        ax.text(0.5, 0.5, "no agents table", ha="center", va="center", transform=ax.transAxes)
-        return
-    rows = rows.assign(method=rows["metric"].str.removeprefix("method_share_"), quarter=rows["quarter"].astype(str))
-    quarters = quarters_sorted(rows["quarter"])
-    summary = summarise(rows.rename(columns={"value": "share"}), ["scenario", "method", "quarter"], ["share"])
-    methods = list(dict.fromkeys(rows["method"]))
-    summary = summary.assign(metric=summary["method"])
-    _series(ax, summary, methods, [m.replace("_", " ") for m in methods], quarters, colours)
-    ax.set_ylabel("share of attempts")
-    quarter_axis(ax, quarters)
-
-
+# how violators hide at the ports a model covers (agents table, sim/behaviour/disguise.py): the chance a
+# misclassification declares the lowest-tariff code and an undervaluation cuts the quantity too (mean over
+# the ports), and traders declaring under a new registration (sum)
 DISGUISES = (("Violators' disguises (covered ports)", ("false_code_share_1", "quantity_cut_share"),
               ("lowest-tariff false code", "quantity cut too"), "share of choices", "mean"),
              ("Caught violators re-registered", ("reregistered",), ("at the covered ports",),
               "traders (cumulative)", "sum"))
 
 
-def _disguises(axes, agents: pd.DataFrame | None, scenarios: list[str], colours: dict, ports: set) -> None:
-    """How violators hide at the ports a model covers (agents table, sim/behaviour/disguise.py): the
-    chance a misclassification declares the lowest-tariff code and an undervaluation cuts the
-    quantity too (mean over the ports), and traders declaring under a new registration (sum)."""
-    rows = None if agents is None else agents[agents["scenario"].isin(scenarios) & agents["port"].isin(ports)]
-    for ax, (title, metrics, names, unit, how) in zip(axes, DISGUISES):
-        ax.set_title(title)
-        part = None if rows is None else rows[rows["metric"].isin(metrics)]
-        if part is None or part.empty:
-            ax.text(0.5, 0.5, "no agents table", ha="center", va="center", transform=ax.transAxes)
-            continue
-        part = part.assign(quarter=part["quarter"].astype(str))
-        per_run = part.groupby(["scenario", "quarter", "replication", "metric"], as_index=False)["value"].agg(how)
-        per_run = per_run.rename(columns={"metric": "what", "value": "share"})
-        summary = summarise(per_run, ["scenario", "what", "quarter"], ["share"])
-        summary = summary.assign(metric=summary["what"])
-        quarters = quarters_sorted(part["quarter"])
-        _series(ax, summary, list(metrics), list(names), quarters, colours)
-        ax.set_ylabel(unit)
-        quarter_axis(ax, quarters)
+def _agent_panel(ax, rows: pd.DataFrame | None, title: str, metrics, names, unit: str, how: str,
+                 colours: dict) -> None:
+    """Agents-table ``metrics`` (drawn as ``names``) by quarter, means over replications with 95% CI
+    bands; each replication's rows of a metric (its ports) combined by ``how`` (mean, sum). ``rows``:
+    the agents table's rows to draw from (None: no agents table)."""
+    ax.set_title(title)
+    part = None if rows is None else rows[rows["metric"].isin(metrics)]
+    if part is None or part.empty:
+        ax.text(0.5, 0.5, "no agents table", ha="center", va="center", transform=ax.transAxes)
+        return
+    part = part.assign(quarter=part["quarter"].astype(str), metric=part["metric"].astype(str))
+    per_run = part.groupby(["scenario", "quarter", "replication", "metric"], as_index=False)["value"].agg(how)
+    per_run = per_run.rename(columns={"metric": "what", "value": "share"})
+    summary = summarise(per_run, ["scenario", "what", "quarter"], ["share"])
+    summary = summary.assign(metric=summary["what"])
+    quarters = quarters_sorted(part["quarter"])
+    _series(ax, summary, list(metrics), list(names), quarters, colours)
+    ax.set_ylabel(unit)
+    quarter_axis(ax, quarters)
 
 
 def burden(breakdown: pd.DataFrame, quarterly: pd.DataFrame) -> pd.DataFrame:
