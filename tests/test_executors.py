@@ -5,6 +5,7 @@ executor settings are one line, exit code 2, before any work."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,12 +30,14 @@ def local(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ray_here(tmp_path_factory):
+def ray_here():
     """Ray is started once per process; stop it when this module is done. Its session folder
-    (sockets, logs) goes under pytest's temporary folder, not /tmp/ray."""
+    (sockets, logs) goes to a temporary folder of its own, removed afterwards, not /tmp/ray; not
+    under pytest's, whose path (with xdist's worker folders) makes Ray's socket paths longer
+    than the 107 bytes a Unix socket allows."""
     ray = pytest.importorskip("ray")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RAY_TMPDIR", str(tmp_path_factory.mktemp("ray")))
+    with tempfile.TemporaryDirectory(prefix="ray") as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_TMPDIR", folder)
         yield
         ray.shutdown()
 
